@@ -1,0 +1,9 @@
+"""Enumerations of the forecasting app."""
+
+from django.db import models
+
+
+class ForecastMethod(models.TextChoices):
+    ENSEMBLE = "ensemble", "Prophet + ARIMA ensemble"
+    BAYESIAN_UPDATE = "bayesian_update", "Bayesian level update of a previous forecast"
+    MARKDOWN_LIFT = "markdown_lift", "Previous forecast with the approved markdown's lift"

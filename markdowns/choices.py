@@ -1,0 +1,9 @@
+"""Enumerations of the markdown app."""
+
+from django.db import models
+
+
+class MarkdownStatus(models.TextChoices):
+    PENDING = "pending", "Pending approval"
+    APPROVED = "approved", "Approved"
+    APPLIED = "applied", "Applied"

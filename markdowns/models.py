@@ -1,0 +1,63 @@
+"""Markdown recommendations at the season's checkpoint (SPEC.md sections 5 and 7.7)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from markdowns.choices import MarkdownStatus
+
+
+class MarkdownDecision(models.Model):
+    """gap = target - sell-through; markdown = min(cap, gap x elasticity) in 5-point steps."""
+
+    forecast = models.ForeignKey(
+        "forecasting.Forecast", on_delete=models.PROTECT, related_name="markdowns"
+    )
+    week_number = models.PositiveSmallIntegerField()
+    sell_through = models.FloatField(help_text="Sold / received by stores so far, fraction.")
+    target_sell_through = models.FloatField(help_text="The season's markdown threshold.")
+    gap = models.FloatField(help_text="target - sell-through; no markdown when <= 0.")
+    elasticity = models.FloatField(default=2.0, help_text="1.0-3.0.")
+    recommended_pct = models.FloatField(help_text="Markdown as a fraction of price, 0-0.40.")
+    expected_lift = models.FloatField(help_text="Expected demand lift, fraction.")
+    status = models.CharField(
+        max_length=10, choices=MarkdownStatus.choices, default=MarkdownStatus.PENDING
+    )
+    reasoning = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["forecast", "week_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forecast", "week_number"], name="markdown_one_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(elasticity__gte=1.0, elasticity__lte=3.0),
+                name="markdown_elasticity_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(recommended_pct__gte=0, recommended_pct__lte=1),
+                name="markdown_pct_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(sell_through__gte=0)
+                & Q(target_sell_through__gte=0, target_sell_through__lte=1),
+                name="markdown_fractions",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_lift__gte=0), name="markdown_lift_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MarkdownStatus.values), name="markdown_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(week_number__gte=1, week_number__lte=52),
+                name="markdown_week_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Markdown W{self.week_number}: {self.recommended_pct:.0%} ({self.status})"

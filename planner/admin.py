@@ -1,0 +1,106 @@
+from django.contrib import admin
+
+from planner.models import (
+    Category,
+    HistoricalSale,
+    SeasonParameters,
+    Store,
+    WeeklyActual,
+    Workflow,
+    WorkflowEvent,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "history_row_count", "created_at"]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["history_row_count", "created_at"]
+
+
+@admin.register(Store)
+class StoreAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "name",
+        "fashion_tier",
+        "location_tier",
+        "store_format",
+        "region",
+        "size_sqft",
+        "avg_weekly_sales_12mo",
+        "mall_location",
+    ]
+    list_filter = ["fashion_tier", "location_tier", "store_format", "region", "mall_location"]
+    search_fields = ["id", "name", "region"]
+
+
+@admin.register(HistoricalSale)
+class HistoricalSaleAdmin(admin.ModelAdmin):
+    list_display = ["date", "store", "category", "quantity_sold", "revenue"]
+    list_filter = ["category", "store__fashion_tier"]
+    search_fields = ["store__id"]
+    date_hierarchy = "date"
+    list_select_related = ["store", "category"]
+    raw_id_fields = ["store"]
+    # 164,000+ rows: skip the unfiltered count on every page.
+    show_full_result_count = False
+
+
+@admin.register(SeasonParameters)
+class SeasonParametersAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "season_start_date",
+        "forecast_horizon_weeks",
+        "replenishment_strategy",
+        "dc_holdback_percentage",
+        "markdown_checkpoint_week",
+        "extraction_confidence",
+        "created_at",
+    ]
+    list_filter = ["replenishment_strategy", "extraction_confidence"]
+    date_hierarchy = "season_start_date"
+
+
+class WorkflowEventInline(admin.TabularInline):
+    model = WorkflowEvent
+    extra = 0
+    fields = ["sequence", "type", "agent", "payload", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "type",
+        "category",
+        "status",
+        "current_agent",
+        "awaiting_action",
+        "progress_pct",
+        "created_at",
+    ]
+    list_filter = ["type", "status", "category", "current_agent"]
+    search_fields = ["id", "category__name", "error", "reason"]
+    raw_id_fields = ["parent", "parameters"]
+    inlines = [WorkflowEventInline]
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    list_display = ["workflow", "sequence", "type", "agent", "created_at"]
+    list_filter = ["type", "agent"]
+    search_fields = ["workflow__id"]
+    raw_id_fields = ["workflow"]
+
+
+@admin.register(WeeklyActual)
+class WeeklyActualAdmin(admin.ModelAdmin):
+    list_display = ["workflow", "week_number", "store", "units_sold", "uploaded_at"]
+    list_filter = ["week_number"]
+    search_fields = ["store__id", "workflow__id"]
+    list_select_related = ["store", "workflow"]
+    raw_id_fields = ["workflow", "store"]

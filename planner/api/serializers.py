@@ -1,0 +1,62 @@
+from rest_framework import serializers
+
+from planner.models import Category, Store
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    history_start = serializers.DateField(read_only=True, allow_null=True)
+    history_end = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "history_row_count", "history_start", "history_end"]
+
+
+class StoreSerializer(serializers.ModelSerializer):
+    cluster = serializers.CharField(
+        source="cluster_label",
+        read_only=True,
+        allow_null=True,
+        help_text="Cluster label in the latest clustering run; null before clustering.",
+    )
+
+    class Meta:
+        model = Store
+        fields = [
+            "id",
+            "name",
+            "cluster",
+            "size_sqft",
+            "median_income",
+            "location_tier",
+            "fashion_tier",
+            "store_format",
+            "region",
+            "avg_weekly_sales_12mo",
+            "foot_traffic",
+            "competitor_density",
+            "online_penetration",
+            "population_density",
+            "mall_location",
+        ]
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The CSV file (multipart/form-data).")
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.CharField())
+    categories = serializers.ListField(child=serializers.CharField())
+    duration_seconds = serializers.FloatField()
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "degraded"])
+    database = serializers.DictField()
+    channel_layer = serializers.DictField()
+    llm = serializers.DictField()

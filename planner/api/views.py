@@ -1,0 +1,112 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from planner import selectors, services
+from planner.api.serializers import (
+    CategorySerializer,
+    HealthSerializer,
+    ImportSummarySerializer,
+    StoreSerializer,
+    UploadSerializer,
+)
+from planner.filters import StoreFilter
+from planner.imports import reject_if_too_large
+
+
+class HealthView(APIView):
+    """Liveness plus the state of the database and the channel layer (503 if either fails)."""
+
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+    def get(self, request: Request) -> Response:
+        database = selectors.database_status()
+        channel_layer = selectors.channel_layer_status()
+        healthy = bool(database["ok"] and channel_layer["ok"])
+        body = {
+            "status": "ok" if healthy else "degraded",
+            "database": database,
+            "channel_layer": channel_layer,
+            "llm": {"configured": bool(settings.OPENAI_API_KEY), "model": settings.OPENAI_MODEL},
+        }
+        return Response(body, status=status.HTTP_200_OK if healthy else 503)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Product categories detected from imported history."""
+
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+    search_fields = ["name"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.category_list()
+
+
+class StoreViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stores with their attributes and current cluster; filter by tier, region, format."""
+
+    serializer_class = StoreSerializer
+    filterset_class = StoreFilter
+    search_fields = ["id", "name", "region"]
+    ordering_fields = ["id", "name", "avg_weekly_sales_12mo", "size_sqft", "foot_traffic"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.store_list()
+
+
+_UPLOAD_SCHEMA = {
+    "request": {"multipart/form-data": UploadSerializer},
+    "responses": {
+        200: ImportSummarySerializer,
+        400: OpenApiResponse(description="Rejected whole; `errors` lists rows and columns."),
+        413: OpenApiResponse(description="File larger than UPLOAD_MAX_BYTES."),
+    },
+}
+
+
+class _UploadView(APIView):
+    """Thin entry point: parse the multipart form, call the import service, render."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    what: str
+    service: Callable[..., services.ImportSummary]
+
+    def _import(self, request: Request) -> Response:
+        form = UploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        reject_if_too_large(upload.size, what=self.what, max_bytes=settings.UPLOAD_MAX_BYTES)
+        summary = type(self).service(raw=upload.read())
+        return Response(ImportSummarySerializer(summary.as_dict()).data)
+
+
+class HistoricalSalesUploadView(_UploadView):
+    """Import `date,store_id,category,quantity_sold,revenue` rows (daily or weekly).
+
+    The file is validated whole; any problem rejects it and lists every problem by row,
+    column and value. Re-importing the same file changes nothing.
+    """
+
+    what = "historical sales"
+    service = staticmethod(services.history_import)
+
+    @extend_schema(**_UPLOAD_SCHEMA)
+    def post(self, request: Request) -> Response:
+        return self._import(request)
+
+
+class StoreAttributesUploadView(_UploadView):
+    """Create or update stores from a store attributes CSV (only `store_id` is required)."""
+
+    what = "store attributes"
+    service = staticmethod(services.stores_import)
+
+    @extend_schema(**_UPLOAD_SCHEMA)
+    def post(self, request: Request) -> Response:
+        return self._import(request)

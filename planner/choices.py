@@ -1,0 +1,58 @@
+"""Enumerations of the season workflow core (SPEC.md sections 3, 4 and 5)."""
+
+from django.db import models
+
+
+class LocationTier(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class FashionTier(models.TextChoices):
+    PREMIUM = "Premium", "Premium"
+    MAINSTREAM = "Mainstream", "Mainstream"
+    VALUE = "Value", "Value"
+
+
+class ReplenishmentStrategy(models.TextChoices):
+    NONE = "none", "No replenishment"
+    WEEKLY = "weekly", "Weekly"
+    BI_WEEKLY = "bi-weekly", "Bi-weekly"
+
+
+class ExtractionConfidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class WorkflowType(models.TextChoices):
+    FORECAST = "forecast", "Pre-season forecast"
+    REFORECAST = "reforecast", "Re-forecast"
+
+
+class WorkflowStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class AgentName(models.TextChoices):
+    ORCHESTRATOR = "orchestrator", "Orchestrator"
+    DEMAND = "demand", "Demand"
+    INVENTORY = "inventory", "Inventory"
+    PRICING = "pricing", "Pricing"
+
+
+class EventType(models.TextChoices):
+    """The six WebSocket message types of SPEC.md section 6, names kept as the SPEC has them."""
+
+    AGENT_STARTED = "agent_started", "Agent started"
+    AGENT_PROGRESS = "agent_progress", "Agent progress"
+    AGENT_COMPLETED = "agent_completed", "Agent completed"
+    HUMAN_INPUT_REQUIRED = "human_input_required", "Human input required"
+    WORKFLOW_COMPLETE = "workflow_complete", "Workflow complete"
+    ERROR = "error", "Error"

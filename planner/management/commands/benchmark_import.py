@@ -1,0 +1,51 @@
+"""Times the sample-data import on a throwaway database (the configured one is not touched)."""
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from planner import services
+from planner.sample_data import HISTORY_FILE, STORES_FILE, write_sample_data
+
+
+class Command(BaseCommand):
+    help = "Generate the sample data and time its import (first load and re-import)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            directory = Path(folder)
+            started = time.perf_counter()
+            write_sample_data(directory / "sample")
+            generated = time.perf_counter() - started
+
+            # A test database of the configured engine; for SQLite a file, not memory, so the
+            # figures include real disk writes.
+            connection.settings_dict.setdefault("TEST", {})
+            if connection.vendor == "sqlite":
+                connection.settings_dict["TEST"]["NAME"] = str(directory / "benchmark.sqlite3")
+            original_name = connection.settings_dict["NAME"]
+            connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            try:
+                stores_raw = (directory / "sample" / STORES_FILE).read_bytes()
+                history_raw = (directory / "sample" / HISTORY_FILE).read_bytes()
+                stores = services.stores_import(raw=stores_raw)
+                first = services.history_import(raw=history_raw)
+                again = services.history_import(raw=history_raw)
+            finally:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
+
+        self.stdout.write(f"database engine          {connection.vendor}")
+        self.stdout.write(f"generate sample data     {generated:6.2f} s")
+        self.stdout.write(f"import {stores.rows} stores         {stores.duration_seconds:6.2f} s")
+        self.stdout.write(
+            f"import {first.rows:,} history rows  {first.duration_seconds:6.2f} s  "
+            f"({first.created:,} created, {first.rows / first.duration_seconds:,.0f} rows/s)"
+        )
+        self.stdout.write(
+            f"re-import same file       {again.duration_seconds:6.2f} s  "
+            f"({again.unchanged:,} unchanged, {again.created} created, {again.updated} updated)"
+        )

@@ -1,0 +1,304 @@
+"""Master data and the season workflow core (SPEC.md section 5)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from planner.choices import (
+    AgentName,
+    EventType,
+    ExtractionConfidence,
+    FashionTier,
+    LocationTier,
+    ReplenishmentStrategy,
+    WorkflowStatus,
+    WorkflowType,
+)
+
+
+class Category(models.Model):
+    """A product category, detected from the `category` column of imported history."""
+
+    slug = models.SlugField(primary_key=True, max_length=80)
+    name = models.CharField(max_length=120, unique=True)
+    history_row_count = models.PositiveIntegerField(
+        default=0, help_text="Rows of historical sales held for this category."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Store(models.Model):
+    """A store and the attributes that drive clustering and allocation.
+
+    Every attribute but the id may be unknown (null); clustering uses those present.
+    """
+
+    id = models.CharField(primary_key=True, max_length=20, help_text="For example S001.")
+    name = models.CharField(max_length=120)
+    size_sqft = models.PositiveIntegerField(null=True, blank=True)
+    median_income = models.PositiveIntegerField(null=True, blank=True, help_text="USD a year.")
+    # Empty string = unknown, as for the other text attributes.
+    location_tier = models.CharField(max_length=1, choices=LocationTier.choices, blank=True)
+    fashion_tier = models.CharField(max_length=10, choices=FashionTier.choices, blank=True)
+    store_format = models.CharField(max_length=40, blank=True, default="")
+    region = models.CharField(max_length=60, blank=True, default="")
+    avg_weekly_sales_12mo = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="USD a week."
+    )
+    foot_traffic = models.PositiveIntegerField(null=True, blank=True, help_text="Visitors a week.")
+    competitor_density = models.FloatField(
+        null=True, blank=True, help_text="Competing stores within 5 km."
+    )
+    online_penetration = models.FloatField(
+        null=True, blank=True, help_text="Share of the area's apparel bought online (0-1)."
+    )
+    population_density = models.PositiveIntegerField(
+        null=True, blank=True, help_text="People per square km."
+    )
+    mall_location = models.BooleanField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(location_tier__in=[*LocationTier.values, ""]),
+                name="store_location_tier_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(fashion_tier__in=[*FashionTier.values, ""]),
+                name="store_fashion_tier_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(online_penetration__gte=0, online_penetration__lte=1)
+                | Q(online_penetration__isnull=True),
+                name="store_online_penetration_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(competitor_density__gte=0) | Q(competitor_density__isnull=True),
+                name="store_competitor_density_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(avg_weekly_sales_12mo__gte=0) | Q(avg_weekly_sales_12mo__isnull=True),
+                name="store_avg_weekly_sales_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.name}"
+
+
+class HistoricalSale(models.Model):
+    """Units and revenue of one category in one store on one date (a day or a week's row)."""
+
+    date = models.DateField()
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="historical_sales")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="historical_sales"
+    )
+    quantity_sold = models.PositiveIntegerField()
+    revenue = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["category", "date", "store"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "store", "category"], name="historical_sale_unique_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0), name="historical_sale_revenue_non_negative"
+            ),
+        ]
+        indexes = [
+            # Per-category weekly aggregation scans one category's rows in date order.
+            models.Index(fields=["category", "date"], name="hist_category_date"),
+            models.Index(fields=["store", "category"], name="hist_store_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.store_id} {self.category_id}: {self.quantity_sold}"
+
+
+class SeasonParameters(models.Model):
+    """The five season concepts of SPEC.md section 3, as extracted and then confirmed."""
+
+    forecast_horizon_weeks = models.PositiveSmallIntegerField(default=12)
+    season_start_date = models.DateField()
+    season_end_date = models.DateField(help_text="start + 7 * horizon - 1 (SPEC.md section 2).")
+    replenishment_strategy = models.CharField(
+        max_length=10,
+        choices=ReplenishmentStrategy.choices,
+        default=ReplenishmentStrategy.WEEKLY,
+    )
+    dc_holdback_percentage = models.FloatField(default=0.45, help_text="Fraction 0-1.")
+    markdown_checkpoint_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    markdown_threshold = models.FloatField(
+        null=True, blank=True, help_text="Sell-through target at the checkpoint, fraction 0-1."
+    )
+    extraction_confidence = models.CharField(
+        max_length=6, choices=ExtractionConfidence.choices, default=ExtractionConfidence.LOW
+    )
+    extraction_reasoning = models.TextField(blank=True, default="")
+    stated_fields = models.JSONField(default=list, blank=True)
+    defaulted_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "season parameters"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(forecast_horizon_weeks__gte=4, forecast_horizon_weeks__lte=52),
+                name="params_horizon_4_to_52",
+            ),
+            models.CheckConstraint(
+                condition=Q(season_end_date__gt=models.F("season_start_date")),
+                name="params_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(replenishment_strategy__in=ReplenishmentStrategy.values),
+                name="params_replenishment_strategy_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(dc_holdback_percentage__gte=0, dc_holdback_percentage__lte=1),
+                name="params_holdback_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(markdown_checkpoint_week__isnull=True)
+                | Q(
+                    markdown_checkpoint_week__gte=1,
+                    markdown_checkpoint_week__lte=models.F("forecast_horizon_weeks"),
+                ),
+                name="params_checkpoint_within_season",
+            ),
+            models.CheckConstraint(
+                condition=Q(markdown_threshold__isnull=True)
+                | Q(markdown_threshold__gte=0, markdown_threshold__lte=1),
+                name="params_markdown_threshold_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(extraction_confidence__in=ExtractionConfidence.values),
+                name="params_confidence_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.forecast_horizon_weeks} weeks from {self.season_start_date}, "
+            f"{self.replenishment_strategy}, {self.dc_holdback_percentage:.0%} holdback"
+        )
+
+
+class Workflow(models.Model):
+    """One durable run for one category and one season's parameters (SPEC.md section 4)."""
+
+    type = models.CharField(max_length=10, choices=WorkflowType.choices)
+    status = models.CharField(
+        max_length=20, choices=WorkflowStatus.choices, default=WorkflowStatus.PENDING
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="workflows")
+    parameters = models.ForeignKey(
+        SeasonParameters, on_delete=models.PROTECT, related_name="workflows"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reforecasts",
+        help_text="For a reforecast: the season workflow it revises.",
+    )
+    reason = models.TextField(blank=True, default="", help_text="Why a reforecast was started.")
+    current_agent = models.CharField(max_length=20, choices=AgentName.choices, blank=True)
+    awaiting_action = models.CharField(
+        max_length=40, blank=True, help_text="The approval the workflow waits for, if any."
+    )
+    progress_pct = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=WorkflowType.values), name="workflow_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=WorkflowStatus.values), name="workflow_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_pct__lte=100), name="workflow_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(type=WorkflowType.FORECAST, parent__isnull=True)
+                | Q(type=WorkflowType.REFORECAST, parent__isnull=False),
+                name="workflow_reforecast_has_parent",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="workflow_status")]
+
+    def __str__(self) -> str:
+        return f"Workflow {self.pk} ({self.type}, {self.category_id}, {self.status})"
+
+
+class WorkflowEvent(models.Model):
+    """One streamed message of a workflow, kept in order so a late client gets a replay."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveIntegerField()
+    type = models.CharField(max_length=30, choices=EventType.choices)
+    agent = models.CharField(max_length=20, choices=AgentName.choices, blank=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workflow", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "sequence"], name="workflow_event_unique_sequence"
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=EventType.values), name="workflow_event_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_id}#{self.sequence} {self.type}"
+
+
+class WeeklyActual(models.Model):
+    """Units one store sold in one week of a workflow's season."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="actuals")
+    week_number = models.PositiveSmallIntegerField()
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="weekly_actuals")
+    units_sold = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["workflow", "week_number", "store"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "week_number", "store"], name="weekly_actual_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(week_number__gte=1, week_number__lte=52),
+                name="weekly_actual_week_in_range",
+            ),
+        ]
+        # The unique constraint's index (workflow, week_number, store) serves the
+        # "actuals by workflow and week" queries.
+
+    def __str__(self) -> str:
+        return f"W{self.week_number} {self.store_id}: {self.units_sold}"

@@ -1,0 +1,57 @@
+"""Reads of the planner core that views and other apps call."""
+
+from __future__ import annotations
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+
+from allocation.models import ClusteringRun, StoreCluster
+from planner.models import Category, Store
+
+
+def category_list() -> QuerySet[Category]:
+    """Categories with the first and last date of their history (the per-category index)."""
+    return Category.objects.annotate(
+        history_start=Min("historical_sales__date"), history_end=Max("historical_sales__date")
+    ).order_by("name")
+
+
+def store_list() -> QuerySet[Store]:
+    """Stores with the label of their cluster in the latest clustering run (None before any)."""
+    latest_run = ClusteringRun.objects.order_by("-created_at", "-pk").values("pk")[:1]
+    cluster = StoreCluster.objects.filter(run=Subquery(latest_run), stores=OuterRef("pk"))
+    return Store.objects.annotate(cluster_label=Subquery(cluster.values("label")[:1]))
+
+
+def database_status() -> dict[str, object]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not usable": report it, don't raise
+        return {"ok": False, "vendor": connection.vendor, "error": str(exc)}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+async def _channel_layer_round_trip() -> dict[str, object]:
+    layer = get_channel_layer()
+    if layer is None:
+        return {"ok": False, "backend": None, "error": "CHANNEL_LAYERS is not configured"}
+    backend = type(layer).__name__
+    try:
+        channel = await layer.new_channel("health.")
+        token = uuid.uuid4().hex
+        await layer.send(channel, {"type": "health.ping", "token": token})
+        message = await layer.receive(channel)
+    except Exception as exc:  # a broken layer is a status to report, not a crash
+        return {"ok": False, "backend": backend, "error": str(exc)}
+    return {"ok": message.get("token") == token, "backend": backend}
+
+
+def channel_layer_status() -> dict[str, object]:
+    """Sends a message to a fresh channel and reads it back."""
+    return async_to_sync(_channel_layer_round_trip)()

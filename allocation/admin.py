@@ -76,3 +76,11 @@ class ShipmentAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "is_partial", "week_number"]
     search_fields = ["store__id", "allocation__id"]
     raw_id_fields = ["allocation", "store", "from_store"]
+
+
+@admin.register(ClusterAllocation)
+class ClusterAllocationAdmin(admin.ModelAdmin):
+    list_display = ["allocation", "cluster", "share", "initial_units"]
+    list_filter = ["cluster__label"]
+    search_fields = ["allocation__id"]
+    raw_id_fields = ["allocation", "cluster"]

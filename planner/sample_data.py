@@ -222,7 +222,7 @@ def expected_daily_units(
 ) -> np.ndarray:
     """Expected units, shape (days, stores), before noise."""
     month = np.asarray(category.monthly)[days.month - 1]
-    weekday = np.asarray(category.weekday)[days.dayofweek]
+    weekday = np.asarray(category.weekday)[days.day_of_week]
     years = (days - pd.Timestamp(HISTORY_START)).days.to_numpy() / 365.25
     growth = (1 + category.growth_per_year) ** years
     event = np.ones(len(days))

@@ -1,0 +1,59 @@
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from planner.choices import FashionTier, LocationTier
+from planner.models import Category, HistoricalSale, SeasonParameters, Store
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda category: category.name.lower().replace(" ", "-"))
+
+
+class StoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Store
+        django_get_or_create = ("id",)
+
+    id = factory.Sequence(lambda n: f"S{n + 1:03d}")
+    name = factory.LazyAttribute(lambda store: f"Store {store.id}")
+    size_sqft = 9000
+    median_income = 70000
+    location_tier = LocationTier.B
+    fashion_tier = FashionTier.MAINSTREAM
+    store_format = "mall"
+    region = "North"
+    avg_weekly_sales_12mo = Decimal("5000.00")
+    foot_traffic = 12000
+    competitor_density = 5.0
+    online_penetration = 0.25
+    population_density = 5000
+    mall_location = True
+
+
+class HistoricalSaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HistoricalSale
+
+    date = factory.Sequence(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n))
+    store = factory.SubFactory(StoreFactory)
+    category = factory.SubFactory(CategoryFactory)
+    quantity_sold = 10
+    revenue = Decimal("550.00")
+
+
+class SeasonParametersFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeasonParameters
+
+    season_start_date = dt.date(2025, 2, 17)
+    forecast_horizon_weeks = 12
+    season_end_date = factory.LazyAttribute(
+        lambda p: p.season_start_date + dt.timedelta(days=7 * p.forecast_horizon_weeks - 1)
+    )

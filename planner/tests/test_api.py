@@ -1,0 +1,256 @@
+"""The read endpoints, uploads end to end, health, and JSON errors under /api/."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from allocation.models import ClusteringRun, StoreCluster
+from planner.models import HistoricalSale, Store
+from planner.sample_data import STORES_FILE
+from planner.tests.factories import HistoricalSaleFactory, StoreFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "date,store_id,category,quantity_sold,revenue\n"
+
+
+def _upload(client: APIClient, path: str, content: bytes, name: str = "data.csv"):
+    return client.post(path, {"file": SimpleUploadedFile(name, content)}, format="multipart")
+
+
+def test_health_reports_database_and_channel_layer(api_client: APIClient) -> None:
+    response = api_client.get("/api/health")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] == {"ok": True, "vendor": "sqlite"}
+    assert response.json()["channel_layer"] == {"ok": True, "backend": "InMemoryChannelLayer"}
+    assert response.json()["llm"]["configured"] is False
+
+
+@override_settings(CHANNEL_LAYERS={})
+def test_health_is_503_when_the_channel_layer_is_missing(api_client: APIClient) -> None:
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    response = api_client.get("/api/health")
+    channel_layers.backends.clear()
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "degraded"
+    assert response.json()["channel_layer"]["ok"] is False
+
+
+def test_store_upload_then_history_upload_end_to_end(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    stores = _upload(
+        api_client, "/api/data/upload-store-attributes", (sample_dir / STORES_FILE).read_bytes()
+    )
+    history = _upload(
+        api_client,
+        "/api/data/upload-historical-sales",
+        (HEADER + "2024-01-01,S001,Women's Dresses,3,165\n").encode(),
+    )
+
+    assert stores.status_code == 200, stores.json()
+    assert stores.json()["created"] == 50
+    assert history.status_code == 200, history.json()
+    assert history.json() | {"duration_seconds": 0} == {
+        "rows": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "warnings": [],
+        "categories": ["Women's Dresses"],
+        "duration_seconds": 0,
+    }
+    categories = api_client.get("/api/categories").json()["results"]
+    assert categories == [
+        {
+            "slug": "womens-dresses",
+            "name": "Women's Dresses",
+            "history_row_count": 1,
+            "history_start": "2024-01-01",
+            "history_end": "2024-01-01",
+        }
+    ]
+
+
+def test_rejected_upload_lists_every_problem_and_writes_nothing(api_client: APIClient) -> None:
+    StoreFactory(id="S001")
+    response = _upload(
+        api_client,
+        "/api/data/upload-historical-sales",
+        (HEADER + "2024-01-01,S001,Dresses,3,165\n2024-02-30,S002,Dresses,x,1\n").encode(),
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["message"] == (
+        "The historical sales file was rejected with 3 problems; nothing was imported."
+    )
+    assert body["error_count"] == 3
+    assert body["errors"] == [
+        {
+            "row": 3,
+            "column": "date",
+            "value": "2024-02-30",
+            "message": "not a date in the form YYYY-MM-DD",
+        },
+        {"row": 3, "column": "quantity_sold", "value": "x", "message": "not a number"},
+        {
+            "row": 3,
+            "column": "store_id",
+            "value": "S002",
+            "message": "unknown store; import the store attributes file first",
+        },
+    ]
+    assert body["request_id"] == response["X-Request-ID"]
+    assert not HistoricalSale.objects.exists()
+
+
+def test_upload_without_a_file_is_a_clear_400(api_client: APIClient) -> None:
+    response = api_client.post("/api/data/upload-historical-sales", {}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "file: No file was submitted."
+
+
+@override_settings(UPLOAD_MAX_BYTES=64)
+def test_upload_over_the_size_limit_is_413(api_client: APIClient) -> None:
+    response = _upload(api_client, "/api/data/upload-historical-sales", b"x" * 65)
+
+    assert response.status_code == 413
+    assert response.json()["message"] == (
+        "The historical sales file is 65 bytes; the limit is 64 bytes."
+    )
+
+
+def test_binary_upload_is_rejected_as_not_csv(api_client: APIClient) -> None:
+    response = _upload(api_client, "/api/data/upload-store-attributes", b"\x00\x01PK", "x.xlsx")
+
+    assert response.status_code == 400
+    assert "not a CSV text file" in response.json()["message"]
+
+
+def test_stores_list_filters_paginates_and_shows_the_latest_cluster(api_client: APIClient) -> None:
+    premium = StoreFactory(id="S001", fashion_tier="Premium")
+    StoreFactory(id="S002", fashion_tier="Value")
+    StoreFactory(id="S003", fashion_tier="Premium")
+    old_run = ClusteringRun.objects.create(k=3, silhouette=0.2, features=["size_sqft"], seed=1)
+    StoreCluster.objects.create(run=old_run, label="mainstream").stores.add(premium)
+    run = ClusteringRun.objects.create(k=3, silhouette=0.4, features=["size_sqft"], seed=1)
+    StoreCluster.objects.create(run=run, label="fashion_forward").stores.add(premium)
+
+    response = api_client.get("/api/stores", {"fashion_tier": "Premium", "page_size": 1})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert [store["id"] for store in body["results"]] == ["S001"]
+    assert body["results"][0]["cluster"] == "fashion_forward"
+    assert "page=2" in body["next"]
+
+
+def test_clusters_are_empty_until_clustering_runs(api_client: APIClient) -> None:
+    assert api_client.get("/api/stores/clusters").json() == []
+
+    store = StoreFactory(id="S001")
+    run = ClusteringRun.objects.create(k=3, silhouette=0.41, features=["size_sqft"], seed=42)
+    StoreCluster.objects.create(run=run, label="value_conscious").stores.add(store)
+
+    clusters = api_client.get("/api/stores/clusters").json()
+    assert clusters == [
+        {
+            "id": clusters[0]["id"],
+            "label": "value_conscious",
+            "run": run.pk,
+            "k": 3,
+            "silhouette": 0.41,
+            "mean_weekly_sales": None,
+            "store_count": 1,
+            "stores": ["S001"],
+        }
+    ]
+
+
+def test_clusters_reject_a_bad_run_id(api_client: APIClient) -> None:
+    response = api_client.get("/api/stores/clusters", {"run": "latest"})
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "run: must be a clustering run id (a whole number)"
+
+
+def test_store_list_query_count_does_not_grow_with_stores(
+    api_client: APIClient, django_assert_max_num_queries
+) -> None:
+    for number in range(1, 41):
+        StoreFactory(id=f"S{number:03d}")
+
+    with django_assert_max_num_queries(3):
+        response = api_client.get("/api/stores", {"page_size": 40})
+
+    assert len(response.json()["results"]) == 40
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "/api/nothing-here",
+            "Nothing exists at /api/nothing-here. See /docs for the API's paths.",
+        ),
+        ("/api/stores/S999", "No store with id 'S999'."),
+        ("/api/categories/shoes", "No category with slug 'shoes'."),
+    ],
+)
+def test_not_found_is_json_naming_what_is_missing(
+    api_client: APIClient, path: str, message: str
+) -> None:
+    response = api_client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["message"] == message
+
+
+def test_wrong_method_is_json(api_client: APIClient) -> None:
+    response = api_client.delete("/api/health")
+
+    assert response.status_code == 405
+    assert response.json()["message"] == 'Method "DELETE" not allowed.'
+
+
+def test_unhandled_error_is_json_500_with_the_request_id(
+    api_client: APIClient, monkeypatch
+) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("planner.api.views.selectors.category_list", broken)
+    client = APIClient(raise_request_exception=False)
+
+    response = client.get("/api/categories", headers={"X-Request-ID": "trace-123"})
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "status": 500,
+        "message": (
+            "The server failed to handle this request; it has been logged with its request id."
+        ),
+        "request_id": "trace-123",
+    }
+    assert response["X-Request-ID"] == "trace-123"
+
+
+def test_history_rows_are_unique_per_day_store_category_in_the_database() -> None:
+    from django.db import IntegrityError, transaction
+
+    sale = HistoricalSaleFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HistoricalSaleFactory(date=sale.date, store=sale.store, category=sale.category)
+    assert Store.objects.count() == 1

@@ -1,0 +1,71 @@
+"""Operator commands: seed (idempotent), generate_sample_data, backup_db."""
+
+import sqlite3
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from planner.models import Category, HistoricalSale, Store
+from planner.sample_data import HISTORY_FILE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _counts() -> tuple[int, int, int]:
+    return Store.objects.count(), Category.objects.count(), HistoricalSale.objects.count()
+
+
+def test_seed_twice_leaves_identical_row_counts(sample_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr("planner.management.commands.seed.SAMPLE_DIR", sample_dir)
+    out = StringIO()
+
+    call_command("seed", stdout=out)
+    first = _counts()
+    call_command("seed", stdout=out)
+
+    assert first == (50, 3, 164_400)
+    assert _counts() == first
+    assert "164,400 rows: 0 created, 0 updated, 164,400 unchanged" in out.getvalue()
+    assert "history: 50,000 of 164,400 rows written" in out.getvalue()
+
+
+def test_seed_generates_the_sample_files_when_missing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("planner.management.commands.seed.SAMPLE_DIR", tmp_path)
+    out = StringIO()
+
+    call_command("seed", stdout=out)
+
+    assert (tmp_path / HISTORY_FILE).exists()
+    assert "Generating sample data" in out.getvalue()
+
+
+def test_generate_sample_data_lists_what_it_wrote(tmp_path: Path) -> None:
+    out = StringIO()
+
+    call_command("generate_sample_data", "--output", str(tmp_path), stdout=out)
+
+    assert f"{HISTORY_FILE}: 164,400 rows" in out.getvalue()
+    assert "scenarios/accessories/normal.csv: 600 rows" in out.getvalue()
+
+
+def test_backup_is_a_consistent_copy_of_the_database(tmp_path: Path) -> None:
+    Store.objects.create(id="S001", name="One")
+    target = tmp_path / "backup.sqlite3"
+
+    call_command("backup_db", "--output", str(target), stdout=StringIO())
+
+    with sqlite3.connect(target) as copy:
+        rows = copy.execute("SELECT id, name FROM planner_store").fetchall()
+    assert rows == [("S001", "One")]
+    assert connection.vendor == "sqlite"
+
+
+def test_backup_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "exists.sqlite3"
+    target.write_bytes(b"")
+
+    with pytest.raises(CommandError, match="exists; choose another --output"):
+        call_command("backup_db", "--output", str(target))

@@ -1,0 +1,247 @@
+"""Every class of bad CSV file is rejected whole, each problem named by row, column, value."""
+
+import pytest
+
+from planner.imports import (
+    MAX_LISTED_PROBLEMS,
+    ImportRejected,
+    check_history,
+    check_store_attributes,
+    read_csv,
+)
+
+HEADER = "date,store_id,category,quantity_sold,revenue\n"
+STORES = {"S001", "S002"}
+LIMIT = 1_000_000
+
+
+def _history(body: str, header: str = HEADER):
+    return check_history(
+        read_csv((header + body).encode(), what="history", max_bytes=LIMIT), known_store_ids=STORES
+    )
+
+
+def _rejected(body: str, header: str = HEADER) -> ImportRejected:
+    with pytest.raises(ImportRejected) as caught:
+        _history(body, header)
+    return caught.value
+
+
+def _problems(error: ImportRejected) -> list[tuple]:
+    return [(p.row, p.column, p.value, p.message) for p in error.problems]
+
+
+def test_valid_rows_come_back_typed() -> None:
+    checked = _history(
+        "2024-01-01,S001,Women's Dresses,3,165.00\n2024-01-01,S002,Accessories,0,0\n"
+    )
+
+    assert checked.frame["quantity_sold"].tolist() == [3, 0]
+    assert str(checked.frame["date"].dtype).startswith("datetime64")
+    assert checked.warnings == []
+
+
+def test_missing_column_is_named() -> None:
+    error = _rejected(
+        "2024-01-01,S001,Dresses,3\n", header="date,store_id,category,quantity_sold\n"
+    )
+
+    assert _problems(error) == [(None, "revenue", None, "required column 'revenue' is missing")]
+    assert "rejected" in error.message and "nothing was imported" in error.message
+
+
+def test_extra_column_is_ignored_with_a_warning() -> None:
+    checked = _history("2024-01-01,S001,Dresses,3,165,x\n", header=HEADER.strip() + ",promo_flag\n")
+
+    assert checked.warnings == ["column 'promo_flag' is not used and was ignored"]
+    assert "promo_flag" not in checked.frame.columns
+
+
+def test_repeated_header_column_is_rejected() -> None:
+    error = _rejected("2024-01-01,S001,Dresses,3,1,2\n", header=HEADER.strip() + ",revenue\n")
+
+    assert _problems(error) == [(None, "revenue", None, "column appears more than once")]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "message"),
+    [
+        ("2024-13-01,S001,Dresses,3,1", "date", "2024-13-01", "not a date in the form YYYY-MM-DD"),
+        ("01/02/2024,S001,Dresses,3,1", "date", "01/02/2024", "not a date in the form YYYY-MM-DD"),
+        (",S001,Dresses,3,1", "date", "", "a value is required"),
+        ("2024-01-01,S001,Dresses,-2,1", "quantity_sold", "-2", "must not be negative"),
+        ("2024-01-01,S001,Dresses,2.5,1", "quantity_sold", "2.5", "must be a whole number"),
+        ("2024-01-01,S001,Dresses,many,1", "quantity_sold", "many", "not a number"),
+        ("2024-01-01,S001,Dresses,2,-1.5", "revenue", "-1.5", "must not be negative"),
+        ("2024-01-01,S001,Dresses,2,", "revenue", "", "a value is required"),
+        (
+            "2024-01-01,S999,Dresses,2,1",
+            "store_id",
+            "S999",
+            "unknown store; import the store attributes file first",
+        ),
+        ("2024-01-01,S001,,2,1", "category", "", "a value is required"),
+    ],
+)
+def test_bad_value_is_named_by_row_column_and_value(
+    row: str, column: str, value: str, message: str
+) -> None:
+    error = _rejected("2024-01-01,S002,Dresses,1,55\n" + row + "\n")
+
+    assert _problems(error) == [(3, column, value, message)]
+
+
+def test_every_problem_is_listed_not_just_the_first() -> None:
+    error = _rejected("bad,S001,Dresses,1,1\n2024-01-01,S404,Dresses,-1,1\n")
+
+    assert _problems(error) == [
+        (2, "date", "bad", "not a date in the form YYYY-MM-DD"),
+        (3, "quantity_sold", "-1", "must not be negative"),
+        (3, "store_id", "S404", "unknown store; import the store attributes file first"),
+    ]
+    assert "3 problems" in error.message
+
+
+def test_duplicate_rows_point_at_the_first_occurrence() -> None:
+    error = _rejected(
+        "2024-01-01,S001,Dresses,1,55\n2024-01-02,S001,Dresses,1,55\n2024-01-01,S001,Dresses,2,110\n"
+    )
+
+    assert _problems(error) == [
+        (4, "date", "2024-01-01", "repeats the date, store and category of row 2")
+    ]
+
+
+def test_a_huge_bad_file_lists_a_bounded_number_but_counts_all() -> None:
+    body = "".join(f"2024-01-01,S001,Dresses,-{i + 1},1\n" for i in range(MAX_LISTED_PROBLEMS + 5))
+
+    error = _rejected(body)
+
+    assert error.total > MAX_LISTED_PROBLEMS
+    assert len(error.listed) == MAX_LISTED_PROBLEMS
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "The history file is empty."),
+        (b"  \n\n", "The history file is empty."),
+        (HEADER.encode(), "The history file has a header but no data rows."),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "The history file is not a CSV text file (it contains binary data).",
+        ),
+        (
+            "date,store\n2024-01-01,S\xe9\n".encode("latin-1"),
+            "The history file is not UTF-8 text; save it as CSV (UTF-8).",
+        ),
+    ],
+)
+def test_unreadable_files_are_rejected_with_a_reason(raw: bytes, message: str) -> None:
+    with pytest.raises(ImportRejected) as caught:
+        read_csv(raw, what="history", max_bytes=LIMIT)
+
+    assert caught.value.message == message
+    assert caught.value.status == 400
+
+
+def test_file_over_the_size_limit_is_413() -> None:
+    with pytest.raises(ImportRejected) as caught:
+        read_csv(b"x" * 101, what="history", max_bytes=100)
+
+    assert caught.value.status == 413
+    assert caught.value.message == "The history file is 101 bytes; the limit is 100 bytes."
+
+
+def test_utf8_bom_and_padding_are_accepted() -> None:
+    raw = ("\ufeff" + HEADER + " 2024-01-01 , S001 ,Dresses, 3 ,165\n").encode()
+
+    checked = check_history(read_csv(raw, what="h", max_bytes=LIMIT), known_store_ids=STORES)
+
+    assert checked.frame["store_id"].tolist() == ["S001"]
+
+
+STORE_HEADER = (
+    "store_id,avg_weekly_sales_12mo,store_size_sqft,median_income,location_tier,fashion_tier,"
+    "store_format,region,foot_traffic,competitor_density,online_penetration,"
+    "population_density,mall_location\n"
+)
+
+
+def _stores(body: str, header: str = STORE_HEADER):
+    return check_store_attributes(read_csv((header + body).encode(), what="s", max_bytes=LIMIT))
+
+
+def test_store_enums_are_case_insensitive_and_normalised() -> None:
+    checked = _stores("S001,5000,9000,70000,a,premium,mall,North,12000,5,0.3,5000,YES\n")
+
+    row = checked.frame.iloc[0]
+    assert (row["location_tier"], row["fashion_tier"], row["mall_location"]) == (
+        "A",
+        "Premium",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "value", "message"),
+    [
+        (
+            "S001,5000,9000,70000,D,Premium,mall,N,1,1,0.3,1,true",
+            "location_tier",
+            "D",
+            "must be one of A, B, C",
+        ),
+        (
+            "S001,5000,9000,70000,A,Luxury,mall,N,1,1,0.3,1,true",
+            "fashion_tier",
+            "Luxury",
+            "must be one of Premium, Mainstream, Value",
+        ),
+        (
+            "S001,5000,9000,70000,A,Value,mall,N,1,1,1.3,1,true",
+            "online_penetration",
+            "1.3",
+            "must be at most 1 (a fraction)",
+        ),
+        (
+            "S001,5000,0,70000,A,Value,mall,N,1,1,0.3,1,true",
+            "store_size_sqft",
+            "0",
+            "must be at least 1",
+        ),
+        (
+            "S001,5000,9000,70000,A,Value,mall,N,1,1,0.3,1,maybe",
+            "mall_location",
+            "maybe",
+            "must be true or false (also yes/no, 1/0)",
+        ),
+        (
+            "S 1,5000,9000,70000,A,Value,mall,N,1,1,0.3,1,true",
+            "store_id",
+            "S 1",
+            "use up to 20 letters, digits, '-' or '_'",
+        ),
+    ],
+)
+def test_bad_store_attribute_is_named(values: str, column: str, value: str, message: str) -> None:
+    with pytest.raises(ImportRejected) as caught:
+        _stores(values + "\n")
+
+    assert _problems(caught.value) == [(2, column, value, message)]
+
+
+def test_store_listed_twice_is_rejected() -> None:
+    with pytest.raises(ImportRejected) as caught:
+        _stores("S001,,,,,,,,,,,,\nS001,,,,,,,,,,,,\n")
+
+    assert _problems(caught.value) == [(3, "store_id", "S001", "store listed more than once")]
+
+
+def test_missing_store_attributes_are_allowed_and_reported() -> None:
+    checked = _stores("S001,5000,,70000,A,Value,,North,,,,,\n", header=STORE_HEADER)
+
+    assert "store_size_sqft is empty for 1 store(s): S001" in checked.warnings
+    partial = _stores("S001,A\n", header="store_id,location_tier\n")
+    assert partial.warnings[0].startswith("columns not in the file, left as they were: avg_weekly")
+    assert list(partial.frame.columns) == ["store_id", "location_tier"]

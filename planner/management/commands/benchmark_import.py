@@ -38,14 +38,21 @@ class Command(BaseCommand):
             finally:
                 connection.creation.destroy_test_db(original_name, verbosity=0)
 
-        self.stdout.write(f"database engine          {connection.vendor}")
-        self.stdout.write(f"generate sample data     {generated:6.2f} s")
-        self.stdout.write(f"import {stores.rows} stores         {stores.duration_seconds:6.2f} s")
-        self.stdout.write(
-            f"import {first.rows:,} history rows  {first.duration_seconds:6.2f} s  "
-            f"({first.created:,} created, {first.rows / first.duration_seconds:,.0f} rows/s)"
-        )
-        self.stdout.write(
-            f"re-import same file       {again.duration_seconds:6.2f} s  "
-            f"({again.unchanged:,} unchanged, {again.created} created, {again.updated} updated)"
-        )
+        rows = [
+            ("generate sample data", generated, ""),
+            (f"import {stores.rows} stores", stores.duration_seconds, ""),
+            (
+                f"import {first.rows:,} history rows",
+                first.duration_seconds,
+                f"{first.created:,} created, {first.rows / first.duration_seconds:,.0f} rows/s",
+            ),
+            (
+                "re-import the same history",
+                again.duration_seconds,
+                f"{again.unchanged:,} unchanged, {again.created} created, "
+                f"{again.updated} updated",
+            ),
+        ]
+        self.stdout.write(f"database: {connection.vendor}")
+        for label, seconds, note in rows:
+            self.stdout.write(f"{label:<32}{seconds:6.2f} s  {note}".rstrip())

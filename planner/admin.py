@@ -66,7 +66,7 @@ class SeasonParametersAdmin(admin.ModelAdmin):
 class WorkflowEventInline(admin.TabularInline):
     model = WorkflowEvent
     extra = 0
-    fields = ["sequence", "type", "agent", "payload", "created_at"]
+    fields = ("sequence", "type", "agent", "payload", "created_at")
     readonly_fields = fields
     can_delete = False
 

@@ -30,13 +30,12 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        request.request_id = (
-            incoming[:64] if incoming.isprintable() and incoming else (uuid.uuid4().hex)
-        )
+        request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = (time.perf_counter() - started) * 1000
-        response[REQUEST_ID_HEADER] = request.request_id
+        response[REQUEST_ID_HEADER] = request_id
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         logger.log(
             level,
@@ -45,7 +44,7 @@ class RequestLogMiddleware:
             request.get_full_path(),
             response.status_code,
             duration_ms,
-            request.request_id,
+            request_id,
         )
         return response
 

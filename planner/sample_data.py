@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,7 +109,7 @@ SCENARIOS: dict[str, tuple[float, ...]] = {
 
 # Store attribute distributions by fashion tier: (mean, sd) or choices with weights.
 _TIER_COUNTS = {"Premium": 15, "Mainstream": 20, "Value": 15}
-_TIER_ATTRIBUTES = {
+_TIER_ATTRIBUTES: dict[str, dict[str, Any]] = {
     "Premium": {
         "size": (12000, 1800),
         "income": (112000, 14000),

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -60,7 +61,7 @@ class StoreViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.store_list()
 
 
-_UPLOAD_SCHEMA = {
+_UPLOAD_SCHEMA: dict[str, Any] = {
     "request": {"multipart/form-data": UploadSerializer},
     "responses": {
         200: ImportSummarySerializer,

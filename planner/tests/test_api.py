@@ -254,3 +254,21 @@ def test_history_rows_are_unique_per_day_store_category_in_the_database() -> Non
     with pytest.raises(IntegrityError), transaction.atomic():
         HistoricalSaleFactory(date=sale.date, store=sale.store, category=sale.category)
     assert Store.objects.count() == 1
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=["http://localhost:5173"])
+def test_cors_allows_only_the_configured_front_end(api_client: APIClient) -> None:
+    allowed = api_client.get("/api/health", headers={"Origin": "http://localhost:5173"})
+    other = api_client.get("/api/health", headers={"Origin": "http://evil.example"})
+
+    assert allowed["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    assert "Access-Control-Allow-Origin" not in other
+
+
+def test_every_request_is_logged_with_status_duration_and_id(api_client: APIClient, caplog) -> None:
+    with caplog.at_level("INFO", logger="planner.requests"):
+        response = api_client.get("/api/stores/S404")
+
+    (record,) = [r for r in caplog.records if r.name == "planner.requests"]
+    assert record.getMessage().startswith("GET /api/stores/S404 404 ")
+    assert record.getMessage().endswith(f"ms id={response['X-Request-ID']}")

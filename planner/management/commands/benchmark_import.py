@@ -49,8 +49,7 @@ class Command(BaseCommand):
             (
                 "re-import the same history",
                 again.duration_seconds,
-                f"{again.unchanged:,} unchanged, {again.created} created, "
-                f"{again.updated} updated",
+                f"{again.unchanged:,} unchanged, {again.created} created, {again.updated} updated",
             ),
         ]
         self.stdout.write(f"database: {connection.vendor}")

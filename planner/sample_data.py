@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.imports import STORE_COLUMNS
+
 SEED = 20250217
 HISTORY_START = dt.date(2022, 1, 1)
 HISTORY_END = dt.date(2024, 12, 31)
@@ -312,22 +314,8 @@ def write_sample_data(directory: Path, seed: int = SEED) -> dict[str, int]:
 
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
-    columns = [
-        "store_id",
-        "store_name",
-        "avg_weekly_sales_12mo",
-        "store_size_sqft",
-        "median_income",
-        "location_tier",
-        "fashion_tier",
-        "store_format",
-        "region",
-        "foot_traffic",
-        "competitor_density",
-        "online_penetration",
-        "population_density",
-        "mall_location",
-    ]
+    # The importer's header, with the optional store_name after the id.
+    columns = [STORE_COLUMNS[0], "store_name", *STORE_COLUMNS[1:]]
     stores[columns].to_csv(directory / STORES_FILE, index=False, lineterminator="\n")
     written[STORES_FILE] = len(stores)
     history.to_csv(directory / HISTORY_FILE, index=False, float_format="%.2f", lineterminator="\n")

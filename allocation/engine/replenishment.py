@@ -1,0 +1,155 @@
+"""The inventory ledger and DC-to-store replenishment (SPEC.md sections 4 and 7.4).
+
+No Django imports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from allocation.engine.types import ReplenishmentPlan, ShipmentLine
+from planner.engine.numbers import ceil_units
+
+# A store keeps this many weeks of cover before it gives units to a store that ran short.
+TRANSFER_KEEP_WEEKS = 4.0
+
+
+@dataclass(frozen=True)
+class LedgerWeek:
+    week_number: int
+    opening: int
+    received: int
+    sold: int
+    closing: int
+
+    @property
+    def stockout(self) -> bool:
+        """The store ended the week empty: it may have lost sales."""
+        return self.closing == 0
+
+
+def store_ledger(received: Mapping[int, int], sold: Sequence[int]) -> list[LedgerWeek]:
+    """One store's weeks: closing = max(0, opening + received - sold).
+
+    Sales are what they were: a store that sold more than the ledger says it held (a
+    miscount, a transfer not recorded) ends at zero, not below.
+    """
+    weeks = []
+    on_hand = 0
+    for index, units_sold in enumerate(sold):
+        week = index + 1
+        arriving = received.get(week, 0)
+        closing = max(0, on_hand + arriving - units_sold)
+        weeks.append(LedgerWeek(week, on_hand, arriving, units_sold, closing))
+        on_hand = closing
+    return weeks
+
+
+def cadence_weeks(strategy: str, horizon_weeks: int) -> list[int]:
+    """Weeks whose opening gets a replenishment: weekly 2..H, bi-weekly 2, 4, ...; none: none."""
+    if strategy == "weekly":
+        return list(range(2, horizon_weeks + 1))
+    if strategy == "bi-weekly":
+        return list(range(2, horizon_weeks + 1, 2))
+    if strategy == "none":
+        return []
+    raise ValueError(f"unknown replenishment strategy {strategy!r}")
+
+
+def period_weeks(strategy: str, week_number: int, horizon_weeks: int) -> int:
+    """How many weeks a replenishment at `week_number` covers (to the next one, or season end)."""
+    length = 2 if strategy == "bi-weekly" else 1
+    return max(0, min(length, horizon_weeks - week_number + 1))
+
+
+def plan_replenishment(
+    *,
+    week_number: int,
+    period: int,
+    expected_demand: Mapping[str, float],
+    on_hand: Mapping[str, int],
+    dc_available: int,
+    safety_stock_pct: float,
+    allow_transfers: bool = False,
+) -> ReplenishmentPlan:
+    """Shipments for the `period` weeks from `week_number` (SPEC.md section 7.4).
+
+    need = max(0, ceil(expected demand over the period x (1 + safety stock)) - on hand).
+    The DC ships min(need, available); when it is short, stores with the fewest weeks of cover
+    are filled first and the rest are flagged partial. With `allow_transfers`, stores still
+    short then take units from stores holding more than four weeks of cover.
+    """
+    stores = sorted(expected_demand)
+    weekly = {s: expected_demand[s] / period if period else 0.0 for s in stores}
+
+    def cover(store: str, units: int) -> float:
+        return units / weekly[store] if weekly[store] > 0 else math.inf
+
+    need = {
+        s: max(0, ceil_units(expected_demand[s] * (1 + safety_stock_pct)) - on_hand.get(s, 0))
+        for s in stores
+    }
+    order = sorted(stores, key=lambda s: (cover(s, on_hand.get(s, 0)), s))
+    available = dc_available
+    shipped: dict[str, int] = {}
+    for store in order:
+        shipped[store] = min(need[store], available)
+        available -= shipped[store]
+    lines = tuple(
+        ShipmentLine(
+            store_id=s,
+            requested_units=need[s],
+            units=shipped[s],
+            is_partial=shipped[s] < need[s],
+            weeks_of_cover=cover(s, on_hand.get(s, 0)),
+        )
+        for s in stores
+        if need[s] > 0
+    )
+
+    transfers: list[ShipmentLine] = []
+    if allow_transfers:
+        after = {s: on_hand.get(s, 0) + shipped[s] for s in stores}
+        for store in order:
+            short = need[store] - shipped[store]
+            donors = sorted(
+                (d for d in stores if d != store and cover(d, after[d]) > TRANSFER_KEEP_WEEKS),
+                key=lambda d: (-cover(d, after[d]), d),
+            )
+            for donor in donors:
+                if short <= 0:
+                    break
+                spare = after[donor] - math.ceil(TRANSFER_KEEP_WEEKS * weekly[donor])
+                units = min(short, max(0, spare))
+                if units:
+                    transfers.append(
+                        ShipmentLine(
+                            store_id=store,
+                            requested_units=units,
+                            units=units,
+                            is_partial=False,
+                            weeks_of_cover=cover(store, after[store]),
+                            from_store=donor,
+                        )
+                    )
+                    after[donor] -= units
+                    after[store] += units
+                    short -= units
+
+    short_stores = sum(1 for line in lines if line.is_partial)
+    note = (
+        f"DC short: {short_stores} store(s) partly served, fewest weeks of cover first"
+        if short_stores
+        else ""
+    )
+    return ReplenishmentPlan(
+        week_number=week_number,
+        period_weeks=period,
+        dc_available_before=dc_available,
+        dc_available_after=available,
+        lines=lines,
+        transfers=tuple(transfers),
+        note=note,
+    )

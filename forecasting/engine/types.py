@@ -1,0 +1,114 @@
+"""Plain data of the forecasting engine. No Django imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Normal quantiles of the two central intervals the SPEC asks for.
+Z_80 = 1.2815515655446004
+Z_95 = 1.959963984540054
+
+
+class ForecastError(ValueError):
+    """The input cannot be forecast; the message says why in the user's words."""
+
+
+@dataclass(frozen=True)
+class WeeklySeries:
+    """Units per 7-day bucket; `week_starts[i]` is the first day of bucket i, all consecutive."""
+
+    week_starts: tuple[dt.date, ...]
+    units: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.week_starts) != len(self.units):
+            raise ValueError("week_starts and units differ in length")
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+@dataclass(frozen=True)
+class Season:
+    """A season calendar (SPEC.md section 2): week n covers start + 7(n-1) .. start + 7n - 1."""
+
+    start: dt.date
+    weeks: int
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=7 * self.weeks - 1)
+
+    def week_start(self, week_number: int) -> dt.date:
+        return self.start + dt.timedelta(days=7 * (week_number - 1))
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Rolling-origin backtest over the last year of history.
+
+    `log_errors[member]` holds log(actual / forecast) for every (origin, horizon) point;
+    `level_sd` is the spread of the per-origin mean log error (how far a whole season's level
+    can be off) and `noise_sd` the spread around it (week-to-week noise).
+    """
+
+    origins: tuple[dt.date, ...]
+    horizon_weeks: int
+    wape: dict[str, float]
+    mape: dict[str, float]
+    ensemble_wape: float
+    ensemble_mape: float
+    level_sd: float
+    noise_sd: float
+
+
+@dataclass(frozen=True)
+class ForecastWeek:
+    week_number: int
+    week_start: dt.date
+    units: float
+    lower_80: float
+    upper_80: float
+    lower_95: float
+    upper_95: float
+    prophet_units: float | None = None
+    arima_units: float | None = None
+    is_actual: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryForecast:
+    """The ensemble forecast of one category's season (SPEC.md section 7.1)."""
+
+    season: Season
+    weeks: tuple[ForecastWeek, ...]
+    prophet_weight: float
+    arima_weight: float
+    weighting_note: str
+    backtest: BacktestResult | None
+    history_weeks: int
+    history_end: dt.date
+    level_sd: float
+    noise_sd: float
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def total_units(self) -> float:
+        return sum(week.units for week in self.weeks)
+
+    @property
+    def prophet_total(self) -> float:
+        return sum(week.prophet_units or 0.0 for week in self.weeks)
+
+    @property
+    def arima_total(self) -> float:
+        return sum(week.arima_units or 0.0 for week in self.weeks)
+
+    @property
+    def peak_week(self) -> int:
+        return max(self.weeks, key=lambda week: (week.units, -week.week_number)).week_number
+
+    @property
+    def curve(self) -> tuple[float, ...]:
+        return tuple(week.units for week in self.weeks)

@@ -1,0 +1,82 @@
+"""The markdown recommendation at the season's checkpoint (SPEC.md section 7.7).
+
+No Django imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.engine.numbers import round_half_up
+
+DEFAULT_ELASTICITY = 2.0
+ELASTICITY_RANGE = (1.0, 3.0)
+DEFAULT_CAP = 0.40
+DEFAULT_LIFT_PER_POINT = 1.5
+STEP = 0.05
+
+
+@dataclass(frozen=True)
+class MarkdownRecommendation:
+    sell_through: float
+    target: float
+    gap: float
+    elasticity: float
+    raw_markdown: float  # gap x elasticity, before rounding and cap
+    markdown_pct: float
+    expected_lift: float
+    reasoning: str
+
+
+def sell_through(sold: int, received: int) -> float:
+    """Units sold / units received by stores so far (SPEC.md section 2)."""
+    return sold / received if received > 0 else 0.0
+
+
+def recommend_markdown(
+    *,
+    sell_through: float,
+    target: float,
+    elasticity: float = DEFAULT_ELASTICITY,
+    cap: float = DEFAULT_CAP,
+    lift_per_point: float = DEFAULT_LIFT_PER_POINT,
+) -> MarkdownRecommendation:
+    """gap = target - sell-through; none when gap <= 0; otherwise
+    markdown = min(cap, gap x elasticity rounded half up to a multiple of 0.05);
+    expected demand lift = 1.5 x markdown."""
+    low, high = ELASTICITY_RANGE
+    if not low <= elasticity <= high:
+        raise ValueError(f"elasticity must be {low}-{high}, got {elasticity}")
+    gap = round(target - sell_through, 10)
+    if gap <= 0:
+        return MarkdownRecommendation(
+            sell_through=sell_through,
+            target=target,
+            gap=gap,
+            elasticity=elasticity,
+            raw_markdown=0.0,
+            markdown_pct=0.0,
+            expected_lift=0.0,
+            reasoning=(
+                f"No markdown: sell-through {sell_through:.1%} meets the {target:.0%} target."
+            ),
+        )
+    raw = gap * elasticity
+    markdown = min(cap, round_half_up(raw, STEP))
+    capped = " (capped)" if round_half_up(raw, STEP) > cap else ""
+    lift = round(lift_per_point * markdown, 10)
+    return MarkdownRecommendation(
+        sell_through=sell_through,
+        target=target,
+        gap=gap,
+        elasticity=elasticity,
+        raw_markdown=raw,
+        markdown_pct=markdown,
+        expected_lift=lift,
+        reasoning=(
+            f"Sell-through {sell_through:.1%} is {gap:.1%} below the {target:.0%} target; "
+            f"{gap:.1%} x elasticity {elasticity:g} = {raw:.1%}, rounded to "
+            f"{markdown:.0%}{capped}. Expected demand lift {lift_per_point:g} x {markdown:.0%} "
+            f"= {lift:.1%}."
+        ),
+    )

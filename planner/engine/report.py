@@ -1,0 +1,119 @@
+"""The end-of-season report and its tuning advice (SPEC.md section 7.8). No Django imports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from forecasting.engine.metrics import bias, mape, wape
+
+STOCKOUT_RATE_ALERT = 0.05
+UNUSED_HOLDBACK_ALERT = 0.25
+BIAS_ALERT = 0.10
+LEFTOVER_ALERT = 0.20
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Errors of one plan against the actuals; bias > 0 means the plan ran high."""
+
+    mape: float
+    wape: float
+    bias: float
+    weekly_error: tuple[float, ...]  # (forecast - actual) / actual per week
+
+
+def accuracy(actual: Sequence[float], forecast: Sequence[float]) -> Accuracy:
+    return Accuracy(
+        mape=mape(actual, forecast),
+        wape=wape(actual, forecast),
+        bias=bias(actual, forecast),
+        weekly_error=tuple(
+            (f - a) / a if a else float("nan") for a, f in zip(actual, forecast, strict=True)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class SeasonReport:
+    original: Accuracy
+    final: Accuracy
+    units_sold: int
+    units_received_by_stores: int
+    manufactured: int
+    sell_through_received: float
+    sell_through_manufactured: float
+    stockout_store_weeks: int
+    store_weeks: int
+    leftover_store_units: int
+    leftover_dc_units: int
+    dc_holdback_units: int
+    reforecast_weeks: tuple[int, ...]
+    markdowns: tuple[tuple[int, float], ...]  # (week, markdown pct)
+    advice: tuple[str, ...]
+
+
+def season_report(
+    *,
+    actual: Sequence[float],
+    original_plan: Sequence[float],
+    final_plan: Sequence[float],
+    units_received_by_stores: int,
+    manufactured: int,
+    stockout_store_weeks: int,
+    store_weeks: int,
+    leftover_store_units: int,
+    leftover_dc_units: int,
+    dc_holdback_units: int,
+    safety_stock_pct: float,
+    reforecast_weeks: Sequence[int],
+    markdowns: Sequence[tuple[int, float]],
+) -> SeasonReport:
+    """Accuracy of the original and final plans, sell-through, stockouts, leftovers, and
+    rule-based advice for next season."""
+    sold = round(sum(actual))
+    original = accuracy(actual, original_plan)
+    final = accuracy(actual, final_plan)
+    advice: list[str] = []
+    stockout_rate = stockout_store_weeks / store_weeks if store_weeks else 0.0
+    if stockout_rate > STOCKOUT_RATE_ALERT:
+        advice.append(
+            f"Raise safety stock from {safety_stock_pct:.0%} to {safety_stock_pct + 0.05:.0%}: "
+            f"{stockout_store_weeks} store-weeks ({stockout_rate:.1%}) ended with empty shelves."
+        )
+    if dc_holdback_units and leftover_dc_units / dc_holdback_units > UNUSED_HOLDBACK_ALERT:
+        advice.append(
+            f"Lower the DC holdback: {leftover_dc_units:,} of the {dc_holdback_units:,} units "
+            f"held at the DC ({leftover_dc_units / dc_holdback_units:.0%}) were never shipped."
+        )
+    if abs(original.bias) > BIAS_ALERT:
+        direction = "high" if original.bias > 0 else "low"
+        advice.append(
+            f"The pre-season forecast ran {direction} by {abs(original.bias):.0%}: check for "
+            "demand shifts the history does not show before trusting next season's plan."
+        )
+    leftover = leftover_store_units + leftover_dc_units
+    if manufactured and leftover / manufactured > LEFTOVER_ALERT:
+        advice.append(
+            f"{leftover:,} units ({leftover / manufactured:.0%} of the order) were left over: "
+            "order less or plan an earlier markdown checkpoint."
+        )
+    if not advice:
+        advice.append("No change suggested: stock, holdback and forecast were within bounds.")
+    return SeasonReport(
+        original=original,
+        final=final,
+        units_sold=sold,
+        units_received_by_stores=units_received_by_stores,
+        manufactured=manufactured,
+        sell_through_received=sold / units_received_by_stores if units_received_by_stores else 0,
+        sell_through_manufactured=sold / manufactured if manufactured else 0.0,
+        stockout_store_weeks=stockout_store_weeks,
+        store_weeks=store_weeks,
+        leftover_store_units=leftover_store_units,
+        leftover_dc_units=leftover_dc_units,
+        dc_holdback_units=dc_holdback_units,
+        reforecast_weeks=tuple(reforecast_weeks),
+        markdowns=tuple(markdowns),
+        advice=tuple(advice),
+    )

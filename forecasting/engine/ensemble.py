@@ -70,7 +70,8 @@ def backtest(
     # The ensemble's own errors, per origin: their mean is the level error of a season,
     # the spread around it is week-to-week noise.
     ensemble_parts = [
-        sum(weights[name] * forecasts[name][i] for name in member_fns) for i in range(len(origins))
+        np.sum([weights[name] * forecasts[name][i] for name in member_fns], axis=0)
+        for i in range(len(origins))
     ]
     per_origin = [_log_errors(a, f) for a, f in zip(actual_parts, ensemble_parts, strict=True)]
     level_sd = math.sqrt(float(np.mean([np.mean(e) ** 2 for e in per_origin])))

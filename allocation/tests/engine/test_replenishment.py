@@ -1,0 +1,79 @@
+"""Inventory ledger and replenishment (SPEC.md section 7.4)."""
+
+import pytest
+
+from allocation.engine.replenishment import (
+    cadence_weeks,
+    period_weeks,
+    plan_replenishment,
+    store_ledger,
+)
+
+
+def test_ledger_is_received_minus_sold_and_never_negative() -> None:
+    weeks = store_ledger({1: 10, 3: 5}, [4, 8, 2, 1])
+
+    assert [(w.opening, w.received, w.sold, w.closing) for w in weeks] == [
+        (0, 10, 4, 6),
+        (6, 0, 8, 0),  # sold more than held: sales are what they were, stock stops at zero
+        (0, 5, 2, 3),
+        (3, 0, 1, 2),
+    ]
+    assert [w.stockout for w in weeks] == [False, True, False, False]
+
+
+def test_cadence_weeks_by_strategy() -> None:
+    assert cadence_weeks("weekly", 6) == [2, 3, 4, 5, 6]
+    assert cadence_weeks("bi-weekly", 8) == [2, 4, 6, 8]
+    assert cadence_weeks("none", 12) == []
+    assert period_weeks("bi-weekly", 8, 8) == 1
+    assert period_weeks("bi-weekly", 4, 8) == 2
+    with pytest.raises(ValueError, match="unknown replenishment strategy"):
+        cadence_weeks("monthly", 12)
+
+
+def test_need_is_demand_with_safety_stock_minus_on_hand() -> None:
+    plan = plan_replenishment(
+        week_number=3,
+        period=2,
+        expected_demand={"A": 100.0, "B": 50.0},
+        on_hand={"A": 30, "B": 80},
+        dc_available=1000,
+        safety_stock_pct=0.2,
+    )
+
+    assert [(x.store_id, x.requested_units, x.units, x.is_partial) for x in plan.lines] == [
+        ("A", 90, 90, False),  # 120 - 30; B has 80 >= 60 and needs nothing
+    ]
+    assert plan.dc_available_after == 910
+
+
+def test_short_dc_serves_fewest_weeks_of_cover_first_and_flags_partials() -> None:
+    plan = plan_replenishment(
+        week_number=2,
+        period=1,
+        expected_demand={"A": 100.0, "B": 100.0, "C": 100.0},
+        on_hand={"A": 50, "B": 0, "C": 90},  # cover: B 0, A 0.5, C 0.9 weeks
+        dc_available=150,
+        safety_stock_pct=0.0,
+    )
+
+    shipped = {x.store_id: (x.requested_units, x.units, x.is_partial) for x in plan.lines}
+    assert shipped == {"B": (100, 100, False), "A": (50, 50, False), "C": (10, 0, True)}
+    assert plan.dc_available_after == 0
+    assert plan.note == "DC short: 1 store(s) partly served, fewest weeks of cover first"
+
+
+def test_transfers_take_units_from_stores_with_excess_cover() -> None:
+    plan = plan_replenishment(
+        week_number=5,
+        period=1,
+        expected_demand={"A": 10.0, "B": 10.0},
+        on_hand={"A": 0, "B": 100},  # B holds 10 weeks of cover
+        dc_available=0,
+        safety_stock_pct=0.0,
+        allow_transfers=True,
+    )
+
+    assert [(t.from_store, t.store_id, t.units) for t in plan.transfers] == [("B", "A", 10)]
+    assert plan.lines[0].is_partial

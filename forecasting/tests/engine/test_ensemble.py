@@ -1,0 +1,119 @@
+"""The ensemble forecast (SPEC.md section 7.1)."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.engine.ensemble import forecast_category, inverse_error_weights
+from forecasting.engine.members import seasonal_naive_forecast
+from forecasting.engine.types import ForecastError, Season, WeeklySeries
+from planner.sample_data import CATEGORIES, expected_daily_units
+
+
+def _history(category_index: int, start: str, end: str) -> dict[dt.date, float]:
+    """Noise-free daily units of a sample category for a chain of 50 average stores."""
+    days = pd.date_range(start, end, freq="D")
+    units = expected_daily_units(CATEGORIES[category_index], days, np.ones(50)).sum(axis=1)
+    return {day.date(): float(u) for day, u in zip(days, units, strict=True)}
+
+
+@pytest.fixture(scope="module")
+def november_forecast():
+    accessories = _history(2, "2021-01-04", "2024-10-31")
+    return forecast_category(
+        accessories, Season(dt.date(2024, 11, 4), 8), category_name="Accessories"
+    )
+
+
+def test_a_november_season_shows_the_holiday_peak_in_both_members(november_forecast) -> None:
+    weeks = november_forecast.weeks
+    # Week 7 (16-22 Dec) holds most of 18-24 Dec (+100 %); week 1 is early November.
+    assert november_forecast.peak_week in (7, 8)
+    for member in ("prophet_units", "arima_units"):
+        curve = [getattr(w, member) for w in weeks]
+        assert max(curve[5:]) > 1.3 * curve[0], member
+
+
+def test_forecast_reports_weights_backtest_and_ordered_intervals(november_forecast) -> None:
+    f = november_forecast
+    assert f.prophet_weight + f.arima_weight == pytest.approx(1.0)
+    assert f.weighting_note.startswith("inverse backtest WAPE: prophet ")
+    assert f.backtest is not None and len(f.backtest.origins) == 4
+    assert 0 <= f.backtest.ensemble_wape < 0.25
+    for week in f.weeks:
+        assert 0 <= week.lower_95 <= week.lower_80 <= week.units <= week.upper_80 <= week.upper_95
+        assert week.units == pytest.approx(
+            f.prophet_weight * week.prophet_units + f.arima_weight * week.arima_units
+        )
+    assert f.total_units == pytest.approx(sum(w.units for w in f.weeks))
+    assert [w.week_start for w in f.weeks][:2] == [dt.date(2024, 11, 4), dt.date(2024, 11, 11)]
+
+
+def test_the_same_input_gives_the_same_forecast(november_forecast) -> None:
+    again = forecast_category(
+        _history(2, "2021-01-04", "2024-10-31"), Season(dt.date(2024, 11, 4), 8)
+    )
+
+    assert again.curve == november_forecast.curve
+
+
+def test_every_member_forecasts_the_same_weeks_from_the_end_of_history() -> None:
+    calls: dict[str, tuple[dt.date, int]] = {}
+
+    def recorder(name: str):
+        def forecast(series: WeeklySeries, steps: int) -> np.ndarray:
+            calls[name] = (series.week_starts[-1], steps)
+            return np.arange(1, steps + 1, dtype=float)  # value = weeks after history
+
+        return forecast
+
+    history = _history(0, "2023-01-02", "2024-12-31")  # ends Tuesday 31 December
+    season = Season(dt.date(2025, 2, 17), 12)
+
+    result = forecast_category(
+        history, season, member_fns={"prophet": recorder("prophet"), "arima": recorder("arima")}
+    )
+
+    # Last complete Monday week: 23-29 Dec. 7 weeks to the season, then 12 season weeks.
+    assert calls == {"prophet": (dt.date(2024, 12, 23), 19), "arima": (dt.date(2024, 12, 23), 19)}
+    assert [w.prophet_units for w in result.weeks] == list(range(8, 20))
+    assert [w.arima_units for w in result.weeks] == list(range(8, 20))
+
+
+def test_short_history_is_a_clear_error() -> None:
+    history = _history(0, "2024-03-04", "2024-12-31")
+
+    with pytest.raises(ForecastError) as caught:
+        forecast_category(history, Season(dt.date(2025, 2, 17), 12), category_name="Dresses")
+
+    assert str(caught.value) == (
+        "Dresses has 43 complete weeks of sales history before 2025-02-17; "
+        "forecasting needs at least 52."
+    )
+
+
+def test_under_a_year_of_backtest_origins_means_equal_weights() -> None:
+    history = _history(1, "2023-11-06", "2024-12-31")
+
+    result = forecast_category(history, Season(dt.date(2025, 1, 6), 8))
+
+    assert (result.prophet_weight, result.arima_weight) == (0.5, 0.5)
+    assert result.backtest is None
+    assert result.weighting_note == (
+        "equal weights: 60 weeks of history leave no backtest origin with a year of "
+        "training data (needs 65)"
+    )
+
+
+def test_inverse_error_weights() -> None:
+    assert inverse_error_weights({"a": 0.1, "b": 0.3}) == pytest.approx({"a": 0.75, "b": 0.25})
+    assert inverse_error_weights({"a": 0.0, "b": 0.3}) == {"a": 1.0, "b": 0.0}
+
+
+def test_seasonal_naive_repeats_the_week_a_year_earlier() -> None:
+    starts = tuple(dt.date(2023, 1, 2) + dt.timedelta(weeks=i) for i in range(60))
+    series = WeeklySeries(starts, tuple(float(i) for i in range(60)))
+
+    assert seasonal_naive_forecast(series, 3).tolist() == [8.0, 9.0, 10.0]

@@ -1,0 +1,54 @@
+"""Engine inputs read straight from the generated sample files (for the evaluation command
+and tests that replay scenarios without a database). No Django imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from allocation.engine.types import StoreProfile
+from planner.sample_data import HISTORY_FILE, SCENARIO_DIR, STORES_FILE
+
+
+def category_inputs(
+    directory: Path, category_name: str
+) -> tuple[dict[dt.date, float], list[StoreProfile]]:
+    """The category's daily chain units and every store's profile with its category units."""
+    history = pd.read_csv(directory / HISTORY_FILE, parse_dates=["date"])
+    rows = history[history["category"] == category_name]
+    if rows.empty:
+        raise ValueError(f"no history for {category_name!r} in {directory / HISTORY_FILE}")
+    daily = {
+        day.date(): float(units)
+        for day, units in rows.groupby("date")["quantity_sold"].sum().items()
+    }
+    by_store = rows.groupby("store_id")["quantity_sold"].sum()
+    stores = pd.read_csv(directory / STORES_FILE)
+    profiles = [
+        StoreProfile(
+            store_id=row.store_id,
+            avg_weekly_sales_12mo=float(row.avg_weekly_sales_12mo),
+            size_sqft=float(row.store_size_sqft),
+            median_income=float(row.median_income),
+            foot_traffic=float(row.foot_traffic),
+            competitor_density=float(row.competitor_density),
+            online_penetration=float(row.online_penetration),
+            population_density=float(row.population_density),
+            location_tier=str(row.location_tier),
+            category_units=float(by_store.get(row.store_id, 0.0)),
+        )
+        for row in stores.itertuples()
+    ]
+    return daily, profiles
+
+
+def scenario_actuals(directory: Path, category_slug: str, scenario: str) -> dict[str, list[int]]:
+    """Store id -> units sold in weeks 1..12 of a generated scenario."""
+    frame = pd.read_csv(directory / SCENARIO_DIR / category_slug / f"{scenario}.csv")
+    frame = frame.sort_values(["store_id", "week_number"])
+    return {
+        store: group["units_sold"].astype(int).tolist()
+        for store, group in frame.groupby("store_id")
+    }

@@ -1,0 +1,63 @@
+"""Season report figures and tuning advice (SPEC.md section 7.8)."""
+
+import pytest
+
+from planner.engine.report import season_report
+
+
+def _report(**overrides):
+    values = dict(
+        actual=[100.0] * 4,
+        original_plan=[100.0] * 4,
+        final_plan=[100.0] * 4,
+        units_received_by_stores=500,
+        manufactured=600,
+        stockout_store_weeks=0,
+        store_weeks=200,
+        leftover_store_units=50,
+        leftover_dc_units=10,
+        dc_holdback_units=100,
+        safety_stock_pct=0.2,
+        reforecast_weeks=[],
+        markdowns=[],
+    )
+    values.update(overrides)
+    return season_report(**values)
+
+
+def test_sell_through_against_received_and_manufactured() -> None:
+    report = _report()
+
+    assert report.units_sold == 400
+    assert report.sell_through_received == pytest.approx(0.8)
+    assert report.sell_through_manufactured == pytest.approx(400 / 600)
+    assert report.advice == (
+        "No change suggested: stock, holdback and forecast were within bounds.",
+    )
+
+
+def test_accuracy_of_original_and_final_plans() -> None:
+    report = _report(original_plan=[120.0] * 4, final_plan=[100.0, 100.0, 90.0, 110.0])
+
+    assert report.original.bias == pytest.approx(0.2)
+    assert report.original.wape == pytest.approx(0.2)
+    assert report.final.wape == pytest.approx(0.05)
+    assert report.final.weekly_error == pytest.approx((0.0, 0.0, -0.1, 0.1))
+
+
+def test_advice_follows_the_rules() -> None:
+    report = _report(
+        stockout_store_weeks=20,
+        leftover_dc_units=60,
+        original_plan=[80.0] * 4,
+        leftover_store_units=100,
+    )
+
+    assert report.advice == (
+        "Raise safety stock from 20% to 25%: 20 store-weeks (10.0%) ended with empty shelves.",
+        "Lower the DC holdback: 60 of the 100 units held at the DC (60%) were never shipped.",
+        "The pre-season forecast ran low by 20%: check for demand shifts the history does not "
+        "show before trusting next season's plan.",
+        "160 units (27% of the order) were left over: order less or plan an earlier markdown "
+        "checkpoint.",
+    )

@@ -175,11 +175,13 @@ def _event_days(name: str, year: int) -> list[dt.date]:
     raise ValueError(f"unknown event {name}")
 
 
-def generate_stores(rng: np.random.Generator) -> pd.DataFrame:
-    """50 stores S001..S050; tiers assigned in a shuffled order so ids do not reveal them."""
-    tiers = np.array(
-        [tier for tier, count in _TIER_COUNTS.items() for _ in range(count)], dtype=object
-    )
+def generate_stores(
+    rng: np.random.Generator, tier_counts: dict[str, int] | None = None
+) -> pd.DataFrame:
+    """50 stores S001..S050 (or `tier_counts` stores); tiers assigned in a shuffled order so
+    ids do not reveal them."""
+    counts = tier_counts or _TIER_COUNTS
+    tiers = np.array([tier for tier, count in counts.items() for _ in range(count)], dtype=object)
     rng.shuffle(tiers)
     rows = []
     for number, tier in enumerate(tiers, start=1):
@@ -328,3 +330,64 @@ def write_sample_data(directory: Path, seed: int = SEED) -> dict[str, int]:
             frame.to_csv(directory / relative, index=False, lineterminator="\n")
             written[relative] = len(frame)
     return written
+
+
+@dataclass(frozen=True)
+class ChainAggregates:
+    """A large generated chain, kept as the aggregates planning reads (not 44 million rows)."""
+
+    stores: pd.DataFrame
+    daily_units: dict[str, dict[dt.date, float]]  # category -> date -> chain units
+    store_units: dict[str, dict[str, float]]  # category -> store id -> history units
+
+
+def chain_categories(count: int) -> list[CategorySpec]:
+    """`count` categories derived from the three sample ones: seasonality shifted by whole
+    months, base volume and growth varied, events kept."""
+    specs = []
+    for index in range(count):
+        base = CATEGORIES[index % len(CATEGORIES)]
+        shift = index // len(CATEGORIES)
+        specs.append(
+            CategorySpec(
+                name=f"{base.name} {index + 1:02d}",
+                slug=f"{base.slug}-{index + 1:02d}",
+                price=base.price,
+                base_daily_units=base.base_daily_units * (0.6 + 0.1 * (index % 7)),
+                monthly=base.monthly[-shift:] + base.monthly[:-shift] if shift else base.monthly,
+                weekday=base.weekday,
+                growth_per_year=-0.02 + 0.02 * (index % 6),
+                events=base.events,
+            )
+        )
+    return specs
+
+
+def generate_chain(
+    *, stores: int = 2000, categories: int = 20, seed: int = SEED
+) -> ChainAggregates:
+    """A chain of `stores` stores (tiers 30/40/30 %) and `categories` categories over the
+    sample history's three years, with the same daily model and noise as the sample data."""
+    streams = np.random.SeedSequence(seed).spawn(2)
+    store_rng, sales_rng = (np.random.default_rng(s) for s in streams)
+    premium, value = round(stores * 0.3), round(stores * 0.3)
+    counts = {"Premium": premium, "Mainstream": stores - premium - value, "Value": value}
+    frame = generate_stores(store_rng, counts)
+    days = pd.date_range(HISTORY_START, HISTORY_END, freq="D")
+    strength = frame["strength"].to_numpy()
+    ids = frame["store_id"].to_numpy()
+    daily_units: dict[str, dict[dt.date, float]] = {}
+    store_units: dict[str, dict[str, float]] = {}
+    revenue = np.zeros(len(frame))
+    for category in chain_categories(categories):
+        expected = expected_daily_units(category, days, strength)
+        noise = sales_rng.uniform(1 - DAILY_NOISE, 1 + DAILY_NOISE, size=expected.shape)
+        units = _round_units(expected * noise, sales_rng)
+        daily_units[category.name] = {
+            day.date(): float(total) for day, total in zip(days, units.sum(axis=1), strict=True)
+        }
+        store_units[category.name] = dict(zip(ids, units.sum(axis=0).astype(float), strict=True))
+        revenue += units.sum(axis=0) * category.price
+    # Over the whole history rather than the last 52 weeks: only totals are kept.
+    frame["avg_weekly_sales_12mo"] = (revenue / (len(days) / 7)).round(2)
+    return ChainAggregates(frame, daily_units, store_units)

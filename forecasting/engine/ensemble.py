@@ -99,6 +99,21 @@ def inverse_error_weights(errors: Mapping[str, float]) -> dict[str, float]:
     return {name: value / total for name, value in inverse.items()}
 
 
+def _steps_to_season(series: WeeklySeries, season: Season) -> tuple[int, int]:
+    """Weeks between the end of history and the season, and steps to forecast through it."""
+    gap_weeks = (season.start - series.week_starts[-1]).days // 7 - 1
+    return gap_weeks, gap_weeks + season.weeks
+
+
+def seasonal_naive_season(daily_units: Mapping[dt.date, float], season: Season) -> np.ndarray:
+    """The baseline for `season`: each week is the same week 52 weeks earlier."""
+    series = weekly_series(daily_units, season_start=season.start)
+    if len(series) < members.SEASON_LAG:
+        raise ForecastError(f"seasonal naive needs {members.SEASON_LAG} weeks of history")
+    gap_weeks, steps = _steps_to_season(series, season)
+    return members.seasonal_naive_forecast(series, steps)[gap_weeks:]
+
+
 def forecast_category(
     daily_units: Mapping[dt.date, float],
     season: Season,
@@ -141,9 +156,7 @@ def forecast_category(
         level_sd, noise_sd = result.level_sd, result.noise_sd
 
     started = time.perf_counter()
-    last_history_week = series.week_starts[-1]
-    gap_weeks = (season.start - last_history_week).days // 7 - 1
-    steps = gap_weeks + season.weeks
+    gap_weeks, steps = _steps_to_season(series, season)
     paths = {name: fn(series, steps)[gap_weeks:] for name, fn in member_fns.items()}
     timings["fit_and_forecast"] = time.perf_counter() - started
 

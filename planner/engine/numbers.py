@@ -13,9 +13,11 @@ def round_half_up(value: float, step: float = 1.0) -> float:
     Goes through the decimal string of `value`, so float noise such as 0.1 * 3 = 0.30000000000000004
     or 0.6 - 0.55 = 0.04999999999999993 rounds as a person would expect.
     """
-    quotient = Decimal(repr(round(value, 10))) / Decimal(repr(step))
+    # float() first: numpy 2 floats repr as "np.float64(...)", which Decimal cannot read.
+    exact_step = Decimal(repr(float(step)))
+    quotient = Decimal(repr(float(round(value, 10)))) / exact_step
     steps = quotient.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return float(steps * Decimal(repr(step)))
+    return float(steps * exact_step)
 
 
 def ceil_units(value: float) -> int:

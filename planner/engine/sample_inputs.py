@@ -12,11 +12,18 @@ from allocation.engine.types import StoreProfile
 from planner.sample_data import HISTORY_FILE, SCENARIO_DIR, STORES_FILE
 
 
+def read_history(directory: Path) -> pd.DataFrame:
+    return pd.read_csv(directory / HISTORY_FILE, parse_dates=["date"])
+
+
 def category_inputs(
-    directory: Path, category_name: str
+    directory: Path, category_name: str, history: pd.DataFrame | None = None
 ) -> tuple[dict[dt.date, float], list[StoreProfile]]:
-    """The category's daily chain units and every store's profile with its category units."""
-    history = pd.read_csv(directory / HISTORY_FILE, parse_dates=["date"])
+    """The category's daily chain units and every store's profile with its category units.
+
+    Pass `history` (from `read_history`) to read the large history file only once.
+    """
+    history = read_history(directory) if history is None else history
     rows = history[history["category"] == category_name]
     if rows.empty:
         raise ValueError(f"no history for {category_name!r} in {directory / HISTORY_FILE}")

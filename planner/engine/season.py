@@ -10,10 +10,14 @@ scenarios and by the benchmarks. No Django imports.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+
+from threadpoolctl import threadpool_limits
 
 from allocation.engine.allocation import SAFETY_STOCK_BY_STRATEGY, plan_allocation
 from allocation.engine.clustering import DEFAULT_K, cluster_stores
@@ -97,6 +101,55 @@ def plan_preseason(
     )
     timings["allocation"] = time.perf_counter() - started
     return PreseasonPlan(forecast, clustering, allocation, timings)
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    name: str
+    daily_units: Mapping[dt.date, float]
+    stores: tuple[StoreProfile, ...]
+
+
+def _plan_one(job: tuple[CategoryInput, SeasonSettings, Clustering]) -> PreseasonPlan:
+    category, settings, clustering = job
+    return plan_preseason(
+        daily_units=category.daily_units,
+        stores=category.stores,
+        settings=settings,
+        category_name=category.name,
+        clustering=clustering,
+    )
+
+
+def _one_blas_thread() -> None:
+    threadpool_limits(1)
+
+
+def plan_categories(
+    categories: Sequence[CategoryInput], settings: SeasonSettings, *, workers: int = 1
+) -> dict[str, PreseasonPlan]:
+    """Pre-season plans for several categories of one chain.
+
+    The stores are clustered once (clusters depend on store attributes, not on the category).
+    With `workers` > 1 the categories are planned in forked processes, which inherit the
+    already-imported forecasting libraries. BLAS runs one thread per process: the fits are
+    small, and two processes each running a two-thread BLAS on two cores ran no faster than
+    one process.
+    """
+    if not categories:
+        return {}
+    clustering = cluster_stores(categories[0].stores, k=settings.k)
+    jobs = [(category, settings, clustering) for category in categories]
+    if workers <= 1 or len(jobs) == 1:
+        with threadpool_limits(1):
+            plans = [_plan_one(job) for job in jobs]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_one_blas_thread
+        ) as pool:
+            plans = list(pool.map(_plan_one, jobs))
+    return {category.name: plan for category, plan in zip(categories, plans, strict=True)}
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Rounding rules of SPEC.md section 2."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,6 +22,11 @@ from planner.engine.numbers import ceil_units, largest_remainder, round_half_up
 )
 def test_round_half_up(value: float, step: float, expected: float) -> None:
     assert round_half_up(value, step) == pytest.approx(expected)
+
+
+def test_round_half_up_takes_numpy_floats() -> None:
+    assert round_half_up(np.float64(2.5)) == 3.0
+    assert round_half_up(np.float32(0.16), np.float64(0.05)) == pytest.approx(0.15)
 
 
 def test_ceil_ignores_float_noise() -> None:

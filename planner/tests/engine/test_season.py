@@ -98,3 +98,36 @@ def test_no_replenishment_strategy_ships_nothing_after_week_1(dresses_plan, samp
     replay = _replay(dresses_plan, sample_dir, "normal", settings)
 
     assert all(log.replenishment_units == 0 for log in replay.weeks)
+
+
+def test_parallel_plans_equal_sequential_ones(sample_dir: Path) -> None:
+    from planner.engine.season import CategoryInput, plan_categories
+
+    inputs = []
+    for name in ("Men's Shirts", "Accessories"):
+        daily, stores = category_inputs(sample_dir, name)
+        inputs.append(CategoryInput(name, daily, tuple(stores)))
+
+    sequential = plan_categories(inputs, SETTINGS, workers=1)
+    parallel = plan_categories(inputs, SETTINGS, workers=2)
+
+    assert sequential.keys() == parallel.keys() == {"Men's Shirts", "Accessories"}
+    for name in sequential:
+        assert parallel[name].forecast.curve == sequential[name].forecast.curve
+        assert parallel[name].allocation == sequential[name].allocation
+
+
+def test_large_chain_generator_shape() -> None:
+    from planner.sample_data import generate_chain
+
+    chain = generate_chain(stores=200, categories=5)
+
+    assert len(chain.stores) == 200
+    assert chain.stores["fashion_tier"].value_counts().to_dict() == {
+        "Mainstream": 80,
+        "Premium": 60,
+        "Value": 60,
+    }
+    assert len(chain.daily_units) == 5
+    assert all(len(days) == 1096 for days in chain.daily_units.values())
+    assert all(len(units) == 200 for units in chain.store_units.values())

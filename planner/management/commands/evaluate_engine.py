@@ -95,12 +95,12 @@ class Command(BaseCommand):
             f"{settings.markdown_threshold:.0%} sell-through, markdown response: "
             f"{settings.markdown_response}"
         )
+        backtest = (
+            f"; backtest WAPE {forecast.backtest.ensemble_wape:.1%}" if forecast.backtest else ""
+        )
         write(
             f"Forecast {forecast.total_units:,.0f} units (prophet {forecast.prophet_weight:.2f}, "
-            f"arima {forecast.arima_weight:.2f}; {forecast.weighting_note}); backtest WAPE "
-            f"{forecast.backtest.ensemble_wape:.1%}"
-            if forecast.backtest
-            else ""
+            f"arima {forecast.arima_weight:.2f}; {forecast.weighting_note}){backtest}"
         )
         write(
             f"Order {plan.allocation.manufacturing_qty:,} units: "

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from allocation.api.views import StoreClusterViewSet
 from planner.api import views
+from season_agents.api.views import ExtractParametersView
 
 router = DefaultRouter(use_regex_path=True)
 router.trailing_slash = "/?"  # accept /api/stores and /api/stores/ alike
@@ -23,5 +24,6 @@ urlpatterns = [
         views.StoreAttributesUploadView.as_view(),
         name="upload-store-attributes",
     ),
+    path("parameters/extract", ExtractParametersView.as_view(), name="extract-parameters"),
     path("", include(router.urls)),
 ]

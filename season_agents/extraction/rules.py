@@ -1,0 +1,244 @@
+"""The rule-based extractor: deterministic, always available (SPEC.md section 3).
+
+Each rule looks for the words a merchandiser uses for one concept and records which words
+produced which value. No Django imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from season_agents.extraction.types import (
+    CONCEPT_FIELDS,
+    CONCEPTS,
+    ParameterOutOfRange,
+    SeasonParameterSet,
+    confidence_for,
+    next_monday_after,
+    validate,
+)
+
+DEFAULT_HORIZON_WEEKS = 12
+DEFAULT_STRATEGY = "weekly"
+DEFAULT_HOLDBACK = 0.45
+DEFAULT_THRESHOLD = 0.60
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s*(?P<year>\d{4}))?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b{_YEAR}", re.IGNORECASE),
+]
+
+
+@dataclass
+class _Found:
+    value: object
+    words: str
+
+
+def _horizon(text: str) -> _Found | None:
+    weeks = re.search(r"(?<!every )\b(\d{1,3})[\s-]*weeks?\b", text, re.IGNORECASE)
+    if weeks:
+        return _Found(int(weeks.group(1)), weeks.group(0))
+    months = re.search(r"\b(\d{1,2})[\s-]*months?\b", text, re.IGNORECASE)
+    if months:
+        # 3 months = 13 weeks, 6 months = 26: a month is 52/12 weeks.
+        return _Found(round(int(months.group(1)) * 52 / 12), months.group(0))
+    quarter = re.search(r"\b(a |one |1 )?quarter\b", text, re.IGNORECASE)
+    if quarter:
+        return _Found(13, quarter.group(0))
+    return None
+
+
+def _start(text: str, today: dt.date) -> _Found | None:
+    next_monday = re.search(r"\bnext monday\b", text, re.IGNORECASE)
+    if next_monday:
+        return _Found(next_monday_after(today), next_monday.group(0))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if groups.get("iso"):
+            try:
+                return _Found(dt.date.fromisoformat(groups["iso"]), match.group(0))
+            except ValueError:
+                raise ParameterOutOfRange(
+                    "season_start_date", f"{groups['iso']!r} is not a calendar date"
+                ) from None
+        month = _MONTHS[groups["month"].lower()]
+        day = int(groups["day"])
+        year = int(groups["year"]) if groups.get("year") else today.year
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            raise ParameterOutOfRange(
+                "season_start_date", f"{match.group(0)!r} is not a calendar date"
+            ) from None
+        if not groups.get("year") and date < today:
+            date = date.replace(year=today.year + 1)  # "March 1st" = the coming March 1st
+        return _Found(date, match.group(0))
+    return None
+
+
+def _replenishment(text: str) -> _Found | None:
+    rules = [
+        (r"\b(no|don'?t want|do not want|without)\s+(ongoing\s+|any\s+)?replenish\w*", "none"),
+        (r"\b(one[- ]shot|single drop|one initial allocation|no re-?orders?)\b", "none"),
+        (r"\b(bi-?weekly|fortnightly|every (two|2) weeks)\b", "bi-weekly"),
+        (r"\b(weekly|every week)\b", "weekly"),
+    ]
+    for pattern, value in rules:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            return _Found(value, match.group(0))
+    return None
+
+
+def _holdback(text: str) -> _Found | None:
+    explicit = [
+        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:dc\s+)?(?:holdback|hold-?back|reserve)",
+        r"\bhold(?:ing)?\s+(?:back\s+)?(\d{1,3}(?:\.\d+)?)\s*%\s*(?:at|in)\s+(?:the\s+)?(?:dc|distribution)",
+        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:at|in)\s+(?:the\s+)?(?:dc|distribution cent)",
+        r"(?:holdback|reserve)\s+(?:of\s+)?(\d{1,3}(?:\.\d+)?)\s*%",
+    ]
+    for pattern in explicit:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            return _Found(float(match.group(1)) / 100, match.group(0))
+    to_stores = re.search(
+        r"\b(?:send|ship|allocate)\s+(\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+\w+\s+)?to\s+(?:the\s+)?stores",
+        text,
+        re.IGNORECASE,
+    )
+    if to_stores:
+        return _Found(round(1 - float(to_stores.group(1)) / 100, 4), to_stores.group(0))
+    nothing_held = re.search(
+        r"\bno\s+(?:dc\s+)?hold-?back\b|\b(?:all|everything|all inventory|all stock)\s+"
+        r"(?:\w+\s+){0,2}to\s+(?:the\s+)?stores\b",
+        text,
+        re.IGNORECASE,
+    )
+    if nothing_held:
+        return _Found(0.0, nothing_held.group(0))
+    return None
+
+
+def _markdown(text: str, horizon: int) -> tuple[_Found, _Found | None] | None:
+    """(checkpoint, threshold): checkpoint value None means "no markdown step"."""
+    if re.search(r"\bno\s+mark-?downs?\b", text, re.IGNORECASE):
+        words = re.search(r"\bno\s+mark-?downs?\b", text, re.IGNORECASE)
+        assert words is not None
+        return _Found(None, words.group(0)), None
+    sentence = next(
+        (s for s in re.split(r"(?<=[.!?])\s+", text) if re.search(r"mark-?down", s, re.I)), None
+    )
+    if sentence is None:
+        return None
+    week = re.search(r"\bweek\s+(\d{1,2})\b", sentence, re.IGNORECASE)
+    mid = re.search(r"\bmid-?season\b", sentence, re.IGNORECASE)
+    if week:
+        checkpoint = _Found(int(week.group(1)), week.group(0))
+    elif mid:
+        checkpoint = _Found(horizon // 2, mid.group(0))
+    else:
+        return None
+    threshold = re.search(r"(\d{1,3}(?:\.\d+)?)\s*%\s*sell[- ]?through", sentence, re.IGNORECASE)
+    found = _Found(float(threshold.group(1)) / 100, threshold.group(0)) if threshold else None
+    return checkpoint, found
+
+
+def extract_rules(text: str, *, today: dt.date) -> SeasonParameterSet:
+    """Extracts the five season concepts from `text`; unstated ones take their defaults.
+
+    Raises ParameterOutOfRange when a stated value is outside the SPEC's ranges.
+    """
+    reasons: list[str] = []
+    stated: set[str] = set()
+
+    def note(concept: str, found: _Found, field: str, shown: object) -> None:
+        stated.add(concept)
+        reasons.append(f"'{found.words}' -> {field} = {shown}")
+
+    horizon_found = _horizon(text)
+    horizon = int(horizon_found.value) if horizon_found else DEFAULT_HORIZON_WEEKS  # type: ignore[call-overload]
+    if horizon_found:
+        note("horizon", horizon_found, "forecast_horizon_weeks", horizon)
+
+    start_found = _start(text, today)
+    start = start_found.value if start_found else next_monday_after(today)
+    if start_found:
+        note("start", start_found, "season_start_date", start)
+
+    strategy_found = _replenishment(text)
+    strategy = str(strategy_found.value) if strategy_found else DEFAULT_STRATEGY
+    if strategy_found:
+        note("replenishment", strategy_found, "replenishment_strategy", strategy)
+
+    holdback_found = _holdback(text)
+    holdback = float(holdback_found.value) if holdback_found else DEFAULT_HOLDBACK  # type: ignore[arg-type]
+    if holdback_found:
+        note("holdback", holdback_found, "dc_holdback_percentage", f"{holdback:.2f}")
+
+    checkpoint: int | None = None
+    threshold: float | None = None
+    markdown = _markdown(text, horizon)
+    if markdown:
+        checkpoint_found, threshold_found = markdown
+        checkpoint = checkpoint_found.value  # type: ignore[assignment]
+        note("markdown", checkpoint_found, "markdown_checkpoint_week", checkpoint)
+        if checkpoint is not None:
+            if threshold_found:
+                threshold = float(threshold_found.value)  # type: ignore[arg-type]
+                reasons.append(f"'{threshold_found.words}' -> markdown_threshold = {threshold:.2f}")
+            else:
+                threshold = DEFAULT_THRESHOLD
+                reasons.append(f"no sell-through target stated -> markdown_threshold = {threshold}")
+
+    defaulted = [
+        field for concept in CONCEPTS if concept not in stated for field in CONCEPT_FIELDS[concept]
+    ]
+    if not reasons:
+        reasons.append("no season parameters recognised; every field takes its default")
+    result = SeasonParameterSet(
+        forecast_horizon_weeks=horizon,
+        season_start_date=start,  # type: ignore[arg-type]
+        replenishment_strategy=strategy,
+        dc_holdback_percentage=holdback,
+        markdown_checkpoint_week=checkpoint,
+        markdown_threshold=threshold,
+        extraction_confidence=confidence_for(len(stated)),
+        extraction_reasoning="; ".join(reasons),
+        stated_fields=tuple(
+            field for concept in CONCEPTS if concept in stated for field in CONCEPT_FIELDS[concept]
+        ),
+        defaulted_fields=tuple(defaulted),
+    )
+    validate(result)
+    return result

@@ -1,0 +1,79 @@
+"""Use cases of the agents app that write: parameter extraction (SPEC.md section 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from season_agents.choices import Extractor
+from season_agents.extraction.llm import ProviderError, extract_llm
+from season_agents.extraction.rules import extract_rules
+from season_agents.extraction.types import ParameterOutOfRange, SeasonParameterSet
+from season_agents.models import ParameterExtraction
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExtractionOutcome:
+    parameters: SeasonParameterSet
+    extractor: str
+    extraction_id: int
+    fallback_reason: str  # why the LLM's answer was not used; empty when it was
+
+
+def llm_configured() -> bool:
+    return bool(settings.OPENAI_API_KEY)
+
+
+def parameters_extract(*, text: str, today: dt.date | None = None) -> ExtractionOutcome:
+    """Extracts season parameters with the LLM when a key is configured, else (or when the
+    LLM fails) with the rules. Every call is logged, rejected ones too.
+
+    Raises ParameterOutOfRange (after logging it) when a stated value is out of range.
+    """
+    today = today or timezone.localdate()
+    started = time.perf_counter()
+    errors: list[str] = []
+    extractor = Extractor.RULE_BASED
+    result: SeasonParameterSet | None = None
+    if llm_configured():
+        try:
+            result = extract_llm(
+                text,
+                today=today,
+                api_key=settings.OPENAI_API_KEY,
+                base_url=settings.OPENAI_BASE_URL,
+                model=settings.OPENAI_MODEL,
+                timeout=settings.OPENAI_TIMEOUT_SECONDS,
+            )
+            extractor = Extractor.LLM
+        except ProviderError as exc:
+            errors.append(f"LLM extractor failed, used the rules: {exc}")
+            logger.warning("LLM extraction failed, falling back to rules: %s", exc)
+    try:
+        if result is None:
+            result = extract_rules(text, today=today)
+    except ParameterOutOfRange as exc:
+        errors.append(f"{exc.field}: {exc}")
+        ParameterExtraction.objects.create(
+            input_text=text,
+            extractor=extractor,
+            errors=errors,
+            duration_ms=round((time.perf_counter() - started) * 1000),
+        )
+        raise
+    log = ParameterExtraction.objects.create(
+        input_text=text,
+        output=result.as_dict(),
+        extractor=extractor,
+        confidence=result.extraction_confidence,
+        errors=errors,
+        duration_ms=round((time.perf_counter() - started) * 1000),
+    )
+    return ExtractionOutcome(result, extractor, log.pk, errors[0] if errors else "")

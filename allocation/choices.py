@@ -3,14 +3,6 @@
 from django.db import models
 
 
-class ClusterLabel(models.TextChoices):
-    """Clusters are named by their mean sales level, highest first (SPEC.md section 7.2)."""
-
-    FASHION_FORWARD = "fashion_forward", "Fashion forward"
-    MAINSTREAM = "mainstream", "Mainstream"
-    VALUE_CONSCIOUS = "value_conscious", "Value conscious"
-
-
 class AllocationStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     APPROVED = "approved", "Approved"

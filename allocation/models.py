@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from allocation.choices import AllocationStatus, ClusterLabel, ShipmentKind, ShipmentStatus
+from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
 
 
 class ClusteringRun(models.Model):
@@ -35,10 +35,14 @@ class ClusteringRun(models.Model):
 
 
 class StoreCluster(models.Model):
-    """A group of stores of one clustering run, labelled by mean sales level."""
+    """A group of stores of one clustering run, labelled by mean sales level.
+
+    K = 3 gives fashion_forward, mainstream, value_conscious; other K give fashion_forward,
+    mainstream_1.., value_conscious (allocation.engine.clustering.cluster_labels).
+    """
 
     run = models.ForeignKey(ClusteringRun, on_delete=models.CASCADE, related_name="clusters")
-    label = models.CharField(max_length=20, choices=ClusterLabel.choices)
+    label = models.CharField(max_length=20)
     stores = models.ManyToManyField("planner.Store", related_name="clusters")
     mean_weekly_sales = models.FloatField(
         null=True, blank=True, help_text="Mean avg_weekly_sales_12mo of the members, USD."
@@ -48,13 +52,10 @@ class StoreCluster(models.Model):
         ordering = ["run", "label"]
         constraints = [
             models.UniqueConstraint(fields=["run", "label"], name="cluster_unique_label"),
-            models.CheckConstraint(
-                condition=Q(label__in=ClusterLabel.values), name="cluster_label_valid"
-            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_label_display()} (run {self.run_id})"
+        return f"{self.label} (run {self.run_id})"
 
 
 class Allocation(models.Model):

@@ -1,0 +1,199 @@
+"""Use cases of the allocation app that write: clusters, the manufacturing order and its
+split, shipments (SPEC.md sections 7.2-7.4)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from allocation import fetch
+from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
+from allocation.engine.allocation import plan_allocation
+from allocation.engine.clustering import cluster_stores
+from allocation.engine.types import AllocationPlan, ReplenishmentPlan, StoreProfile
+from allocation.models import (
+    Allocation,
+    ClusterAllocation,
+    ClusteringRun,
+    Shipment,
+    StoreAllocation,
+    StoreCluster,
+)
+from forecasting.models import Forecast
+from planner.models import Store
+
+
+def clustering_create(*, stores: list[StoreProfile], k: int | None = 3) -> ClusteringRun:
+    result = cluster_stores(stores, k=k)
+    with transaction.atomic():
+        run = ClusteringRun.objects.create(
+            k=result.k,
+            silhouette=result.silhouette,
+            features=list(result.features),
+            seed=result.seed,
+        )
+        members: dict[str, list[str]] = {label: [] for label in result.labels}
+        for store_id, label in result.assignments.items():
+            members[label].append(store_id)
+        for label in result.labels:
+            cluster = StoreCluster.objects.create(
+                run=run, label=label, mean_weekly_sales=result.mean_sales[label]
+            )
+            cluster.stores.set(Store.objects.filter(pk__in=members[label]))
+    return run
+
+
+def _plan(
+    forecast: Forecast,
+    stores: list[StoreProfile],
+    run: ClusteringRun,
+    safety: float,
+    holdback: float,
+) -> AllocationPlan:
+    assignments = {
+        store.pk: cluster.label
+        for cluster in run.clusters.prefetch_related("stores")
+        for store in cluster.stores.all()
+    }
+    return plan_allocation(
+        weekly_forecast=[w.units for w in forecast.weeks.order_by("week_number")],
+        stores=[s for s in stores if s.store_id in assignments],
+        assignments=assignments,
+        safety_stock_pct=safety,
+        dc_holdback_pct=holdback,
+    )
+
+
+def safety_stock_reasoning(plan: AllocationPlan, strategy: str) -> str:
+    return (
+        f"Safety stock {plan.safety_stock_pct:.0%} for {strategy} replenishment: "
+        f"ceil({plan.total_forecast:,.0f} forecast units x {1 + plan.safety_stock_pct:.2f}) = "
+        f"{plan.manufacturing_qty:,} units to manufacture; {plan.dc_holdback_pct:.0%} held at "
+        f"the DC ({plan.dc_holdback_units:,}), {plan.store_initial_units:,} to stores."
+    )
+
+
+def allocation_create(
+    *,
+    forecast: Forecast,
+    run: ClusteringRun,
+    safety_stock_pct: float,
+    strategy: str,
+    dc_holdback_pct: float,
+) -> Allocation:
+    """The manufacturing order and its split; replaces a proposed (unapproved) allocation of
+    the same forecast, so `modify` at approval recomputes without committing anything."""
+    stores = fetch.store_profiles(forecast.category_id)
+    plan = _plan(forecast, stores, run, safety_stock_pct, dc_holdback_pct)
+    clusters = {c.label: c for c in run.clusters.all()}
+    with transaction.atomic():
+        Allocation.objects.filter(forecast=forecast, status=AllocationStatus.PROPOSED).delete()
+        allocation = Allocation.objects.create(
+            forecast=forecast,
+            clustering_run=run,
+            safety_stock_pct=plan.safety_stock_pct,
+            manufacturing_qty=plan.manufacturing_qty,
+            dc_holdback_pct=plan.dc_holdback_pct,
+            dc_holdback_units=plan.dc_holdback_units,
+            store_initial_units=plan.store_initial_units,
+            reasoning=safety_stock_reasoning(plan, strategy),
+        )
+        ClusterAllocation.objects.bulk_create(
+            ClusterAllocation(
+                allocation=allocation,
+                cluster=clusters[line.cluster],
+                share=line.share,
+                initial_units=line.initial_units,
+            )
+            for line in plan.clusters
+        )
+        StoreAllocation.objects.bulk_create(
+            StoreAllocation(
+                allocation=allocation,
+                store_id=line.store_id,
+                cluster=clusters[line.cluster],
+                initial_units=line.initial_units,
+                season_share=line.season_share,
+            )
+            for line in plan.stores
+        )
+    return allocation
+
+
+def allocation_approve(*, allocation: Allocation) -> Allocation:
+    """Commits the order: the allocation is approved and the initial shipments are made."""
+    with transaction.atomic():
+        allocation.status = AllocationStatus.APPROVED
+        allocation.approved_at = timezone.now()
+        allocation.save(update_fields=["status", "approved_at"])
+        Shipment.objects.bulk_create(
+            Shipment(
+                allocation=allocation,
+                kind=ShipmentKind.INITIAL,
+                week_number=1,
+                store_id=row.store_id,
+                requested_units=row.initial_units,
+                units=row.initial_units,
+                status=ShipmentStatus.APPROVED,
+                approved_at=allocation.approved_at,
+            )
+            for row in allocation.store_rows.all()
+        )
+    return allocation
+
+
+def replenishment_propose(
+    *, allocation: Allocation, plan: ReplenishmentPlan, approve: bool
+) -> list[Shipment]:
+    """Stores a replenishment proposal (and its transfers) for `plan.week_number`."""
+    status = ShipmentStatus.APPROVED if approve else ShipmentStatus.PROPOSED
+    now = timezone.now() if approve else None
+    rows = [
+        Shipment(
+            allocation=allocation,
+            kind=ShipmentKind.REPLENISHMENT,
+            week_number=plan.week_number,
+            store_id=line.store_id,
+            requested_units=line.requested_units,
+            units=line.units,
+            is_partial=line.is_partial,
+            status=status,
+            approved_at=now,
+        )
+        for line in plan.lines
+    ] + [
+        Shipment(
+            allocation=allocation,
+            kind=ShipmentKind.TRANSFER,
+            week_number=plan.week_number,
+            store_id=line.store_id,
+            from_store_id=line.from_store,
+            requested_units=line.requested_units,
+            units=line.units,
+            status=status,
+            approved_at=now,
+        )
+        for line in plan.transfers
+    ]
+    with transaction.atomic():
+        Shipment.objects.filter(
+            allocation=allocation,
+            week_number=plan.week_number,
+            kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
+            status=ShipmentStatus.PROPOSED,
+        ).delete()
+        return Shipment.objects.bulk_create(rows)
+
+
+def replenishment_approve(*, allocation: Allocation, week_number: int) -> int:
+    """Approves a week's proposed shipments; returns how many were approved."""
+    return Shipment.objects.filter(
+        allocation=allocation,
+        week_number=week_number,
+        kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
+        status=ShipmentStatus.PROPOSED,
+    ).update(status=ShipmentStatus.APPROVED, approved_at=timezone.now())
+
+
+def known_store_ids() -> set[str]:
+    return set(Store.objects.values_list("id", flat=True))

@@ -6,6 +6,7 @@ from planner.models import (
     SeasonParameters,
     Store,
     WeeklyActual,
+    WeekReview,
     Workflow,
     WorkflowEvent,
 )
@@ -104,3 +105,19 @@ class WeeklyActualAdmin(admin.ModelAdmin):
     search_fields = ["store__id", "workflow__id"]
     list_select_related = ["store", "workflow"]
     raw_id_fields = ["workflow", "store"]
+
+
+@admin.register(WeekReview)
+class WeekReviewAdmin(admin.ModelAdmin):
+    list_display = [
+        "workflow",
+        "week_number",
+        "actual_units",
+        "forecast_units",
+        "weekly_variance",
+        "cumulative_variance",
+        "reforecast_triggered",
+    ]
+    list_filter = ["reforecast_triggered", "cumulative_band"]
+    search_fields = ["workflow__id", "reason"]
+    raw_id_fields = ["workflow", "forecast", "reforecast_workflow"]

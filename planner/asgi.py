@@ -11,8 +11,19 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from planner.routing import websocket_urlpatterns  # noqa: E402
+
+if settings.WORKFLOW_RECOVER_ON_START:
+    import contextlib
+
+    from django.db import DatabaseError
+
+    from planner.runner import workflows_recover
+
+    with contextlib.suppress(DatabaseError):  # not migrated yet: nothing to resume
+        workflows_recover()
 
 application = ProtocolTypeRouter(
     {

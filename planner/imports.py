@@ -9,6 +9,7 @@ Row numbers are file line numbers: the header is line 1, the first data row line
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable
@@ -377,3 +378,71 @@ def check_store_attributes(frame: pd.DataFrame) -> Checked:
                 shown = ", ".join(lacking[:10]) + (" ..." if len(lacking) > 10 else "")
                 warnings.append(f"{name} is empty for {len(lacking)} store(s): {shown}")
     return Checked(clean, warnings)
+
+
+WEEKLY_DAILY_COLUMNS = ("date", "store_id", "quantity_sold")
+WEEKLY_COLUMNS = ("store_id", "week_number", "units_sold")
+
+
+def check_weekly_actuals(
+    frame: pd.DataFrame,
+    *,
+    store_ids: set[str],
+    week_number: int,
+    week_start: dt.date,
+) -> dict[str, int]:
+    """Validates one week's actuals in either shape of SPEC.md section 6 and returns units
+    per store: `date,store_id,quantity_sold` (7 daily rows per store, dates inside the week)
+    or `store_id,week_number,units_sold` (one row per store, for this week). Every store of
+    the plan must appear, each once (daily: each day once)."""
+    problems = _Collector(frame)
+    daily = all(name in frame.columns for name in WEEKLY_DAILY_COLUMNS)
+    weekly = all(name in frame.columns for name in WEEKLY_COLUMNS)
+    if not (daily or weekly):
+        problems.add_file(
+            "use the columns date,store_id,quantity_sold (daily rows) or "
+            "store_id,week_number,units_sold (one row per store)"
+        )
+        problems.raise_if_any("weekly sales")
+    stores = frame["store_id"]
+    problems.add_rows(_empty(stores), "store_id", "a value is required")
+    problems.add_rows(
+        ~_empty(stores) & ~stores.isin(store_ids), "store_id", "not a store of this season's plan"
+    )
+    if daily:
+        week_end = week_start + dt.timedelta(days=6)
+        dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+        problems.add_rows(dates.isna(), "date", "not a date in the form YYYY-MM-DD")
+        outside = dates.notna() & (
+            (dates < pd.Timestamp(week_start)) | (dates > pd.Timestamp(week_end))
+        )
+        problems.add_rows(
+            outside, "date", f"outside week {week_number} ({week_start} to {week_end})"
+        )
+        units = _whole_numbers(frame, problems, "quantity_sold", minimum=0, required=True)
+        repeated = dates.notna() & pd.DataFrame({"d": dates, "s": stores}).duplicated()
+        problems.add_rows(repeated, "date", "this store's day appears twice")
+    else:
+        weeks = pd.to_numeric(frame["week_number"], errors="coerce")
+        problems.add_rows(
+            weeks != week_number, "week_number", f"this upload is for week {week_number}"
+        )
+        units = _whole_numbers(frame, problems, "units_sold", minimum=0, required=True)
+        problems.add_rows(
+            ~_empty(stores) & stores.duplicated(), "store_id", "store listed more than once"
+        )
+    problems.raise_if_any("weekly sales")
+    totals = units.groupby(stores).sum().astype(int)
+    if daily:
+        days = frame.groupby("store_id")["date"].nunique()
+        short = sorted(days[days != 7].index)
+        for store in short:
+            problems.add_file(
+                f"store {store} has {days[store]} of the 7 days of week {week_number}"
+            )
+    missing = sorted(store_ids - set(totals.index))
+    if missing:
+        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        problems.add_file(f"{len(missing)} store(s) of the plan are missing: {shown}")
+    problems.raise_if_any("weekly sales")
+    return {str(store): int(total) for store, total in totals.items()}

@@ -217,6 +217,14 @@ class Workflow(models.Model):
         help_text="For a reforecast: the season workflow it revises.",
     )
     reason = models.TextField(blank=True, default="", help_text="Why a reforecast was started.")
+    observed_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a reforecast: the weeks of actuals it uses."
+    )
+    step = models.CharField(
+        max_length=20,
+        default="orchestrator",
+        help_text="The next step to run: orchestrator, demand, inventory, approval, pricing, done.",
+    )
     current_agent = models.CharField(max_length=20, choices=AgentName.choices, blank=True)
     awaiting_action = models.CharField(
         max_length=40, blank=True, help_text="The approval the workflow waits for, if any."
@@ -302,3 +310,39 @@ class WeeklyActual(models.Model):
 
     def __str__(self) -> str:
         return f"W{self.week_number} {self.store_id}: {self.units_sold}"
+
+
+class WeekReview(models.Model):
+    """A season week after its actuals: variance against the plan of the day, the re-forecast
+    decision with its reason, and what was done (SPEC.md section 7.5)."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="week_reviews")
+    week_number = models.PositiveSmallIntegerField()
+    forecast = models.ForeignKey(
+        "forecasting.Forecast",
+        on_delete=models.PROTECT,
+        related_name="week_reviews",
+        help_text="The plan the week was compared with (the latest version then).",
+    )
+    actual_units = models.PositiveIntegerField()
+    forecast_units = models.FloatField()
+    weekly_variance = models.FloatField(help_text="(actual - forecast) / forecast.")
+    cumulative_variance = models.FloatField()
+    weekly_band = models.CharField(max_length=10)
+    cumulative_band = models.CharField(max_length=10)
+    reforecast_triggered = models.BooleanField(default=False)
+    reason = models.TextField()
+    reforecast_workflow = models.ForeignKey(
+        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actions = models.JSONField(default=list, help_text="What the system did this week.")
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["workflow", "week_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "week_number"], name="week_review_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_id} W{self.week_number}: {self.cumulative_variance:+.1%}"

@@ -1,5 +1,9 @@
-"""WebSocket routes. The workflow stream consumer joins here with the workflow issue (#4)."""
+"""WebSocket routes."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from planner.consumers import WorkflowStreamConsumer
+
+websocket_urlpatterns = [
+    path("api/workflows/<int:workflow_id>/stream", WorkflowStreamConsumer.as_asgi()),
+]

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
 
 from allocation.models import ClusteringRun, StoreCluster
-from planner.models import Category, Store
+from planner.models import Category, Store, Workflow, WorkflowEvent
 
 
 def category_list() -> QuerySet[Category]:
@@ -55,3 +55,16 @@ async def _channel_layer_round_trip() -> dict[str, object]:
 def channel_layer_status() -> dict[str, object]:
     """Sends a message to a fresh channel and reads it back."""
     return async_to_sync(_channel_layer_round_trip)()
+
+
+def workflow_exists(workflow_id: int) -> bool:
+    return Workflow.objects.filter(pk=workflow_id).exists()
+
+
+def workflow_messages(workflow_id: int) -> list[dict[str, object]]:
+    """The stored stream of a workflow, in order, for a replay."""
+    return list(
+        WorkflowEvent.objects.filter(workflow_id=workflow_id)
+        .order_by("sequence")
+        .values_list("payload", flat=True)
+    )

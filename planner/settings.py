@@ -125,6 +125,16 @@ PLANNING = {
     "DEFAULT_MARKDOWN_THRESHOLD": env.float("PLANNING_DEFAULT_MARKDOWN_THRESHOLD", default=0.60),
 }
 
+# --- Workflows and the stream -----------------------------------------------------------
+# "thread": workflow steps run in a background thread of the web process (embedded default);
+# "inline": they run before the request returns (useful in scripts and tests).
+WORKFLOW_EXECUTION = env.str("WORKFLOW_EXECUTION", default="thread")
+WORKFLOW_RECOVER_ON_START = env.bool("WORKFLOW_RECOVER_ON_START", default=True)
+AUTO_APPROVE_REPLENISHMENT = env.bool("AUTO_APPROVE_REPLENISHMENT", default=False)
+WEBSOCKET_HEARTBEAT_SECONDS = env.float("WEBSOCKET_HEARTBEAT_SECONDS", default=30.0)
+# "auto": the OpenAI Agents SDK when OPENAI_API_KEY is set, else deterministic agents.
+AGENT_BACKEND = env.str("AGENT_BACKEND", default="auto")
+
 # --- Uploads ------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Django buffers larger uploads on disk; the limit above is what we accept at all.

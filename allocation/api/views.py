@@ -1,10 +1,16 @@
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from allocation import selectors
-from allocation.api.serializers import StoreClusterSerializer
+from allocation.api.serializers import AllocationSerializer, StoreClusterSerializer
+from allocation.models import Allocation
+from forecasting.models import Forecast
 
 
 @extend_schema_view(
@@ -30,3 +36,18 @@ class StoreClusterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if run is not None and not run.isdigit():
             raise ValidationError({"run": "must be a clustering run id (a whole number)"})
         return selectors.clusters_of_run(run_id=int(run) if run else None)
+
+
+class AllocationView(APIView):
+    """The allocation plan of a forecast (its season's pre-season version), with store rows
+    and replenishment shipments."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, forecast_id: int) -> Response:
+        from forecasting.selectors import root_forecast
+
+        forecast = get_object_or_404(Forecast, pk=forecast_id)
+        allocation = Allocation.objects.filter(forecast=root_forecast(forecast)).first()
+        if allocation is None:
+            raise NotFound(f"Forecast {forecast_id} has no allocation yet.")
+        return Response(AllocationSerializer(allocation).data)

@@ -11,6 +11,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from planner.imports import ImportRejected
 from planner.middleware import error_body
+from planner.models import Workflow
+from planner.workflows import WorkflowConflict
 
 
 def _first_message(detail: Any) -> str:
@@ -47,6 +49,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_count=exc.total,
         )
         return Response(body, status=exc.status)
+    if isinstance(exc, WorkflowConflict):
+        return Response(error_body(request, 409, str(exc)), status=409)
+    if isinstance(exc, Workflow.DoesNotExist):
+        return Response(error_body(request, 404, str(exc)), status=404)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # unhandled: ApiJsonErrorMiddleware logs it and answers 500

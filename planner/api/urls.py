@@ -1,8 +1,10 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from allocation.api.views import StoreClusterViewSet
-from planner.api import views
+from allocation.api.views import AllocationView, StoreClusterViewSet
+from forecasting.api.views import ForecastViewSet
+from markdowns.api.views import MarkdownListView
+from planner.api import variance_views, views, workflow_views
 from season_agents.api.views import ExtractParametersView
 
 router = DefaultRouter(use_regex_path=True)
@@ -11,6 +13,8 @@ router.register("categories", views.CategoryViewSet, basename="category")
 # Registered before stores so "clusters" is not read as a store id.
 router.register("stores/clusters", StoreClusterViewSet, basename="store-cluster")
 router.register("stores", views.StoreViewSet, basename="store")
+router.register("workflows", workflow_views.WorkflowViewSet, basename="workflow")
+router.register("forecasts", ForecastViewSet, basename="forecast")
 
 urlpatterns = [
     path("health", views.HealthView.as_view(), name="health"),
@@ -25,5 +29,36 @@ urlpatterns = [
         name="upload-store-attributes",
     ),
     path("parameters/extract", ExtractParametersView.as_view(), name="extract-parameters"),
+    path("workflows/forecast", workflow_views.StartForecastView.as_view(), name="start-forecast"),
+    path(
+        "workflows/reforecast",
+        workflow_views.StartReforecastView.as_view(),
+        name="start-reforecast",
+    ),
+    path(
+        "approvals/manufacturing",
+        workflow_views.ManufacturingApprovalView.as_view(),
+        name="approve-manufacturing",
+    ),
+    path(
+        "approvals/markdown", workflow_views.MarkdownApprovalView.as_view(), name="approve-markdown"
+    ),
+    path(
+        "approvals/replenishment",
+        workflow_views.ReplenishmentApprovalView.as_view(),
+        name="approve-replenishment",
+    ),
+    path(
+        "data/upload-weekly-sales",
+        workflow_views.WeeklySalesUploadView.as_view(),
+        name="upload-weekly-sales",
+    ),
+    path("allocations/<int:forecast_id>", AllocationView.as_view(), name="allocation"),
+    path("markdowns/<int:forecast_id>", MarkdownListView.as_view(), name="markdowns"),
+    path(
+        "variance/<int:forecast_id>/week/<int:week_number>",
+        variance_views.VarianceView.as_view(),
+        name="variance",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,73 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from forecasting.models import Forecast, ForecastWeek
+
+
+class ForecastWeekSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ForecastWeek
+        fields = [
+            "week_number",
+            "week_start_date",
+            "units",
+            "lower_80",
+            "upper_80",
+            "lower_95",
+            "upper_95",
+            "prophet_units",
+            "arima_units",
+            "is_actual",
+        ]
+
+
+class ForecastListSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category_id")
+
+    class Meta:
+        model = Forecast
+        fields = [
+            "id",
+            "category",
+            "workflow",
+            "parent",
+            "version",
+            "method",
+            "season_start_date",
+            "season_end_date",
+            "horizon_weeks",
+            "total_units",
+            "peak_week",
+            "backtest_wape",
+            "created_at",
+        ]
+
+
+class ForecastDetailSerializer(ForecastListSerializer):
+    weeks = ForecastWeekSerializer(many=True, read_only=True)
+    clusters = serializers.SerializerMethodField()
+
+    class Meta(ForecastListSerializer.Meta):
+        fields = [
+            *ForecastListSerializer.Meta.fields,
+            "prophet_weight",
+            "arima_weight",
+            "weighting_note",
+            "backtest_mape",
+            "adjustment",
+            "weeks",
+            "clusters",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_clusters(self, forecast: Forecast) -> list[dict[str, object]]:
+        """The cluster split of this forecast's season (from its allocation, if any)."""
+        from forecasting.selectors import root_forecast
+
+        allocation = getattr(root_forecast(forecast), "allocation", None)
+        if allocation is None:
+            return []
+        return [
+            {"label": row.cluster.label, "share": row.share, "initial_units": row.initial_units}
+            for row in allocation.cluster_rows.select_related("cluster")
+        ]

@@ -1,0 +1,121 @@
+from rest_framework import serializers
+
+from allocation.engine.allocation import SAFETY_STOCK_RANGE
+from markdowns.engine.markdown import ELASTICITY_RANGE
+from planner.models import Workflow
+from season_agents.extraction.types import STRATEGIES
+
+
+class ParametersInSerializer(serializers.Serializer):
+    """The confirmed season parameters (SPEC.md section 3)."""
+
+    forecast_horizon_weeks = serializers.IntegerField(min_value=4, max_value=52)
+    season_start_date = serializers.DateField()
+    replenishment_strategy = serializers.ChoiceField(choices=STRATEGIES)
+    dc_holdback_percentage = serializers.FloatField(min_value=0.0, max_value=1.0)
+    markdown_checkpoint_week = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    markdown_threshold = serializers.FloatField(
+        min_value=0.0, max_value=1.0, allow_null=True, default=None
+    )
+    extraction_confidence = serializers.ChoiceField(
+        choices=["high", "medium", "low"], default="high"
+    )
+    extraction_reasoning = serializers.CharField(default="", allow_blank=True)
+
+    def validate(self, data: dict) -> dict:
+        checkpoint = data.get("markdown_checkpoint_week")
+        if checkpoint is not None and checkpoint > data["forecast_horizon_weeks"]:
+            weeks = data["forecast_horizon_weeks"]
+            raise serializers.ValidationError(
+                {"markdown_checkpoint_week": f"must be within the {weeks} season weeks"}
+            )
+        if checkpoint is not None and data.get("markdown_threshold") is None:
+            data["markdown_threshold"] = 0.60
+        if checkpoint is None:
+            data["markdown_threshold"] = None
+        return data
+
+
+class StartForecastSerializer(serializers.Serializer):
+    category = serializers.SlugField(help_text="Category slug, e.g. womens-dresses.")
+    parameters = ParametersInSerializer()
+    extraction_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class StartReforecastSerializer(serializers.Serializer):
+    forecast_id = serializers.IntegerField()
+    reason = serializers.CharField(max_length=500)
+
+
+class WorkflowStartedSerializer(serializers.Serializer):
+    workflow_id = serializers.IntegerField()
+    status = serializers.CharField()
+    websocket_url = serializers.CharField()
+
+
+class WorkflowSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category_id")
+    websocket_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Workflow
+        fields = [
+            "id",
+            "type",
+            "status",
+            "step",
+            "current_agent",
+            "awaiting_action",
+            "progress_pct",
+            "category",
+            "parent",
+            "reason",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "websocket_url",
+        ]
+
+    def get_websocket_url(self, workflow: Workflow) -> str:
+        return f"/api/workflows/{workflow.pk}/stream"
+
+
+class ManufacturingApprovalSerializer(serializers.Serializer):
+    workflow_id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["accept", "modify"])
+    safety_stock_pct = serializers.FloatField(
+        min_value=SAFETY_STOCK_RANGE[0], max_value=SAFETY_STOCK_RANGE[1], required=False
+    )
+
+    def validate(self, data: dict) -> dict:
+        if data["action"] == "modify" and "safety_stock_pct" not in data:
+            raise serializers.ValidationError({"safety_stock_pct": "modify needs a safety stock"})
+        return data
+
+
+class MarkdownApprovalSerializer(serializers.Serializer):
+    workflow_id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["accept", "modify"])
+    elasticity_coefficient = serializers.FloatField(
+        min_value=ELASTICITY_RANGE[0], max_value=ELASTICITY_RANGE[1], required=False
+    )
+
+    def validate(self, data: dict) -> dict:
+        if data["action"] == "modify" and "elasticity_coefficient" not in data:
+            raise serializers.ValidationError(
+                {"elasticity_coefficient": "modify needs an elasticity (1.0-3.0)"}
+            )
+        return data
+
+
+class ReplenishmentApprovalSerializer(serializers.Serializer):
+    workflow_id = serializers.IntegerField()
+    week_number = serializers.IntegerField(min_value=1, max_value=52)
+
+
+class WeeklyUploadSerializer(serializers.Serializer):
+    workflow_id = serializers.IntegerField()
+    week_number = serializers.IntegerField(min_value=1, max_value=52)
+    file = serializers.FileField()
+    replace = serializers.BooleanField(default=False)

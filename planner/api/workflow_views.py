@@ -1,0 +1,175 @@
+"""Workflows, approvals and in-season uploads: thin views over planner.workflows and
+planner.inseason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from forecasting.models import Forecast
+from planner import inseason, workflows
+from planner.api.workflow_serializers import (
+    ManufacturingApprovalSerializer,
+    MarkdownApprovalSerializer,
+    ReplenishmentApprovalSerializer,
+    StartForecastSerializer,
+    StartReforecastSerializer,
+    WeeklyUploadSerializer,
+    WorkflowSerializer,
+    WorkflowStartedSerializer,
+)
+from planner.imports import reject_if_too_large
+from planner.models import Category, Workflow
+from season_agents.extraction.types import SeasonParameterSet
+
+
+def _started(workflow: Workflow) -> Response:
+    body = {
+        "workflow_id": workflow.pk,
+        "status": workflow.status,
+        "websocket_url": f"/api/workflows/{workflow.pk}/stream",
+    }
+    return Response(WorkflowStartedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class StartForecastView(APIView):
+    """Start a pre-season workflow for a category with confirmed season parameters. Returns at
+    once; follow the WebSocket at `websocket_url` or poll `GET /api/workflows/{id}`."""
+
+    @extend_schema(request=StartForecastSerializer, responses={201: WorkflowStartedSerializer})
+    def post(self, request: Request) -> Response:
+        form = StartForecastSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        category = Category.objects.filter(slug=form.validated_data["category"]).first()
+        if category is None:
+            known = ", ".join(Category.objects.values_list("slug", flat=True)) or "none yet"
+            slug = form.validated_data["category"]
+            raise NotFound(f"No category '{slug}' (known: {known}).")
+        p = form.validated_data["parameters"]
+        parameters = SeasonParameterSet(
+            forecast_horizon_weeks=p["forecast_horizon_weeks"],
+            season_start_date=p["season_start_date"],
+            replenishment_strategy=p["replenishment_strategy"],
+            dc_holdback_percentage=p["dc_holdback_percentage"],
+            markdown_checkpoint_week=p["markdown_checkpoint_week"],
+            markdown_threshold=p["markdown_threshold"],
+            extraction_confidence=p["extraction_confidence"],
+            extraction_reasoning=p["extraction_reasoning"],
+        )
+        workflow = workflows.workflow_start_forecast(
+            category=category,
+            parameters=parameters,
+            extraction_id=form.validated_data.get("extraction_id"),
+        )
+        return _started(workflow)
+
+
+class StartReforecastView(APIView):
+    """Re-forecast a season by hand from its actuals so far (the rule does it automatically)."""
+
+    @extend_schema(request=StartReforecastSerializer, responses={201: WorkflowStartedSerializer})
+    def post(self, request: Request) -> Response:
+        form = StartReforecastSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        forecast = get_object_or_404(Forecast, pk=form.validated_data["forecast_id"])
+        season = forecast.workflow
+        if season is not None and season.parent_id is not None:
+            season = season.parent
+        if season is None:
+            raise workflows.WorkflowConflict(
+                f"Forecast {forecast.pk} belongs to no season workflow."
+            )
+        workflow = inseason.reforecast_start(season=season, reason=form.validated_data["reason"])
+        return _started(workflow)
+
+
+class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Workflows with their status, current agent and progress."""
+
+    serializer_class = WorkflowSerializer
+    queryset = Workflow.objects.all()
+    filterset_fields = ["type", "status", "category"]
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        """Ids and headline figures of what the workflow produced."""
+        workflow = self.get_object()
+        return Response(inseason.workflow_results(workflow))
+
+
+class ManufacturingApprovalView(APIView):
+    """`accept` commits the manufacturing order; `modify` recomputes it at another safety
+    stock (0.10-0.30) and asks again. 409 when the workflow is not waiting for it."""
+
+    @extend_schema(request=ManufacturingApprovalSerializer, responses={200: WorkflowSerializer})
+    def post(self, request: Request) -> Response:
+        form = ManufacturingApprovalSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        workflow = workflows.approve_manufacturing(
+            workflow_id=form.validated_data["workflow_id"],
+            action=form.validated_data["action"],
+            safety_stock_pct=form.validated_data.get("safety_stock_pct"),
+        )
+        workflow.refresh_from_db()
+        return Response(WorkflowSerializer(workflow).data)
+
+
+class MarkdownApprovalView(APIView):
+    """`accept` approves the markdown and re-forecasts the remaining weeks with its lift;
+    `modify` recomputes it at another elasticity (1.0-3.0) and asks again."""
+
+    @extend_schema(request=MarkdownApprovalSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        form = MarkdownApprovalSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        decision = inseason.approve_markdown(
+            workflow_id=form.validated_data["workflow_id"],
+            action=form.validated_data["action"],
+            elasticity=form.validated_data.get("elasticity_coefficient"),
+        )
+        return Response(inseason.markdown_summary(decision))
+
+
+class ReplenishmentApprovalView(APIView):
+    """Approve a week's proposed replenishment shipments."""
+
+    @extend_schema(request=ReplenishmentApprovalSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        form = ReplenishmentApprovalSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        approved = inseason.approve_replenishment(**form.validated_data)
+        return Response({"approved_shipments": approved, **form.validated_data})
+
+
+class WeeklySalesUploadView(APIView):
+    """Week N's actuals (`date,store_id,quantity_sold` daily rows or
+    `store_id,week_number,units_sold`): runs the variance check, maybe a re-forecast, the
+    replenishment proposal and, at the checkpoint, the markdown recommendation."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": WeeklyUploadSerializer}, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        form = WeeklyUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data: dict[str, Any] = form.validated_data
+        upload = data["file"]
+        reject_if_too_large(upload.size, what="weekly sales", max_bytes=settings.UPLOAD_MAX_BYTES)
+        outcome = inseason.weekly_sales_upload(
+            workflow_id=data["workflow_id"],
+            week_number=data["week_number"],
+            raw=upload.read(),
+            replace=data["replace"],
+        )
+        return Response(outcome)

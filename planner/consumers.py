@@ -1,0 +1,57 @@
+"""The workflow stream: replay of stored events on connect, then live events (SPEC.md 6)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from planner import selectors
+from planner.stream import group_name, heartbeat
+
+CLOSE_UNKNOWN_WORKFLOW = 4404
+
+
+class WorkflowStreamConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.workflow_id = int(self.scope["url_route"]["kwargs"]["workflow_id"])
+        self.last_sequence = 0
+        self.heartbeat_task: asyncio.Task[None] | None = None
+        await self.accept()
+        if not await database_sync_to_async(selectors.workflow_exists)(self.workflow_id):
+            await self.close(
+                code=CLOSE_UNKNOWN_WORKFLOW, reason=f"no workflow with id {self.workflow_id}"
+            )
+            return
+        # Join first, then replay: an event sent in between arrives live and is skipped by
+        # sequence if the replay already had it.
+        await self.channel_layer.group_add(group_name(self.workflow_id), self.channel_name)
+        for message in await database_sync_to_async(selectors.workflow_messages)(self.workflow_id):
+            await self._forward(message)
+        self.heartbeat_task = asyncio.create_task(self._heartbeat())
+
+    async def disconnect(self, code: int) -> None:
+        if self.heartbeat_task is not None:
+            self.heartbeat_task.cancel()
+        await self.channel_layer.group_discard(group_name(self.workflow_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        return None  # the stream is one-way; approvals go through the REST API
+
+    async def workflow_event(self, event: dict[str, Any]) -> None:
+        await self._forward(event["message"])
+
+    async def _forward(self, message: dict[str, Any]) -> None:
+        if message["sequence"] <= self.last_sequence:
+            return
+        self.last_sequence = message["sequence"]
+        await self.send_json(message)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(settings.WEBSOCKET_HEARTBEAT_SECONDS)
+            await self.send_json(heartbeat(self.workflow_id, timezone.now()))

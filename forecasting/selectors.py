@@ -34,3 +34,11 @@ def expected_weeks(forecast: Forecast) -> tuple[ForecastWeek, ...]:
     for from_week, lift in forecast.adjustment.get("lifts", []):
         weeks = apply_lift(weeks, from_week=from_week, lift=lift)
     return weeks
+
+
+def forecast_by_id(forecast_id: int) -> Forecast:
+    """Raises Forecast.DoesNotExist with a message naming the id."""
+    try:
+        return Forecast.objects.get(pk=forecast_id)
+    except Forecast.DoesNotExist:
+        raise Forecast.DoesNotExist(f"No forecast with id {forecast_id}.") from None

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from planner import selectors
+from planner.events import register_stream_loop
 from planner.stream import group_name, heartbeat
 
 CLOSE_UNKNOWN_WORKFLOW = 4404
@@ -18,6 +19,7 @@ CLOSE_UNKNOWN_WORKFLOW = 4404
 
 class WorkflowStreamConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
+        register_stream_loop(asyncio.get_running_loop())
         self.workflow_id = int(self.scope["url_route"]["kwargs"]["workflow_id"])
         self.last_sequence = 0
         self.heartbeat_task: asyncio.Task[None] | None = None

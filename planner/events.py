@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,14 +19,29 @@ from planner.stream import build_message, group_name
 logger = logging.getLogger(__name__)
 
 
+# The loop that serves the WebSocket consumers (registered when one connects). The in-memory
+# channel layer keeps asyncio queues of that loop; a send from a workflow thread through
+# async_to_sync would run on another loop and wake no one, so it is handed to this loop.
+_stream_loop: asyncio.AbstractEventLoop | None = None
+
+
+def register_stream_loop(loop: asyncio.AbstractEventLoop) -> None:
+    global _stream_loop
+    _stream_loop = loop
+
+
 def _send(message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    group = group_name(message["workflow_id"])
+    event = {"type": "workflow.event", "message": message}
+    loop = _stream_loop
     try:
-        async_to_sync(layer.group_send)(
-            group_name(message["workflow_id"]), {"type": "workflow.event", "message": message}
-        )
+        if isinstance(layer, InMemoryChannelLayer) and loop is not None and loop.is_running():
+            asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
+        else:
+            async_to_sync(layer.group_send)(group, event)
     except Exception:  # a broken layer must not fail the workflow: clients replay on connect
         logger.exception("could not send event %s", message["type"])
 

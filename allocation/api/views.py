@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -10,7 +9,7 @@ from rest_framework.views import APIView
 from allocation import selectors
 from allocation.api.serializers import AllocationSerializer, StoreClusterSerializer
 from allocation.models import Allocation
-from forecasting.models import Forecast
+from forecasting.selectors import forecast_by_id
 
 
 @extend_schema_view(
@@ -46,7 +45,7 @@ class AllocationView(APIView):
     def get(self, request: Request, forecast_id: int) -> Response:
         from forecasting.selectors import root_forecast
 
-        forecast = get_object_or_404(Forecast, pk=forecast_id)
+        forecast = forecast_by_id(forecast_id)
         allocation = Allocation.objects.filter(forecast=root_forecast(forecast)).first()
         if allocation is None:
             raise NotFound(f"Forecast {forecast_id} has no allocation yet.")

@@ -1,11 +1,9 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from forecasting.models import Forecast
-from forecasting.selectors import root_forecast
+from forecasting.selectors import forecast_by_id, root_forecast
 from markdowns.models import MarkdownDecision
 
 
@@ -16,7 +14,7 @@ class MarkdownListView(APIView):
     def get(self, request: Request, forecast_id: int) -> Response:
         from planner.inseason import markdown_summary
 
-        forecast = get_object_or_404(Forecast, pk=forecast_id)
+        forecast = forecast_by_id(forecast_id)
         decisions = MarkdownDecision.objects.filter(forecast=root_forecast(forecast))
         return Response(
             {"forecast_id": forecast_id, "markdowns": [markdown_summary(d) for d in decisions]}

@@ -9,6 +9,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from forecasting.models import Forecast
 from planner.imports import ImportRejected
 from planner.middleware import error_body
 from planner.models import Workflow
@@ -51,7 +52,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(body, status=exc.status)
     if isinstance(exc, WorkflowConflict):
         return Response(error_body(request, 409, str(exc)), status=409)
-    if isinstance(exc, Workflow.DoesNotExist):
+    if isinstance(exc, Workflow.DoesNotExist | Forecast.DoesNotExist):
         return Response(error_body(request, 404, str(exc)), status=404)
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -63,6 +64,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         message = _first_message(response.data.get("detail", exc))
     if isinstance(exc, exceptions.NotFound | Http404):
-        message = _not_found_message(context) or f"Nothing exists at {request.path}."
+        explicit = isinstance(exc, exceptions.NotFound) and exc.detail != exc.default_detail
+        message = (
+            message
+            if explicit
+            else _not_found_message(context) or f"Nothing exists at {request.path}."
+        )
     response.data = error_body(request, response.status_code, message, **extra)
     return response

@@ -1,12 +1,10 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from forecasting.models import Forecast
-from forecasting.selectors import root_forecast
+from forecasting.selectors import forecast_by_id, root_forecast
 from planner.models import WeekReview
 
 
@@ -15,7 +13,7 @@ class VarianceView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, forecast_id: int, week_number: int) -> Response:
-        forecast = get_object_or_404(Forecast, pk=forecast_id)
+        forecast = forecast_by_id(forecast_id)
         season = root_forecast(forecast).workflow
         review = WeekReview.objects.filter(workflow=season, week_number=week_number).first()
         if review is None:

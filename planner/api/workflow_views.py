@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -16,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from forecasting.models import Forecast
+from forecasting.selectors import forecast_by_id
 from planner import inseason, workflows
 from planner.api.workflow_serializers import (
     ManufacturingApprovalSerializer,
@@ -81,7 +80,7 @@ class StartReforecastView(APIView):
     def post(self, request: Request) -> Response:
         form = StartReforecastSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        forecast = get_object_or_404(Forecast, pk=form.validated_data["forecast_id"])
+        forecast = forecast_by_id(form.validated_data["forecast_id"])
         season = forecast.workflow
         if season is not None and season.parent_id is not None:
             season = season.parent

@@ -1,0 +1,237 @@
+"""Pre-season workflows end to end: API, background steps, stream, approvals, recovery."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from allocation.models import Allocation, Shipment
+from planner.models import Workflow
+from planner.routing import websocket_urlpatterns
+from planner.runner import workflows_recover
+from planner.stream import validate_message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PARAMETERS = {
+    "forecast_horizon_weeks": 12,
+    "season_start_date": "2025-02-17",
+    "replenishment_strategy": "weekly",
+    "dc_holdback_percentage": 0.45,
+    "markdown_checkpoint_week": 6,
+    "markdown_threshold": 0.60,
+}
+application = URLRouter(websocket_urlpatterns)
+
+
+def start(client: APIClient, **overrides) -> dict:
+    response = client.post(
+        "/api/workflows/forecast",
+        {"category": "womens-dresses", "parameters": {**PARAMETERS, **overrides}},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def wait_for(workflow_id: int, statuses: set[str], seconds: float = 60) -> Workflow:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        workflow = Workflow.objects.get(pk=workflow_id)
+        if workflow.status in statuses:
+            return workflow
+        time.sleep(0.05)
+    raise AssertionError(f"workflow {workflow_id} stayed {workflow.status}")
+
+
+async def receive_until(communicator: WebsocketCommunicator, kind: str) -> list[dict]:
+    messages = []
+    while True:
+        message = await communicator.receive_json_from(timeout=60)
+        if message["type"] == "heartbeat":
+            continue
+        validate_message(message)
+        messages.append(message)
+        if message["type"] == kind:
+            return messages
+
+
+def test_preseason_streams_every_agent_pauses_for_approval_and_completes(
+    season_data, api_client: APIClient
+) -> None:
+    async def scenario() -> tuple[list[dict], list[dict], list[dict]]:
+        started = await asyncio.to_thread(start, api_client)
+        assert started["status"] == "pending"
+        assert started["websocket_url"] == f"/api/workflows/{started['workflow_id']}/stream"
+        live = WebsocketCommunicator(application, started["websocket_url"])
+        connected, _ = await live.connect()
+        assert connected
+        before = await receive_until(live, "human_input_required")
+        approval = await asyncio.to_thread(
+            api_client.post,
+            "/api/approvals/manufacturing",
+            {"workflow_id": started["workflow_id"], "action": "accept"},
+            format="json",
+        )
+        assert approval.status_code == 200
+        after = await receive_until(live, "workflow_complete")
+        await live.disconnect()
+
+        late = WebsocketCommunicator(application, started["websocket_url"])
+        await late.connect()
+        replay = [await late.receive_json_from(timeout=5) for _ in range(len(before + after))]
+        await late.disconnect()
+        return before, after, replay
+
+    before, after, replay = asyncio.run(scenario())
+
+    assert [(m["type"], m.get("agent")) for m in before] == [
+        ("agent_started", "orchestrator"),
+        ("agent_completed", "orchestrator"),
+        ("agent_started", "demand"),
+        ("agent_completed", "demand"),
+        ("agent_started", "inventory"),
+        ("agent_completed", "inventory"),
+        ("human_input_required", "inventory"),
+    ]
+    demand = before[3]["result"]
+    assert demand["mode"] == "deterministic"
+    assert demand["total_units"] > 0 and f"{demand['total_units']:,}" in demand["reasoning"]
+    question = before[-1]
+    assert question["action"] == "approve_manufacturing_order"
+    assert question["data"]["manufacturing_qty"] > demand["total_units"]
+    assert question["options"]["safety_stock_pct"] == {"min": 0.10, "max": 0.30}
+    assert [(m["type"], m.get("agent")) for m in after] == [
+        ("agent_started", "pricing"),
+        ("agent_completed", "pricing"),
+        ("workflow_complete", None),
+    ]
+    assert replay == before + after
+    assert [m["sequence"] for m in replay] == list(range(1, len(replay) + 1))
+    allocation = Allocation.objects.get()
+    assert allocation.status == "approved"
+    assert Shipment.objects.filter(kind="initial").count() == 50
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_modify_recomputes_nothing_is_committed_and_double_approval_is_409(
+    season_data, api_client: APIClient
+) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+    first = Allocation.objects.get()
+
+    modified = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "modify", "safety_stock_pct": 0.30},
+        format="json",
+    )
+    second = Allocation.objects.get()
+
+    assert modified.status_code == 200
+    assert modified.json()["status"] == "awaiting_approval"
+    assert second.pk != first.pk and second.manufacturing_qty > first.manufacturing_qty
+    assert second.status == "proposed" and not Shipment.objects.exists()
+
+    out_of_range = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "modify", "safety_stock_pct": 0.5},
+        format="json",
+    )
+    assert out_of_range.status_code == 400
+
+    accepted = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "accept"},
+        format="json",
+    )
+    again = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "accept"},
+        format="json",
+    )
+    assert accepted.status_code == 200
+    assert again.status_code == 409
+    assert again.json()["message"] == (
+        f"Workflow {workflow_id} is completed and waits for nothing; "
+        "approve_manufacturing_order cannot be done now."
+    )
+    assert Shipment.objects.count() == 50
+    results = api_client.get(f"/api/workflows/{workflow_id}/results").json()
+    assert results["allocation"]["manufacturing_qty"] == second.manufacturing_qty
+    assert api_client.get(f"/api/workflows/{workflow_id}").json()["progress_pct"] == 100
+
+
+def test_unknown_workflow_stream_closes_with_a_reason() -> None:
+    async def scenario():
+        communicator = WebsocketCommunicator(application, "/api/workflows/999/stream")
+        connected, _ = await communicator.connect()
+        output = await communicator.receive_output(timeout=5)
+        return connected, output
+
+    connected, output = asyncio.run(scenario())
+
+    assert connected
+    assert output == {"type": "websocket.close", "code": 4404, "reason": "no workflow with id 999"}
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_too_little_history_fails_with_an_error_event(season_data, api_client) -> None:
+    workflow_id = start(api_client, season_start_date="2022-06-06")["workflow_id"]
+
+    workflow = Workflow.objects.get(pk=workflow_id)
+    assert workflow.status == "failed"
+    assert workflow.error == (
+        "Women's Dresses has 22 complete weeks of sales history before 2022-06-06; "
+        "forecasting needs at least 52."
+    )
+    error = workflow.events.get(type="error")
+    assert error.payload["agent"] == "demand"
+    assert error.payload["error_message"] == workflow.error
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_unknown_category_and_bad_parameters_are_clear_errors(season_data, api_client) -> None:
+    unknown = api_client.post(
+        "/api/workflows/forecast", {"category": "shoes", "parameters": PARAMETERS}, format="json"
+    )
+    late_checkpoint = api_client.post(
+        "/api/workflows/forecast",
+        {
+            "category": "womens-dresses",
+            "parameters": {**PARAMETERS, "markdown_checkpoint_week": 14},
+        },
+        format="json",
+    )
+
+    assert unknown.status_code == 404
+    assert unknown.json()["message"] == "No category 'shoes' (known: womens-dresses)."
+    assert late_checkpoint.status_code == 400
+    assert late_checkpoint.json()["message"] == (
+        "parameters: markdown_checkpoint_week: must be within the 12 season weeks"
+    )
+    assert not Workflow.objects.exists()
+
+
+def test_a_workflow_interrupted_by_a_restart_resumes(season_data, api_client) -> None:
+    with override_settings(WORKFLOW_EXECUTION="inline"):
+        workflow_id = start(api_client)["workflow_id"]
+    workflow = Workflow.objects.get(pk=workflow_id)
+    # As if the process died in the middle of the inventory step.
+    Allocation.objects.all().delete()
+    workflow.status, workflow.step = "running", "inventory"
+    workflow.save()
+
+    with override_settings(WORKFLOW_EXECUTION="inline"):
+        resumed = workflows_recover()
+
+    assert resumed == [workflow_id]
+    workflow.refresh_from_db()
+    assert (workflow.status, workflow.step) == ("awaiting_approval", "approval")
+    assert Allocation.objects.count() == 1
+    assert workflow.events.filter(type="agent_completed", agent="demand").count() == 1

@@ -431,8 +431,8 @@ def check_weekly_actuals(
         problems.add_rows(
             ~_empty(stores) & stores.duplicated(), "store_id", "store listed more than once"
         )
-    problems.raise_if_any("weekly sales")
-    totals = units.groupby(stores).sum().astype(int)
+    # Row problems and whole-file problems (missing stores, days) are reported together.
+    totals = units.fillna(0).groupby(stores).sum().astype(int)
     if daily:
         days = frame.groupby("store_id")["date"].nunique()
         short = sorted(days[days != 7].index)

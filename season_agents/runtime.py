@@ -9,8 +9,6 @@ never called) becomes AgentProviderError, and the step falls back to the determi
 backend, recording why. The numbers always come from the tool.
 """
 
-from __future__ import annotations
-
 import asyncio
 import json
 import logging
@@ -119,6 +117,9 @@ class SdkBackend:
     name = "llm"
 
     def __init__(self, model: Any, *, timeout_seconds: float = 60.0, max_turns: int = 4) -> None:
+        from agents import set_tracing_disabled
+
+        set_tracing_disabled(True)  # no trace upload from an offline or self-hosted install
         self.model = model
         self.timeout_seconds = timeout_seconds
         self.max_turns = max_turns
@@ -177,7 +178,11 @@ class SdkBackend:
         try:
             run = Runner.run(self._agent(agent), prompt, context=context, max_turns=self.max_turns)
             output = asyncio.run(asyncio.wait_for(run, timeout=self.timeout_seconds))
-        except (AgentsException, OpenAIError, TimeoutError) as exc:
+        except TimeoutError as exc:
+            raise AgentProviderError(
+                f"TimeoutError: no answer within {self.timeout_seconds:g} s"
+            ) from exc
+        except (AgentsException, OpenAIError) as exc:
             raise AgentProviderError(f"{type(exc).__name__}: {exc}") from exc
         if context.result is None:
             raise AgentProviderError(f"the model never called {TOOL_NAMES[agent]}")
@@ -193,11 +198,9 @@ def default_backend() -> Backend:
     choice = settings.AGENT_BACKEND
     if choice == "deterministic" or (choice == "auto" and not settings.OPENAI_API_KEY):
         return DeterministicBackend()
-    from agents import set_tracing_disabled
     from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
     from openai import AsyncOpenAI
 
-    set_tracing_disabled(True)  # no trace upload from an offline or self-hosted install
     client = AsyncOpenAI(
         api_key=settings.OPENAI_API_KEY or "not-set",
         base_url=settings.OPENAI_BASE_URL or None,

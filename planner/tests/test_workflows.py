@@ -235,3 +235,48 @@ def test_a_workflow_interrupted_by_a_restart_resumes(season_data, api_client) ->
     assert (workflow.status, workflow.step) == ("awaiting_approval", "approval")
     assert Allocation.objects.count() == 1
     assert workflow.events.filter(type="agent_completed", agent="demand").count() == 1
+
+
+def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_data) -> None:
+    import datetime as dt
+    import json
+
+    from agents.testing import ScriptedModel, assistant_message, function_call
+
+    from planner.models import Category, SeasonParameters
+    from planner.workflows import workflow_advance
+    from season_agents.runtime import SdkBackend
+
+    def step(tool: str, reasoning: str) -> list:
+        return [
+            [function_call(tool, {}, call_id=f"call-{tool}")],
+            [assistant_message(json.dumps({"reasoning": reasoning, "stated_figure": None}))],
+        ]
+
+    model = ScriptedModel(
+        step("review_season_parameters", "A 12-week spring plan.")
+        + step("forecast_demand", "Demand ramps into May.")
+        + [[assistant_message("not JSON at all")]]  # the inventory agent answers garbage
+    )
+    parameters = SeasonParameters.objects.create(
+        season_start_date=dt.date(2025, 2, 17),
+        season_end_date=dt.date(2025, 5, 11),
+        dc_holdback_percentage=0.45,
+    )
+    workflow = Workflow.objects.create(
+        type="forecast", category=Category.objects.get(), parameters=parameters
+    )
+
+    workflow_advance(workflow.pk, backend=SdkBackend(model))
+
+    completed = {
+        e.agent: e.payload["result"] for e in workflow.events.filter(type="agent_completed")
+    }
+    assert completed["orchestrator"]["mode"] == "llm"
+    assert completed["demand"]["reasoning"] == "Demand ramps into May."
+    assert completed["inventory"]["mode"] == "deterministic"
+    fallback = workflow.events.get(type="agent_progress", agent="inventory").payload["message"]
+    assert fallback.startswith("the model failed (")
+    assert fallback.endswith("); ran deterministically")
+    workflow.refresh_from_db()
+    assert workflow.status == "awaiting_approval"

@@ -148,5 +148,9 @@ def forecast_apply_markdown(
         workflow=workflow,
         weeks=weeks,
         method=ForecastMethod.MARKDOWN_LIFT,
-        adjustment={"lifts": [*parent.adjustment.get("lifts", []), [from_week, lift]]},
+        adjustment={
+            "lifts": [*parent.adjustment.get("lifts", []), [from_week, lift]],
+            # Variance against this plan counts from the first week it changed.
+            "plan_first_week": from_week,
+        },
     )

@@ -184,7 +184,7 @@ def _run_week(workflow: Workflow, allocation: Allocation, week: int) -> dict[str
         progress_pct=round(100 * week / p.forecast_horizon_weeks),
     )
     replenishment = _replenish(workflow, allocation, plan, week)
-    if replenishment:
+    if replenishment and replenishment["units"]:
         actions.append(
             f"proposed {replenishment['units']:,} units to {replenishment['stores']} stores for "
             f"week {replenishment['week_number']}"

@@ -328,23 +328,24 @@ def _markdown_checkpoint(
 
 def _ask_markdown_approval(workflow: Workflow, decision: MarkdownDecision) -> None:
     low, high = ELASTICITY_RANGE
-    event_publish(
-        workflow=workflow,
-        kind="human_input_required",
-        agent=AgentName.PRICING,
-        action=MARKDOWN_ACTION,
-        data=markdown_summary(decision),
-        options={
-            "actions": ["accept", "modify"],
-            "elasticity_coefficient": {"min": low, "max": high},
-        },
-    )
-    _set(
-        workflow,
-        status=WorkflowStatus.AWAITING_APPROVAL,
-        awaiting_action=MARKDOWN_ACTION,
-        current_agent=AgentName.PRICING,
-    )
+    with transaction.atomic():
+        _set(
+            workflow,
+            status=WorkflowStatus.AWAITING_APPROVAL,
+            awaiting_action=MARKDOWN_ACTION,
+            current_agent=AgentName.PRICING,
+        )
+        event_publish(
+            workflow=workflow,
+            kind="human_input_required",
+            agent=AgentName.PRICING,
+            action=MARKDOWN_ACTION,
+            data=markdown_summary(decision),
+            options={
+                "actions": ["accept", "modify"],
+                "elasticity_coefficient": {"min": low, "max": high},
+            },
+        )
 
 
 def markdown_summary(decision: MarkdownDecision) -> dict[str, Any]:

@@ -245,22 +245,28 @@ def _run_agent(workflow: Workflow, agent: str, tool: Any, backend: Backend) -> S
 
 
 def _ask_manufacturing_approval(workflow: Workflow, allocation: Allocation) -> None:
+    """Waits for the approval. The state is saved first and the message sent after commit, so
+    a client that answers at once finds the workflow waiting."""
     low, high = SAFETY_STOCK_RANGE
-    event_publish(
-        workflow=workflow,
-        kind="human_input_required",
-        agent=AgentName.INVENTORY,
-        action=MANUFACTURING_ACTION,
-        data=allocation_summary(allocation),
-        options={"actions": ["accept", "modify"], "safety_stock_pct": {"min": low, "max": high}},
-    )
-    _set(
-        workflow,
-        status=WorkflowStatus.AWAITING_APPROVAL,
-        awaiting_action=MANUFACTURING_ACTION,
-        step="approval",
-        current_agent=AgentName.INVENTORY,
-    )
+    with transaction.atomic():
+        _set(
+            workflow,
+            status=WorkflowStatus.AWAITING_APPROVAL,
+            awaiting_action=MANUFACTURING_ACTION,
+            step="approval",
+            current_agent=AgentName.INVENTORY,
+        )
+        event_publish(
+            workflow=workflow,
+            kind="human_input_required",
+            agent=AgentName.INVENTORY,
+            action=MANUFACTURING_ACTION,
+            data=allocation_summary(allocation),
+            options={
+                "actions": ["accept", "modify"],
+                "safety_stock_pct": {"min": low, "max": high},
+            },
+        )
 
 
 def workflow_advance(workflow_id: int, *, backend: Backend | None = None) -> Workflow:
@@ -315,31 +321,33 @@ def _headline(workflow: Workflow) -> dict[str, Any]:
 def workflow_finish(workflow: Workflow, *, result: dict[str, Any]) -> None:
     finished = timezone.now()
     started = workflow.started_at or workflow.created_at
-    event_publish(
-        workflow=workflow,
-        kind="workflow_complete",
-        duration_seconds=round((finished - started).total_seconds(), 3),
-        result=result,
-    )
-    _set(
-        workflow,
-        status=WorkflowStatus.COMPLETED,
-        step="done",
-        progress_pct=100,
-        finished_at=finished,
-        awaiting_action="",
-        current_agent="",
-    )
+    with transaction.atomic():
+        _set(
+            workflow,
+            status=WorkflowStatus.COMPLETED,
+            step="done",
+            progress_pct=100,
+            finished_at=finished,
+            awaiting_action="",
+            current_agent="",
+        )
+        event_publish(
+            workflow=workflow,
+            kind="workflow_complete",
+            duration_seconds=round((finished - started).total_seconds(), 3),
+            result=result,
+        )
 
 
 def workflow_fail(workflow: Workflow, agent: str, message: str) -> None:
-    event_publish(
-        workflow=workflow,
-        kind="error",
-        agent=agent if agent in AgentName.values else AgentName.ORCHESTRATOR,
-        error_message=message,
-    )
-    _set(workflow, status=WorkflowStatus.FAILED, error=message, finished_at=timezone.now())
+    with transaction.atomic():
+        _set(workflow, status=WorkflowStatus.FAILED, error=message, finished_at=timezone.now())
+        event_publish(
+            workflow=workflow,
+            kind="error",
+            agent=agent if agent in AgentName.values else AgentName.ORCHESTRATOR,
+            error_message=message,
+        )
 
 
 # --- approvals ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -400,3 +401,39 @@ def approve_manufacturing(
         _set(workflow, status=WorkflowStatus.RUNNING, awaiting_action="", step="pricing")
         transaction.on_commit(lambda: runner.submit(workflow.pk))
     return workflow
+
+
+AGENT_TOOLS: dict[str, Callable[[Workflow], StepResult]] = {
+    AgentName.DEMAND: _demand_tool,
+    AgentName.INVENTORY: _inventory_tool,
+    AgentName.PRICING: _pricing_tool,
+}
+
+
+def agent_step_run(
+    *, workflow_id: int, agent: str, backend: Backend | None = None
+) -> dict[str, Any]:
+    """Runs one agent's step of a workflow directly (for debugging and integrations), outside
+    the state machine: the step's results are reused if they exist, nothing is approved."""
+    workflow = (
+        Workflow.objects.select_related("parameters", "category").filter(pk=workflow_id).first()
+    )
+    if workflow is None:
+        raise Workflow.DoesNotExist(f"No workflow with id {workflow_id}.")
+    if agent == AgentName.INVENTORY and not Forecast.objects.filter(workflow=workflow).exists():
+        raise WorkflowConflict(f"Workflow {workflow_id} has no forecast yet; run demand first.")
+    tool = AGENT_TOOLS[agent]
+    outcome = run_agent_step(
+        backend or default_backend(),
+        agent,
+        parameters_dict(workflow.parameters),
+        lambda: tool(workflow),
+    )
+    return {
+        "workflow_id": workflow_id,
+        "agent": agent,
+        "mode": outcome.mode,
+        "fallback_reason": outcome.fallback_reason,
+        "reasoning": outcome.reasoning,
+        "result": outcome.result.summary,
+    }

@@ -77,3 +77,43 @@ def parameters_extract(*, text: str, today: dt.date | None = None) -> Extraction
         duration_ms=round((time.perf_counter() - started) * 1000),
     )
     return ExtractionOutcome(result, extractor, log.pk, errors[0] if errors else "")
+
+
+def llm_status(*, check: bool) -> dict[str, object]:
+    """Whether an LLM is configured and, with `check`, whether it answers: it lists the models
+    (or, where the endpoint has no model list, sends a one-token request)."""
+    status: dict[str, object] = {
+        "configured": llm_configured(),
+        "model": settings.OPENAI_MODEL,
+        "base_url": settings.OPENAI_BASE_URL or "https://api.openai.com/v1",
+    }
+    if not check or not llm_configured():
+        return status
+    import openai
+
+    client = openai.OpenAI(
+        api_key=settings.OPENAI_API_KEY,
+        base_url=settings.OPENAI_BASE_URL or None,
+        timeout=settings.OPENAI_TIMEOUT_SECONDS,
+        max_retries=0,
+    )
+    try:
+        try:
+            models = [model.id for model in client.models.list()]
+            status.update(
+                ok=True, how="listed models", model_available=settings.OPENAI_MODEL in models
+            )
+        except openai.NotFoundError:
+            client.chat.completions.create(
+                model=settings.OPENAI_MODEL,
+                messages=[{"role": "user", "content": "ping"}],
+                max_tokens=1,
+            )
+            status.update(ok=True, how="one-token request")
+    except openai.AuthenticationError:
+        status.update(ok=False, error="the API key was refused (check OPENAI_API_KEY)")
+    except openai.APIConnectionError as exc:
+        status.update(ok=False, error=f"cannot reach {status['base_url']}: {exc}")
+    except openai.OpenAIError as exc:
+        status.update(ok=False, error=f"{type(exc).__name__}: {exc}")
+    return status

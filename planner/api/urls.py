@@ -53,6 +53,21 @@ urlpatterns = [
         workflow_views.WeeklySalesUploadView.as_view(),
         name="upload-weekly-sales",
     ),
+    path(
+        "agents/demand/forecast",
+        workflow_views.AgentStepView.as_view(agent="demand"),
+        name="agent-demand",
+    ),
+    path(
+        "agents/inventory/allocate",
+        workflow_views.AgentStepView.as_view(agent="inventory"),
+        name="agent-inventory",
+    ),
+    path(
+        "agents/pricing/analyze",
+        workflow_views.AgentStepView.as_view(agent="pricing"),
+        name="agent-pricing",
+    ),
     path("allocations/<int:forecast_id>", AllocationView.as_view(), name="allocation"),
     path("markdowns/<int:forecast_id>", MarkdownListView.as_view(), name="markdowns"),
     path(

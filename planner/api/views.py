@@ -2,7 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -19,12 +19,20 @@ from planner.api.serializers import (
 )
 from planner.filters import StoreFilter
 from planner.imports import reject_if_too_large
+from season_agents.services import llm_status
 
 
 class HealthView(APIView):
     """Liveness plus the state of the database and the channel layer (503 if either fails)."""
 
-    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "check", str, description="`llm` also asks the model endpoint whether it answers."
+            )
+        ],
+        responses={200: HealthSerializer, 503: HealthSerializer},
+    )
     def get(self, request: Request) -> Response:
         database = selectors.database_status()
         channel_layer = selectors.channel_layer_status()
@@ -33,7 +41,7 @@ class HealthView(APIView):
             "status": "ok" if healthy else "degraded",
             "database": database,
             "channel_layer": channel_layer,
-            "llm": {"configured": bool(settings.OPENAI_API_KEY), "model": settings.OPENAI_MODEL},
+            "llm": llm_status(check=request.query_params.get("check") == "llm"),
         }
         return Response(body, status=status.HTTP_200_OK if healthy else 503)
 

@@ -119,3 +119,9 @@ class WeeklyUploadSerializer(serializers.Serializer):
     week_number = serializers.IntegerField(min_value=1, max_value=52)
     file = serializers.FileField()
     replace = serializers.BooleanField(default=False)
+
+
+class AgentStepRequestSerializer(serializers.Serializer):
+    workflow_id = serializers.IntegerField(
+        help_text="The workflow whose step to run; results it already has are reused."
+    )

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from forecasting.selectors import forecast_by_id
 from planner import inseason, workflows
 from planner.api.workflow_serializers import (
+    AgentStepRequestSerializer,
     ManufacturingApprovalSerializer,
     MarkdownApprovalSerializer,
     ReplenishmentApprovalSerializer,
@@ -172,3 +173,20 @@ class WeeklySalesUploadView(APIView):
             replace=data["replace"],
         )
         return Response(outcome)
+
+
+class AgentStepView(APIView):
+    """Run one agent step of a workflow directly: `demand` (forecast), `inventory` (clusters
+    and allocation) or `pricing` (markdown plan). Reuses what the workflow already produced."""
+
+    agent = ""
+
+    @extend_schema(request=AgentStepRequestSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        form = AgentStepRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return Response(
+            workflows.agent_step_run(
+                workflow_id=form.validated_data["workflow_id"], agent=self.agent
+            )
+        )

@@ -280,3 +280,23 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
     assert fallback.endswith("); ran deterministically")
     workflow.refresh_from_db()
     assert workflow.status == "awaiting_approval"
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_one_agent_step_can_be_run_directly(season_data, api_client: APIClient) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+
+    demand = api_client.post(
+        "/api/agents/demand/forecast", {"workflow_id": workflow_id}, format="json"
+    )
+    pricing = api_client.post(
+        "/api/agents/pricing/analyze", {"workflow_id": workflow_id}, format="json"
+    )
+    missing = api_client.post("/api/agents/inventory/allocate", {"workflow_id": 999}, format="json")
+
+    assert demand.status_code == 200
+    assert demand.json()["result"]["forecast_id"] == Workflow.objects.get().forecasts.get().pk
+    assert demand.json()["mode"] == "deterministic"
+    assert pricing.json()["result"]["markdown_checkpoint_week"] == 6
+    assert missing.status_code == 404
+    assert missing.json()["message"] == "No workflow with id 999."

@@ -153,3 +153,25 @@ def test_llm_timeout_falls_back_after_retries(api_client: APIClient) -> None:
     assert body["extractor"] == "rule_based"
     assert "APITimeoutError" in body["fallback_reason"]
     assert len(fake.requests) == 3  # the first try and two retries with backoff
+
+
+def test_health_checks_the_llm_on_request_and_check_llm_explains(api_client, settings) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with FakeOpenAI([]) as fake:
+        settings.OPENAI_API_KEY = "sk-test-not-real"
+        settings.OPENAI_BASE_URL = fake.base_url
+        settings.OPENAI_MODEL = "fake-model"
+        plain = api_client.get("/api/health").json()["llm"]
+        checked = api_client.get("/api/health", {"check": "llm"}).json()["llm"]
+        out = StringIO()
+        call_command("check_llm", stdout=out)
+    settings.OPENAI_BASE_URL = "http://127.0.0.1:9/v1"  # nothing listens on the discard port
+
+    assert "ok" not in plain
+    assert checked["ok"] is True and checked["model_available"] is True
+    assert out.getvalue().strip() == f"{fake.base_url} answers (listed models)."
+    with pytest.raises(CommandError, match=r"cannot reach http://127\.0\.0\.1:9/v1"):
+        call_command("check_llm")

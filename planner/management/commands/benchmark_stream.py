@@ -1,0 +1,83 @@
+"""Times workflow events from publication to a WebSocket client (in-process ASGI app)."""
+
+import asyncio
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections, connection
+
+from planner.events import event_publish
+from planner.models import Category, SeasonParameters, Workflow
+from planner.routing import websocket_urlpatterns
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish N events from a worker thread, as workflow steps do, to a connected "
+        "WebSocket client, and print the latency from the publish call to the client's "
+        "receipt (the call includes storing the event). Uses a throwaway database."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--events", type=int, default=200)
+
+    def handle(self, *args: Any, events: int, **options: Any) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            connection.settings_dict.setdefault("TEST", {})
+            if connection.vendor == "sqlite":
+                connection.settings_dict["TEST"]["NAME"] = str(Path(folder) / "stream.sqlite3")
+            original_name = connection.settings_dict["NAME"]
+            connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            try:
+                latencies = asyncio.run(self._measure(events))
+            finally:
+                close_old_connections()
+                connection.creation.destroy_test_db(original_name, verbosity=0)
+        ms = sorted(1000 * value for value in latencies)
+        p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+        self.stdout.write(
+            f"{len(ms)} events, {connection.vendor}, in-memory channel layer: "
+            f"p50 {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms"
+        )
+
+    async def _measure(self, count: int) -> list[float]:
+        def make_workflow() -> Workflow:
+            category = Category.objects.create(slug="bench", name="Bench")
+            parameters = SeasonParameters.objects.create(
+                season_start_date=dt.date(2025, 2, 17), season_end_date=dt.date(2025, 5, 11)
+            )
+            return Workflow.objects.create(
+                type="forecast", category=category, parameters=parameters
+            )
+
+        workflow = await asyncio.to_thread(make_workflow)
+        application = URLRouter(websocket_urlpatterns)
+        client = WebsocketCommunicator(application, f"/api/workflows/{workflow.pk}/stream")
+        connected, _ = await client.connect()
+        assert connected
+
+        def publish(index: int) -> None:
+            event_publish(
+                workflow=workflow,
+                kind="agent_progress",
+                agent="demand",
+                message=f"event {index}",
+                progress_pct=index % 100,
+            )
+
+        latencies = []
+        for index in range(count):
+            started = time.perf_counter()
+            await asyncio.to_thread(publish, index)
+            message = await client.receive_json_from(timeout=5)
+            latencies.append(time.perf_counter() - started)
+            assert message["message"] == f"event {index}"
+        await client.disconnect()
+        return latencies

@@ -1,6 +1,7 @@
-"""Where workflow steps execute: a background thread of this process (the embedded default)
-or inline. `submit` is called after commit; `workflows_recover` resubmits workflows that a
-restart interrupted (their steps are idempotent)."""
+"""Where workflow steps execute: a background thread of this process (the embedded default),
+inline, or a Celery worker (when CELERY_BROKER_URL is set). `submit` is called after commit;
+`workflows_recover` resubmits workflows that a restart interrupted (their steps are
+idempotent)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ _active: set[int] = set()
 _lock = threading.Lock()
 
 
-def _run(workflow_id: int) -> None:
+def run_here(workflow_id: int) -> None:
+    """Runs the workflow's next steps in this thread (Celery tasks call this too)."""
     from planner.workflows import workflow_advance
 
     try:
@@ -38,10 +40,17 @@ def submit(workflow_id: int) -> Future[None] | None:
         if workflow_id in _active:
             return None
         _active.add(workflow_id)
-    if settings.WORKFLOW_EXECUTION == "inline":
-        _run(workflow_id)
+    if settings.WORKFLOW_EXECUTION == "celery":
+        from planner.tasks import advance_workflow
+
+        with _lock:
+            _active.discard(workflow_id)  # the worker, not this process, runs it
+        advance_workflow.delay(workflow_id)
         return None
-    return _executor.submit(_run, workflow_id)
+    if settings.WORKFLOW_EXECUTION == "inline":
+        run_here(workflow_id)
+        return None
+    return _executor.submit(run_here, workflow_id)
 
 
 def workflows_recover() -> list[int]:

@@ -127,8 +127,14 @@ PLANNING = {
 
 # --- Workflows and the stream -----------------------------------------------------------
 # "thread": workflow steps run in a background thread of the web process (embedded default);
-# "inline": they run before the request returns (useful in scripts and tests).
-WORKFLOW_EXECUTION = env.str("WORKFLOW_EXECUTION", default="thread")
+# "inline": they run before the request returns (scripts, tests); "celery": in Celery workers,
+# the default when CELERY_BROKER_URL is set.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+WORKFLOW_EXECUTION = env.str(
+    "WORKFLOW_EXECUTION", default="celery" if CELERY_BROKER_URL else "thread"
+)
 WORKFLOW_RECOVER_ON_START = env.bool("WORKFLOW_RECOVER_ON_START", default=True)
 AUTO_APPROVE_REPLENISHMENT = env.bool("AUTO_APPROVE_REPLENISHMENT", default=False)
 WEBSOCKET_HEARTBEAT_SECONDS = env.float("WEBSOCKET_HEARTBEAT_SECONDS", default=30.0)

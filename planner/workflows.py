@@ -9,8 +9,8 @@ thread by default); approvals are services the API calls.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +29,14 @@ from planner.choices import AgentName, WorkflowStatus, WorkflowType
 from planner.events import event_publish
 from planner.models import Category, SeasonParameters, Workflow
 from season_agents.extraction.types import SeasonParameterSet
-from season_agents.runtime import Backend, StepResult, default_backend, run_agent_step
+from season_agents.runtime import (
+    Backend,
+    CollectedOutcomes,
+    StepOutcome,
+    StepResult,
+    default_backend,
+    run_chain,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -221,28 +228,58 @@ def _pricing_tool(workflow: Workflow) -> StepResult:
     return StepResult(summary, None, template)
 
 
-def _run_agent(workflow: Workflow, agent: str, tool: Any, backend: Backend) -> StepResult:
-    started = time.perf_counter()
-    _set(workflow, current_agent=agent, status=WorkflowStatus.RUNNING)
-    event_publish(workflow=workflow, kind="agent_started", agent=agent)
-    outcome = run_agent_step(backend, agent, parameters_dict(workflow.parameters), tool)
-    if outcome.fallback_reason:
-        event_publish(
-            workflow=workflow,
-            kind="agent_progress",
-            agent=agent,
-            message=f"the model failed ({outcome.fallback_reason}); ran deterministically",
-            progress_pct=PROGRESS[agent],
-        )
-    event_publish(
-        workflow=workflow,
-        kind="agent_completed",
-        agent=agent,
-        duration_seconds=round(time.perf_counter() - started, 3),
-        result={**outcome.result.summary, "reasoning": outcome.reasoning, "mode": outcome.mode},
-    )
-    _set(workflow, progress_pct=PROGRESS[agent])
-    return outcome.result
+AGENT_TOOLS: dict[str, Callable[[Workflow], StepResult]] = {
+    AgentName.ORCHESTRATOR: _orchestrator_tool,
+    AgentName.DEMAND: _demand_tool,
+    AgentName.INVENTORY: _inventory_tool,
+    AgentName.PRICING: _pricing_tool,
+}
+NEXT_STEP = {
+    "orchestrator": "demand",
+    "demand": "inventory",
+    "inventory": "approval",
+    "pricing": "done",
+}
+PRE_APPROVAL = ("orchestrator", "demand", "inventory")
+
+
+class WorkflowReporter:
+    """Streams each agent's start and completion and moves the workflow's step on, so a
+    restart resumes after the last completed agent."""
+
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
+
+    def started(self, agent: str) -> None:
+        _set(self.workflow, current_agent=agent, status=WorkflowStatus.RUNNING)
+        event_publish(workflow=self.workflow, kind="agent_started", agent=agent)
+
+    def completed(self, agent: str, outcome: StepOutcome, seconds: float) -> None:
+        with transaction.atomic():
+            if outcome.fallback_reason:
+                event_publish(
+                    workflow=self.workflow,
+                    kind="agent_progress",
+                    agent=agent,
+                    message=f"the model failed ({outcome.fallback_reason}); ran deterministically",
+                    progress_pct=PROGRESS[agent],
+                )
+            event_publish(
+                workflow=self.workflow,
+                kind="agent_completed",
+                agent=agent,
+                duration_seconds=round(seconds, 3),
+                result={
+                    **outcome.result.summary,
+                    "reasoning": outcome.reasoning,
+                    "mode": outcome.mode,
+                },
+            )
+            _set(self.workflow, progress_pct=PROGRESS[agent], step=NEXT_STEP[agent])
+
+
+def _tools(workflow: Workflow) -> dict[str, Callable[[], StepResult]]:
+    return {agent: partial(tool, workflow) for agent, tool in AGENT_TOOLS.items()}
 
 
 def _ask_manufacturing_approval(workflow: Workflow, allocation: Allocation) -> None:
@@ -280,32 +317,28 @@ def workflow_advance(workflow_id: int, *, backend: Backend | None = None) -> Wor
         _set(workflow, started_at=timezone.now(), status=WorkflowStatus.RUNNING)
     agent = workflow.step
     try:
-        while workflow.step not in ("approval", "done"):
-            agent = workflow.step
-            if agent == "orchestrator":
-                _run_agent(workflow, agent, lambda: _orchestrator_tool(workflow), backend)
-                _set(workflow, step="demand")
-            elif agent == "demand":
-                if workflow.type == WorkflowType.REFORECAST:
-                    from planner.inseason import reforecast_step
+        if workflow.type == WorkflowType.REFORECAST:
+            from planner.inseason import reforecast_step
 
-                    reforecast_step(workflow)
-                    return workflow
-                _run_agent(workflow, agent, lambda: _demand_tool(workflow), backend)
-                _set(workflow, step="inventory")
-            elif agent == "inventory":
-                result = _run_agent(workflow, agent, lambda: _inventory_tool(workflow), backend)
-                _ask_manufacturing_approval(workflow, result.payload)
-            elif agent == "pricing":
-                _run_agent(workflow, agent, lambda: _pricing_tool(workflow), backend)
-                workflow_finish(workflow, result=_headline(workflow))
-            else:
-                raise ValueError(f"unknown step {agent!r}")
+            reforecast_step(workflow)
+            return workflow
+        parameters = parameters_dict(workflow.parameters)
+        if workflow.step in PRE_APPROVAL:
+            chain = PRE_APPROVAL[PRE_APPROVAL.index(workflow.step) :]
+            run_chain(backend, chain, parameters, _tools(workflow), WorkflowReporter(workflow))
+            allocation = _latest_allocation(workflow)
+            assert allocation is not None
+            _ask_manufacturing_approval(workflow, allocation)
+        elif workflow.step == "pricing":
+            run_chain(
+                backend, ["pricing"], parameters, _tools(workflow), WorkflowReporter(workflow)
+            )
+            workflow_finish(workflow, result=_headline(workflow))
     except ForecastError as exc:
-        workflow_fail(workflow, agent, str(exc))
+        workflow_fail(workflow, workflow.current_agent or agent, str(exc))
     except Exception as exc:
-        logger.exception("workflow %s failed in %s", workflow.pk, agent)
-        workflow_fail(workflow, agent, f"{type(exc).__name__}: {exc}")
+        logger.exception("workflow %s failed in %s", workflow.pk, workflow.current_agent)
+        workflow_fail(workflow, workflow.current_agent or agent, f"{type(exc).__name__}: {exc}")
     return workflow
 
 
@@ -403,13 +436,6 @@ def approve_manufacturing(
     return workflow
 
 
-AGENT_TOOLS: dict[str, Callable[[Workflow], StepResult]] = {
-    AgentName.DEMAND: _demand_tool,
-    AgentName.INVENTORY: _inventory_tool,
-    AgentName.PRICING: _pricing_tool,
-}
-
-
 def agent_step_run(
     *, workflow_id: int, agent: str, backend: Backend | None = None
 ) -> dict[str, Any]:
@@ -422,13 +448,15 @@ def agent_step_run(
         raise Workflow.DoesNotExist(f"No workflow with id {workflow_id}.")
     if agent == AgentName.INVENTORY and not Forecast.objects.filter(workflow=workflow).exists():
         raise WorkflowConflict(f"Workflow {workflow_id} has no forecast yet; run demand first.")
-    tool = AGENT_TOOLS[agent]
-    outcome = run_agent_step(
+    collected = CollectedOutcomes()
+    run_chain(
         backend or default_backend(),
-        agent,
+        [agent],
         parameters_dict(workflow.parameters),
-        lambda: tool(workflow),
+        _tools(workflow),
+        collected,
     )
+    outcome = collected.outcomes[agent]
     return {
         "workflow_id": workflow_id,
         "agent": agent,

@@ -247,16 +247,17 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
     from planner.workflows import workflow_advance
     from season_agents.runtime import SdkBackend
 
-    def step(tool: str, reasoning: str) -> list:
-        return [
-            [function_call(tool, {}, call_id=f"call-{tool}")],
-            [assistant_message(json.dumps({"reasoning": reasoning, "stated_figure": None}))],
-        ]
+    def note(reasoning: str) -> str:
+        return json.dumps({"reasoning": reasoning, "stated_figure": None})
 
     model = ScriptedModel(
-        step("review_season_parameters", "A 12-week spring plan.")
-        + step("forecast_demand", "Demand ramps into May.")
-        + [[assistant_message("not JSON at all")]]  # the inventory agent answers garbage
+        [
+            [function_call("review_season_parameters", {}, call_id="c1")],
+            [function_call("transfer_to_demand", note("A 12-week spring plan."), call_id="c2")],
+            [function_call("forecast_demand", {}, call_id="c3")],
+            [function_call("transfer_to_inventory", note("Demand ramps into May."), call_id="c4")],
+            [assistant_message("not JSON at all")],  # the inventory agent answers garbage
+        ]
     )
     parameters = SeasonParameters.objects.create(
         season_start_date=dt.date(2025, 2, 17),

@@ -36,7 +36,14 @@ from planner.engine.report import SeasonReport, season_report
 from planner.events import event_publish
 from planner.imports import check_weekly_actuals, read_csv
 from planner.models import WeeklyActual, WeekReview, Workflow
-from planner.workflows import MARKDOWN_ACTION, WorkflowConflict, _awaiting, _set, workflow_finish
+from planner.workflows import (
+    MARKDOWN_ACTION,
+    WorkflowConflict,
+    _awaiting,
+    _set,
+    ask_approval,
+    workflow_finish,
+)
 
 
 def _season(workflow_id: int) -> tuple[Workflow, Allocation]:
@@ -328,24 +335,13 @@ def _markdown_checkpoint(
 
 def _ask_markdown_approval(workflow: Workflow, decision: MarkdownDecision) -> None:
     low, high = ELASTICITY_RANGE
-    with transaction.atomic():
-        _set(
-            workflow,
-            status=WorkflowStatus.AWAITING_APPROVAL,
-            awaiting_action=MARKDOWN_ACTION,
-            current_agent=AgentName.PRICING,
-        )
-        event_publish(
-            workflow=workflow,
-            kind="human_input_required",
-            agent=AgentName.PRICING,
-            action=MARKDOWN_ACTION,
-            data=markdown_summary(decision),
-            options={
-                "actions": ["accept", "modify"],
-                "elasticity_coefficient": {"min": low, "max": high},
-            },
-        )
+    ask_approval(
+        workflow,
+        agent=AgentName.PRICING,
+        action=MARKDOWN_ACTION,
+        data=markdown_summary(decision),
+        options={"elasticity_coefficient": {"min": low, "max": high}},
+    )
 
 
 def markdown_summary(decision: MarkdownDecision) -> dict[str, Any]:

@@ -282,29 +282,39 @@ def _tools(workflow: Workflow) -> dict[str, Callable[[], StepResult]]:
     return {agent: partial(tool, workflow) for agent, tool in AGENT_TOOLS.items()}
 
 
-def _ask_manufacturing_approval(workflow: Workflow, allocation: Allocation) -> None:
-    """Waits for the approval. The state is saved first and the message sent after commit, so
-    a client that answers at once finds the workflow waiting."""
-    low, high = SAFETY_STOCK_RANGE
+def ask_approval(
+    workflow: Workflow, *, agent: str, action: str, data: dict[str, Any], options: dict[str, Any]
+) -> None:
+    """Waits for a person. The state is saved first and the message sent after commit, so a
+    client that answers at once finds the workflow waiting."""
     with transaction.atomic():
-        _set(
-            workflow,
-            status=WorkflowStatus.AWAITING_APPROVAL,
-            awaiting_action=MANUFACTURING_ACTION,
-            step="approval",
-            current_agent=AgentName.INVENTORY,
-        )
+        fields: dict[str, Any] = {
+            "status": WorkflowStatus.AWAITING_APPROVAL,
+            "awaiting_action": action,
+            "current_agent": agent,
+        }
+        if action == MANUFACTURING_ACTION:
+            fields["step"] = "approval"
+        _set(workflow, **fields)
         event_publish(
             workflow=workflow,
             kind="human_input_required",
-            agent=AgentName.INVENTORY,
-            action=MANUFACTURING_ACTION,
-            data=allocation_summary(allocation),
-            options={
-                "actions": ["accept", "modify"],
-                "safety_stock_pct": {"min": low, "max": high},
-            },
+            agent=agent,
+            action=action,
+            data=data,
+            options={"actions": ["accept", "modify"], **options},
         )
+
+
+def _ask_manufacturing_approval(workflow: Workflow, allocation: Allocation) -> None:
+    low, high = SAFETY_STOCK_RANGE
+    ask_approval(
+        workflow,
+        agent=AgentName.INVENTORY,
+        action=MANUFACTURING_ACTION,
+        data=allocation_summary(allocation),
+        options={"safety_stock_pct": {"min": low, "max": high}},
+    )
 
 
 def workflow_advance(workflow_id: int, *, backend: Backend | None = None) -> Workflow:

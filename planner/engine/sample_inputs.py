@@ -4,6 +4,7 @@ and tests that replay scenarios without a database). No Django imports."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,14 @@ def category_inputs(
     }
     by_store = rows.groupby("store_id")["quantity_sold"].sum()
     stores = pd.read_csv(directory / STORES_FILE)
-    profiles = [
+    profiles = store_profiles(stores, by_store.to_dict())
+    return daily, profiles
+
+
+def store_profiles(stores: pd.DataFrame, units: Mapping[str, float]) -> list[StoreProfile]:
+    """Profiles from a frame with the store attributes file's columns, and each store's
+    history units of one category."""
+    return [
         StoreProfile(
             store_id=row.store_id,
             avg_weekly_sales_12mo=float(row.avg_weekly_sales_12mo),
@@ -44,11 +52,10 @@ def category_inputs(
             online_penetration=float(row.online_penetration),
             population_density=float(row.population_density),
             location_tier=str(row.location_tier),
-            category_units=float(by_store.get(row.store_id, 0.0)),
+            category_units=float(units.get(row.store_id, 0.0)),
         )
         for row in stores.itertuples()
     ]
-    return daily, profiles
 
 
 def scenario_actuals(directory: Path, category_slug: str, scenario: str) -> dict[str, list[int]]:

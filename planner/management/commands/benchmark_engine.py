@@ -17,12 +17,16 @@ from django.core.management.base import BaseCommand, CommandParser
 from allocation.engine.allocation import plan_allocation
 from allocation.engine.clustering import cluster_stores
 from allocation.engine.replenishment import plan_replenishment, store_ledger
-from allocation.engine.types import StoreProfile
 from forecasting.engine.ensemble import forecast_category
 from forecasting.engine.reforecast import reforecast_curve, update_level
 from forecasting.engine.types import Season
 from forecasting.engine.variance import check_variance
-from planner.engine.sample_inputs import category_inputs, read_history, scenario_actuals
+from planner.engine.sample_inputs import (
+    category_inputs,
+    read_history,
+    scenario_actuals,
+    store_profiles,
+)
 from planner.engine.season import CategoryInput, SeasonSettings, plan_categories
 from planner.fixtures_path import SAMPLE_DIR
 from planner.sample_data import (
@@ -185,26 +189,10 @@ class Command(BaseCommand):
             lambda: generate_chain(stores=store_count, categories=category_count)
         )
         self.line(f"generate chain: {store_count:,} stores x {category_count} categories", seconds)
-        frame = chain.stores
-        categories = []
-        for name, daily in chain.daily_units.items():
-            units = chain.store_units[name]
-            profiles = tuple(
-                StoreProfile(
-                    store_id=row.store_id,
-                    avg_weekly_sales_12mo=float(row.avg_weekly_sales_12mo),
-                    size_sqft=float(row.store_size_sqft),
-                    median_income=float(row.median_income),
-                    foot_traffic=float(row.foot_traffic),
-                    competitor_density=float(row.competitor_density),
-                    online_penetration=float(row.online_penetration),
-                    population_density=float(row.population_density),
-                    location_tier=str(row.location_tier),
-                    category_units=units[row.store_id],
-                )
-                for row in frame.itertuples()
-            )
-            categories.append(CategoryInput(name, daily, profiles))
+        categories = [
+            CategoryInput(name, daily, tuple(store_profiles(chain.stores, chain.store_units[name])))
+            for name, daily in chain.daily_units.items()
+        ]
         clustering, seconds = timed(lambda: cluster_stores(categories[0].stores))
         self.line(f"clustering {store_count:,} stores", seconds, f"k={clustering.k}")
         plans, seconds = timed(lambda: plan_categories(categories, settings, workers=workers))

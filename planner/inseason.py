@@ -39,10 +39,10 @@ from planner.models import WeeklyActual, WeekReview, Workflow
 from planner.workflows import (
     MARKDOWN_ACTION,
     WorkflowConflict,
-    _awaiting,
-    _set,
     ask_approval,
+    workflow_awaiting,
     workflow_finish,
+    workflow_update,
 )
 
 
@@ -365,7 +365,7 @@ def approve_markdown(
     """`modify` recomputes the markdown at another elasticity (1.0-3.0); `accept` approves it,
     applies it to every store and re-forecasts the remaining weeks with its expected lift."""
     with transaction.atomic():
-        workflow = _awaiting(workflow_id, MARKDOWN_ACTION)
+        workflow = workflow_awaiting(workflow_id, MARKDOWN_ACTION)
         decision = MarkdownDecision.objects.filter(
             forecast__workflow=workflow, status=MarkdownStatus.PENDING
         ).get()
@@ -410,7 +410,9 @@ def approve_markdown(
                 "total_units": lifted.total_units,
             },
         )
-        _set(workflow, status=WorkflowStatus.COMPLETED, awaiting_action="", current_agent="")
+        workflow_update(
+            workflow, status=WorkflowStatus.COMPLETED, awaiting_action="", current_agent=""
+        )
     return decision
 
 
@@ -461,7 +463,7 @@ def reforecast_step(workflow: Workflow) -> None:
     started = time.perf_counter()
     season = workflow.parent
     assert season is not None
-    _set(workflow, current_agent=AgentName.DEMAND, status=WorkflowStatus.RUNNING)
+    workflow_update(workflow, current_agent=AgentName.DEMAND, status=WorkflowStatus.RUNNING)
     event_publish(workflow=workflow, kind="agent_started", agent=AgentName.DEMAND)
     plan = forecasting_selectors.latest_forecast_for(workflow_id=season.pk)
     assert plan is not None

@@ -92,7 +92,7 @@ def workflow_start_forecast(
     return workflow
 
 
-def _set(workflow: Workflow, **fields: Any) -> None:
+def workflow_update(workflow: Workflow, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(workflow, name, value)
     workflow.save(update_fields=[*fields, "updated_at"])
@@ -251,7 +251,7 @@ class WorkflowReporter:
         self.workflow = workflow
 
     def started(self, agent: str) -> None:
-        _set(self.workflow, current_agent=agent, status=WorkflowStatus.RUNNING)
+        workflow_update(self.workflow, current_agent=agent, status=WorkflowStatus.RUNNING)
         event_publish(workflow=self.workflow, kind="agent_started", agent=agent)
 
     def completed(self, agent: str, outcome: StepOutcome, seconds: float) -> None:
@@ -275,7 +275,7 @@ class WorkflowReporter:
                     "mode": outcome.mode,
                 },
             )
-            _set(self.workflow, progress_pct=PROGRESS[agent], step=NEXT_STEP[agent])
+            workflow_update(self.workflow, progress_pct=PROGRESS[agent], step=NEXT_STEP[agent])
 
 
 def _tools(workflow: Workflow) -> dict[str, Callable[[], StepResult]]:
@@ -295,7 +295,7 @@ def ask_approval(
         }
         if action == MANUFACTURING_ACTION:
             fields["step"] = "approval"
-        _set(workflow, **fields)
+        workflow_update(workflow, **fields)
         event_publish(
             workflow=workflow,
             kind="human_input_required",
@@ -324,7 +324,7 @@ def workflow_advance(workflow_id: int, *, backend: Backend | None = None) -> Wor
     if workflow.status in (WorkflowStatus.COMPLETED, WorkflowStatus.FAILED):
         return workflow
     if workflow.started_at is None:
-        _set(workflow, started_at=timezone.now(), status=WorkflowStatus.RUNNING)
+        workflow_update(workflow, started_at=timezone.now(), status=WorkflowStatus.RUNNING)
     agent = workflow.step
     try:
         if workflow.type == WorkflowType.REFORECAST:
@@ -366,7 +366,7 @@ def workflow_finish(workflow: Workflow, *, result: dict[str, Any]) -> None:
     finished = timezone.now()
     started = workflow.started_at or workflow.created_at
     with transaction.atomic():
-        _set(
+        workflow_update(
             workflow,
             status=WorkflowStatus.COMPLETED,
             step="done",
@@ -385,7 +385,9 @@ def workflow_finish(workflow: Workflow, *, result: dict[str, Any]) -> None:
 
 def workflow_fail(workflow: Workflow, agent: str, message: str) -> None:
     with transaction.atomic():
-        _set(workflow, status=WorkflowStatus.FAILED, error=message, finished_at=timezone.now())
+        workflow_update(
+            workflow, status=WorkflowStatus.FAILED, error=message, finished_at=timezone.now()
+        )
         event_publish(
             workflow=workflow,
             kind="error",
@@ -397,7 +399,7 @@ def workflow_fail(workflow: Workflow, agent: str, message: str) -> None:
 # --- approvals ------------------------------------------------------------------------------
 
 
-def _awaiting(workflow_id: int, action: str) -> Workflow:
+def workflow_awaiting(workflow_id: int, action: str) -> Workflow:
     try:
         workflow = Workflow.objects.select_related("parameters", "category").get(pk=workflow_id)
     except Workflow.DoesNotExist:
@@ -423,7 +425,7 @@ def approve_manufacturing(
     from planner import runner
 
     with transaction.atomic():
-        workflow = _awaiting(workflow_id, MANUFACTURING_ACTION)
+        workflow = workflow_awaiting(workflow_id, MANUFACTURING_ACTION)
         if action == "modify":
             if safety_stock_pct is None:
                 raise ValueError("modify needs safety_stock_pct (0.10-0.30)")
@@ -441,7 +443,7 @@ def approve_manufacturing(
         allocation = _latest_allocation(workflow)
         assert allocation is not None and allocation.status == AllocationStatus.PROPOSED
         allocation_services.allocation_approve(allocation=allocation)
-        _set(workflow, status=WorkflowStatus.RUNNING, awaiting_action="", step="pricing")
+        workflow_update(workflow, status=WorkflowStatus.RUNNING, awaiting_action="", step="pricing")
         transaction.on_commit(lambda: runner.submit(workflow.pk))
     return workflow
 

@@ -82,6 +82,8 @@ class ApiJsonErrorMiddleware:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
+        if hasattr(response, "accepted_renderer"):
+            return response  # DRF rendered it: the browsable API's HTML page (with its form)
         status = response.status_code
         template = _DEFAULT_MESSAGES.get(status, "The request failed.")
         message = template.format(path=request.path, method=request.method)

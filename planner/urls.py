@@ -6,6 +6,22 @@ from planner import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("seasons/new", views.season_new, name="season-new"),
+    path("seasons/<int:workflow_id>", views.season, name="season"),
+    path(
+        "seasons/<int:workflow_id>/manufacturing",
+        views.approve_manufacturing,
+        name="season-manufacturing",
+    ),
+    path("seasons/<int:workflow_id>/weeks", views.upload_week, name="season-upload"),
+    path("seasons/<int:workflow_id>/markdown", views.approve_markdown, name="season-markdown"),
+    path(
+        "seasons/<int:workflow_id>/replenishment/<int:week_number>",
+        views.approve_replenishment,
+        name="season-replenishment",
+    ),
+    path("vendor/plotly.min.js", views.plotly_js, name="plotly-js"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

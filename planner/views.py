@@ -1,14 +1,213 @@
+"""The merchandiser's pages: thin views over the same services as the API."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from planner import selectors
-from planner.models import Store
+from planner import dashboard, inseason, selectors, workflows
+from planner.forms import (
+    DescribeSeasonForm,
+    ManufacturingForm,
+    MarkdownForm,
+    ParametersForm,
+    WeeklyUploadForm,
+)
+from planner.imports import ImportRejected
+from planner.models import Store, Workflow
+from season_agents.extraction.types import ParameterOutOfRange, SeasonParameterSet
+from season_agents.services import parameters_extract
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What data is loaded, and where to go next (API docs, admin)."""
+    """What data is loaded, the seasons and their status, and where to go next."""
     return render(
         request,
         "planner/home.html",
-        {"categories": selectors.category_list(), "store_count": Store.objects.count()},
+        {
+            "categories": selectors.category_list(),
+            "store_count": Store.objects.count(),
+            "seasons": Workflow.objects.filter(type="forecast").select_related(
+                "category", "parameters"
+            )[:50],
+        },
     )
+
+
+@login_required
+def season_new(request: HttpRequest) -> HttpResponse:
+    """Describe the season, check the extracted parameters, start the workflow."""
+    describe = DescribeSeasonForm(request.POST if "describe" in request.POST else None)
+    parameters_form = None
+    extraction = None
+    if "describe" in request.POST and describe.is_valid():
+        try:
+            extraction = parameters_extract(text=describe.cleaned_data["description"])
+        except ParameterOutOfRange as exc:
+            describe.add_error("description", f"{exc}.")
+        else:
+            p = extraction.parameters
+            parameters_form = ParametersForm(
+                initial={
+                    "category": describe.cleaned_data["category"],
+                    "extraction_id": extraction.extraction_id,
+                    "forecast_horizon_weeks": p.forecast_horizon_weeks,
+                    "season_start_date": p.season_start_date,
+                    "replenishment_strategy": p.replenishment_strategy,
+                    "dc_holdback_percent": round(p.dc_holdback_percentage * 100, 1),
+                    "markdown_checkpoint_week": p.markdown_checkpoint_week,
+                    "markdown_threshold_percent": None
+                    if p.markdown_threshold is None
+                    else round(p.markdown_threshold * 100, 1),
+                }
+            )
+    elif "start" in request.POST:
+        parameters_form = ParametersForm(request.POST)
+        if parameters_form.is_valid():
+            data = parameters_form.cleaned_data
+            week = data["markdown_checkpoint_week"]
+            threshold = data["markdown_threshold_percent"]
+            workflow = workflows.workflow_start_forecast(
+                category=data["category"],
+                parameters=SeasonParameterSet(
+                    forecast_horizon_weeks=data["forecast_horizon_weeks"],
+                    season_start_date=data["season_start_date"],
+                    replenishment_strategy=data["replenishment_strategy"],
+                    dc_holdback_percentage=data["dc_holdback_percent"] / 100,
+                    markdown_checkpoint_week=week,
+                    markdown_threshold=None if not week else (threshold or 60.0) / 100,
+                    extraction_confidence="high",
+                    extraction_reasoning="confirmed in the browser",
+                ),
+                extraction_id=data["extraction_id"],
+            )
+            return redirect("season", workflow_id=workflow.pk)
+    return render(
+        request,
+        "planner/season_new.html",
+        {"describe": describe, "parameters_form": parameters_form, "extraction": extraction},
+    )
+
+
+@login_required
+def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    workflow = get_object_or_404(
+        Workflow.objects.select_related("category", "parameters"), pk=workflow_id, type="forecast"
+    )
+    context = dashboard.season_context(workflow)
+    context.update(
+        manufacturing_form=ManufacturingForm(
+            initial={"safety_stock_percent": round(100 * context["allocation"].safety_stock_pct)}
+            if context.get("allocation")
+            else None
+        ),
+        upload_form=WeeklyUploadForm(initial={"week_number": context["next_week"]}),
+        markdown_form=MarkdownForm(initial={"elasticity": 2.0}),
+    )
+    return render(request, "planner/season.html", context)
+
+
+def _conflict(request: HttpRequest, exc: Exception) -> None:
+    messages.error(request, str(exc))
+
+
+@login_required
+@require_POST
+def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    form = ManufacturingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Safety stock must be 10-30 %.")
+    else:
+        percent = form.cleaned_data["safety_stock_percent"]
+        try:
+            workflows.approve_manufacturing(
+                workflow_id=workflow_id,
+                action=form.cleaned_data["action"],
+                safety_stock_pct=None if percent is None else percent / 100,
+            )
+            messages.success(request, f"Manufacturing order {form.cleaned_data['action']}ed.")
+        except (workflows.WorkflowConflict, ValueError) as exc:
+            _conflict(request, exc)
+    return redirect("season", workflow_id=workflow_id)
+
+
+@login_required
+@require_POST
+def upload_week(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    form = WeeklyUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose the week and a CSV file.")
+        return redirect("season", workflow_id=workflow_id)
+    try:
+        outcome = inseason.weekly_sales_upload(
+            workflow_id=workflow_id,
+            week_number=form.cleaned_data["week_number"],
+            raw=form.cleaned_data["file"].read(),
+            replace=form.cleaned_data["replace"],
+        )
+    except ImportRejected as exc:
+        problems = "; ".join(
+            f"row {p.row}, {p.column}: {p.message}" if p.row else p.message for p in exc.listed[:20]
+        )
+        messages.error(request, f"{exc.message} {problems}")
+    except workflows.WorkflowConflict as exc:
+        _conflict(request, exc)
+    else:
+        variance = outcome["variance"]
+        messages.success(
+            request,
+            f"Week {outcome['week_number']}: {variance['weekly_variance']:+.1%} "
+            f"({variance['weekly_band'].replace('_', ' ')}). "
+            + "; ".join(outcome["actions"] or ["no action needed"]),
+        )
+    return redirect("season", workflow_id=workflow_id)
+
+
+@login_required
+@require_POST
+def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    form = MarkdownForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Elasticity must be 1.0-3.0.")
+    else:
+        try:
+            decision = inseason.approve_markdown(
+                workflow_id=workflow_id,
+                action=form.cleaned_data["action"],
+                elasticity=form.cleaned_data["elasticity"],
+            )
+            messages.success(request, decision.reasoning)
+        except (workflows.WorkflowConflict, ValueError) as exc:
+            _conflict(request, exc)
+    return redirect("season", workflow_id=workflow_id)
+
+
+@login_required
+@require_POST
+def approve_replenishment(request: HttpRequest, workflow_id: int, week_number: int) -> HttpResponse:
+    try:
+        approved = inseason.approve_replenishment(workflow_id=workflow_id, week_number=week_number)
+        messages.success(request, f"Approved {approved} shipments for week {week_number}.")
+    except workflows.WorkflowConflict as exc:
+        _conflict(request, exc)
+    return redirect("season", workflow_id=workflow_id)
+
+
+@cache
+def _plotly_js() -> bytes:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs().encode()
+
+
+def plotly_js(request: HttpRequest) -> HttpResponse:
+    """plotly.js from the installed plotly package, so charts work without internet access."""
+    response = HttpResponse(_plotly_js(), content_type="text/javascript")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -21,9 +21,7 @@ def test_an_idle_stream_gets_heartbeats(season_data, api_client: APIClient) -> N
     async def scenario() -> list[dict]:
         communicator = WebsocketCommunicator(application, f"/api/workflows/{workflow_id}/stream")
         await communicator.connect()
-        messages = [
-            await communicator.receive_json_from(timeout=5) for _ in range(replayed + 2)
-        ]
+        messages = [await communicator.receive_json_from(timeout=5) for _ in range(replayed + 2)]
         await communicator.disconnect()
         return messages
 

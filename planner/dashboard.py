@@ -1,0 +1,172 @@
+"""Reads for the season pages: everything a section shows, from the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from allocation.models import Allocation
+from forecasting import selectors as forecasting_selectors
+from forecasting.models import Forecast
+from markdowns.models import MarkdownDecision
+from planner.inseason import season_report_for
+from planner.models import WeekReview, Workflow
+
+BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
+AGENTS = ("orchestrator", "demand", "inventory", "pricing")
+
+
+def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
+    """Each agent's state from the stored stream: waiting, running, done, needs you, error."""
+    cards: dict[str, dict[str, Any]] = {
+        agent: {"agent": agent, "state": "waiting", "lines": []} for agent in AGENTS
+    }
+    for event in workflow.events.order_by("sequence"):
+        card = cards.get(event.agent)
+        if card is None:
+            continue
+        payload = event.payload
+        if event.type == "agent_started":
+            card["state"] = "running"
+        elif event.type == "agent_progress":
+            card["lines"].append(payload["message"])
+        elif event.type == "agent_completed":
+            card["state"] = "done"
+            result = payload["result"]
+            card["lines"].append(
+                f"{result.get('reasoning', 'done')} ({payload['duration_seconds']:.1f} s, "
+                f"{result.get('mode', 'deterministic')})"
+                if "reasoning" in result
+                else f"done in {payload['duration_seconds']:.1f} s"
+            )
+        elif event.type == "human_input_required":
+            card["state"] = "needs_you"
+        elif event.type == "error":
+            card["state"] = "error"
+            card["lines"].append(payload["error_message"])
+    if workflow.awaiting_action and workflow.current_agent in cards:
+        cards[workflow.current_agent]["state"] = "needs_you"
+    return list(cards.values())
+
+
+def forecast_chart(original: Forecast, current: Forecast, reviews: list[WeekReview]) -> str:
+    """Weekly forecast with 80/95 % bands and both members; the current plan and actual bars
+    coloured by variance band once weeks are in. HTML without the plotly library."""
+    weeks = list(original.weeks.order_by("week_number"))
+    x = [w.week_number for w in weeks]
+    figure = go.Figure()
+    for low, high, name, opacity in (
+        ("lower_95", "upper_95", "95 %", 0.12),
+        ("lower_80", "upper_80", "80 %", 0.22),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[getattr(w, high) for w in weeks],
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[getattr(w, low) for w in weeks],
+                fill="tonexty",
+                line={"width": 0},
+                name=f"{name} interval",
+                fillcolor=f"rgba(33,99,201,{opacity})",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[w.prophet_units for w in weeks],
+            name="Prophet",
+            line={"dash": "dot", "color": "#8e24aa"},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[w.arima_units for w in weeks],
+            name="ARIMA",
+            line={"dash": "dash", "color": "#00897b"},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[w.units for w in weeks],
+            name="Ensemble (original)",
+            line={"color": "#1f4e9c", "width": 3},
+        )
+    )
+    if current.pk != original.pk:
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[w.units for w in current.weeks.order_by("week_number")],
+                name=f"Current plan (v{current.version})",
+                line={"color": "#ef6c00", "width": 3},
+            )
+        )
+    if reviews:
+        figure.add_trace(
+            go.Bar(
+                x=[r.week_number for r in reviews],
+                y=[r.actual_units for r in reviews],
+                name="Actual",
+                marker_color=[BAND_COLOURS[r.weekly_band] for r in reviews],
+                opacity=0.75,
+            )
+        )
+    figure.update_layout(
+        height=380,
+        margin={"l": 40, "r": 10, "t": 10, "b": 40},
+        xaxis_title="Season week",
+        yaxis_title="Units",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return str(figure.to_html(include_plotlyjs=False, full_html=False))
+
+
+def season_context(workflow: Workflow) -> dict[str, Any]:
+    original = Forecast.objects.filter(workflow=workflow, version=1).first()
+    current = forecasting_selectors.latest_forecast_for(workflow_id=workflow.pk) or original
+    allocation = (
+        Allocation.objects.filter(forecast=original).select_related("clustering_run").first()
+        if original
+        else None
+    )
+    reviews = list(WeekReview.objects.filter(workflow=workflow).order_by("week_number"))
+    context: dict[str, Any] = {
+        "workflow": workflow,
+        "parameters": workflow.parameters,
+        "cards": agent_cards(workflow),
+        "original": original,
+        "current": current,
+        "allocation": allocation,
+        "reviews": reviews,
+        "next_week": len(reviews) + 1,
+        "markdowns": list(MarkdownDecision.objects.filter(forecast=original)) if original else [],
+        "report": season_report_for(workflow) if reviews else None,
+    }
+    if original is not None and current is not None:
+        context["chart"] = forecast_chart(original, current, reviews)
+    if allocation is not None:
+        clusters = []
+        for row in allocation.cluster_rows.select_related("cluster").order_by("-share"):
+            stores = [
+                s
+                for s in allocation.store_rows.select_related("store")
+                if s.cluster_id == row.cluster_id
+            ]
+            clusters.append({"row": row, "stores": stores})
+        context["clusters"] = clusters
+        context["store_rows"] = allocation.store_rows.select_related("store", "cluster")
+        context["replenishments"] = allocation.shipments.exclude(kind="initial").order_by(
+            "-week_number", "store_id"
+        )
+    return context

@@ -1,0 +1,70 @@
+from django import forms
+
+from allocation.engine.allocation import SAFETY_STOCK_RANGE
+from markdowns.engine.markdown import ELASTICITY_RANGE
+from planner.models import Category
+from season_agents.extraction.types import MAX_INPUT_CHARS, MIN_INPUT_CHARS, STRATEGIES
+
+
+class DescribeSeasonForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.order_by("name"))
+    description = forms.CharField(
+        min_length=MIN_INPUT_CHARS,
+        max_length=MAX_INPUT_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "maxlength": MAX_INPUT_CHARS, "data-counter": "description-count"}
+        ),
+        help_text="For example: 12-week spring season starting March 1st, weekly replenishment, "
+        "45% DC holdback, markdown at week 6 below 60% sell-through.",
+    )
+
+
+class ParametersForm(forms.Form):
+    """The extracted parameters, editable before the workflow starts. Percentages in %."""
+
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), widget=forms.HiddenInput)
+    extraction_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    forecast_horizon_weeks = forms.IntegerField(min_value=4, max_value=52, label="Season weeks")
+    season_start_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="Season start"
+    )
+    replenishment_strategy = forms.ChoiceField(
+        choices=[(s, s) for s in STRATEGIES], label="Replenishment"
+    )
+    dc_holdback_percent = forms.FloatField(min_value=0, max_value=100, label="DC holdback (%)")
+    markdown_checkpoint_week = forms.IntegerField(
+        min_value=1, max_value=52, required=False, label="Markdown checkpoint week"
+    )
+    markdown_threshold_percent = forms.FloatField(
+        min_value=0, max_value=100, required=False, label="Sell-through target (%)"
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        week, horizon = data.get("markdown_checkpoint_week"), data.get("forecast_horizon_weeks")
+        if week and horizon and week > horizon:
+            self.add_error("markdown_checkpoint_week", f"must be within the {horizon} weeks")
+        return data
+
+
+class ManufacturingForm(forms.Form):
+    low, high = SAFETY_STOCK_RANGE
+    safety_stock_percent = forms.FloatField(
+        min_value=low * 100, max_value=high * 100, required=False, label="Safety stock (%)"
+    )
+    action = forms.ChoiceField(choices=[("accept", "accept"), ("modify", "modify")])
+
+
+class MarkdownForm(forms.Form):
+    elasticity = forms.FloatField(
+        min_value=ELASTICITY_RANGE[0], max_value=ELASTICITY_RANGE[1], required=False
+    )
+    action = forms.ChoiceField(choices=[("accept", "accept"), ("modify", "modify")])
+
+
+class WeeklyUploadForm(forms.Form):
+    week_number = forms.IntegerField(min_value=1, max_value=52)
+    file = forms.FileField(
+        help_text="store_id,week_number,units_sold or date,store_id,quantity_sold"
+    )
+    replace = forms.BooleanField(required=False, label="Replace this week if uploaded")

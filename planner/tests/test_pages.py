@@ -1,0 +1,119 @@
+"""The merchandiser's pages through Django's test client (a real browser test is separate)."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+
+from planner.models import Workflow
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
+
+ZARA = (
+    "I'm planning a 12-week spring fashion season starting February 17, 2025. Weekly "
+    "replenishment with 45% DC holdback. Check for markdown opportunities at week 6 if we're "
+    "below 60% sell-through."
+)
+
+
+@pytest.fixture
+def signed_in(client: Client, django_user_model) -> Client:
+    client.force_login(django_user_model.objects.create_user("merch", password="x"))
+    return client
+
+
+@pytest.fixture(autouse=True)
+def inline_steps():
+    with override_settings(WORKFLOW_EXECUTION="inline"):
+        yield
+
+
+def test_pages_need_a_sign_in(client: Client) -> None:
+    for path in ("/", "/seasons/new"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/accounts/login/").status_code == 200
+
+
+def _plan(client: Client) -> int:
+    extracted = client.post(
+        "/seasons/new", {"describe": "1", "category": "womens-dresses", "description": ZARA}
+    )
+    page = extracted.content.decode()
+    assert 'Confidence: <strong class="confidence high">high</strong>' in page
+    form = extracted.context["parameters_form"]
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data["category"] = "womens-dresses"
+    data["start"] = "1"
+    started = client.post("/seasons/new", data)
+    assert started.status_code == 302
+    return int(started["Location"].rsplit("/", 1)[1])
+
+
+def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
+    workflow_id = _plan(signed_in)
+
+    page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
+
+    assert Workflow.objects.get(pk=workflow_id).awaiting_action == "approve_manufacturing_order"
+    assert 'class="card needs_you" data-agent="inventory"' in page
+    assert "Accept the order" in page
+    assert 'class="plotly-graph-div"' in page
+    assert "Safety stock 20% for weekly replenishment" in page
+
+
+def test_out_of_range_description_is_shown_on_the_form(signed_in: Client) -> None:
+    response = signed_in.post(
+        "/seasons/new",
+        {"describe": "1", "category": "womens-dresses", "description": "a 70-week season please"},
+    )
+
+    assert "a season must be 4 to 52 weeks long, not 70." in response.content.decode()
+    assert not Workflow.objects.exists()
+
+
+def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> None:
+    workflow_id = _plan(signed_in)
+    signed_in.post(
+        f"/seasons/{workflow_id}/manufacturing", {"action": "modify", "safety_stock_percent": "25"}
+    )
+    accepted = signed_in.post(
+        f"/seasons/{workflow_id}/manufacturing", {"action": "accept"}, follow=True
+    )
+    assert "Manufacturing order accepted." in accepted.content.decode()
+    frame = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "low_demand.csv")
+    for week in range(1, 7):
+        raw = frame[frame["week_number"] == week].to_csv(index=False).encode()
+        page = signed_in.post(
+            f"/seasons/{workflow_id}/weeks",
+            {"week_number": week, "file": SimpleUploadedFile("w.csv", raw)},
+            follow=True,
+        ).content.decode()
+        assert f"Week {week}: " in page
+    bad = signed_in.post(
+        f"/seasons/{workflow_id}/weeks",
+        {
+            "week_number": 7,
+            "file": SimpleUploadedFile("w.csv", b"store_id,week_number,units_sold\nS001,7,x\n"),
+        },
+        follow=True,
+    ).content.decode()
+    assert "row 2, units_sold: not a number" in bad
+
+    page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
+    assert "Approve the markdown" in page
+    approved = signed_in.post(
+        f"/seasons/{workflow_id}/markdown", {"action": "accept", "elasticity": "2"}, follow=True
+    )
+    assert "Expected demand lift" in approved.content.decode()
+    assert "Season report" in approved.content.decode()
+
+
+def test_plotly_is_served_from_the_package(client: Client) -> None:
+    response = client.get("/vendor/plotly.min.js")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript"
+    assert len(response.content) > 1_000_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+from django.db.models import Max
 
 from allocation.models import Allocation
 from forecasting import selectors as forecasting_selectors
@@ -15,6 +16,20 @@ from planner.models import WeekReview, Workflow
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
 AGENTS = ("orchestrator", "demand", "inventory", "pricing")
+
+
+def _completed_line(payload: dict[str, Any]) -> str:
+    result = payload["result"]
+    if "replenishment" in result:
+        r = result["replenishment"]
+        return (
+            f"week {r['week_number']} replenishment: {r['units']:,} units to {r['stores']} "
+            f"stores ({r['status']})"
+        )
+    if "reasoning" in result:
+        mode = result.get("mode", "deterministic")
+        return f"{result['reasoning']} ({payload['duration_seconds']:.1f} s, {mode})"
+    return f"done in {payload['duration_seconds']:.1f} s"
 
 
 def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
@@ -33,13 +48,7 @@ def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
             card["lines"].append(payload["message"])
         elif event.type == "agent_completed":
             card["state"] = "done"
-            result = payload["result"]
-            card["lines"].append(
-                f"{result.get('reasoning', 'done')} ({payload['duration_seconds']:.1f} s, "
-                f"{result.get('mode', 'deterministic')})"
-                if "reasoning" in result
-                else f"done in {payload['duration_seconds']:.1f} s"
-            )
+            card["lines"].append(_completed_line(payload))
         elif event.type == "human_input_required":
             card["state"] = "needs_you"
         elif event.type == "error":
@@ -143,6 +152,7 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
     reviews = list(WeekReview.objects.filter(workflow=workflow).order_by("week_number"))
     context: dict[str, Any] = {
         "workflow": workflow,
+        "last_sequence": workflow.events.aggregate(last=Max("sequence"))["last"] or 0,
         "parameters": workflow.parameters,
         "cards": agent_cards(workflow),
         "original": original,
@@ -163,7 +173,8 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
                 for s in allocation.store_rows.select_related("store")
                 if s.cluster_id == row.cluster_id
             ]
-            clusters.append({"row": row, "stores": stores})
+            name = row.cluster.label.replace("_", " ").capitalize()
+            clusters.append({"row": row, "stores": stores, "name": name})
         context["clusters"] = clusters
         context["store_rows"] = allocation.store_rows.select_related("store", "cluster")
         context["replenishments"] = allocation.shipments.exclude(kind="initial").order_by(

@@ -271,13 +271,14 @@ def _replenish(
         "status": ShipmentStatus.APPROVED if approve else ShipmentStatus.PROPOSED,
         "note": proposal.note,
     }
-    event_publish(
-        workflow=workflow,
-        kind="agent_completed",
-        agent=AgentName.INVENTORY,
-        duration_seconds=0.0,
-        result={"replenishment": summary},
-    )
+    if proposal.shipped_units:
+        event_publish(
+            workflow=workflow,
+            kind="agent_completed",
+            agent=AgentName.INVENTORY,
+            duration_seconds=0.0,
+            result={"replenishment": summary},
+        )
     return summary
 
 

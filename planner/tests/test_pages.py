@@ -57,7 +57,10 @@ def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
 
     page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
 
-    assert Workflow.objects.get(pk=workflow_id).awaiting_action == "approve_manufacturing_order"
+    workflow = Workflow.objects.get(pk=workflow_id)
+    assert workflow.awaiting_action == "approve_manufacturing_order"
+    # The page says which events it shows, so the stream's replay does not add them again.
+    assert f'data-last-sequence="{workflow.events.count()}"' in page
     assert 'class="card needs_you" data-agent="inventory"' in page
     assert "Accept the order" in page
     assert 'class="plotly-graph-div"' in page

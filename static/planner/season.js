@@ -5,9 +5,9 @@
   var section = document.getElementById("agents");
   if (!section) { return; }
   var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + section.dataset.wsUrl;
-  var lastSequence = 0;
+  // Events up to this one are already on the page; the replay on connect skips them.
+  var lastSequence = parseInt(section.dataset.lastSequence || "0", 10);
   var retry = 500;
-  var loadedAt = Date.now();
 
   function card(agent) { return section.querySelector('[data-agent="' + agent + '"]'); }
 
@@ -26,7 +26,7 @@
       target.querySelector(".log").appendChild(line);
     }
     var ends = ["human_input_required", "workflow_complete", "error", "agent_completed"];
-    if (ends.indexOf(message.type) >= 0 && Date.parse(message.timestamp) > loadedAt) {
+    if (ends.indexOf(message.type) >= 0) {
       setTimeout(function () { location.reload(); }, 300);
     }
   }

@@ -68,3 +68,8 @@ class WeeklyUploadForm(forms.Form):
         help_text="store_id,week_number,units_sold or date,store_id,quantity_sold"
     )
     replace = forms.BooleanField(required=False, label="Replace this week if uploaded")
+
+
+class DataUploadForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("stores", "Store attributes"), ("history", "Sales history")])
+    file = forms.FileField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from functools import cache
 
 from django.contrib import messages
@@ -10,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from planner import dashboard, inseason, selectors, workflows
+from planner import dashboard, inseason, selectors, services, workflows
 from planner.forms import (
+    DataUploadForm,
     DescribeSeasonForm,
     ManufacturingForm,
     MarkdownForm,
@@ -91,8 +93,76 @@ def season_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "planner/season_new.html",
-        {"describe": describe, "parameters_form": parameters_form, "extraction": extraction},
+        {
+            "describe": describe,
+            "parameters_form": parameters_form,
+            "extraction": extraction,
+            "upload_form": DataUploadForm(),
+            "upload_problems": request.session.pop("upload_problems", []),
+            "categories": selectors.category_list(),
+            "store_count": Store.objects.count(),
+        },
     )
+
+
+@login_required
+@require_POST
+def upload_data(request: HttpRequest) -> HttpResponse:
+    """Store attributes or sales history from the plan page; every problem is listed."""
+    form = DataUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose what the file holds and the file.")
+        return redirect("season-new")
+    service = (
+        services.stores_import
+        if form.cleaned_data["kind"] == "stores"
+        else (services.history_import)
+    )
+    try:
+        summary = service(raw=form.cleaned_data["file"].read())
+    except ImportRejected as exc:
+        request.session["upload_problems"] = [p.as_dict() for p in exc.listed]
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{summary.rows:,} rows: {summary.created:,} created, {summary.updated:,} updated, "
+            f"{summary.unchanged:,} unchanged. " + " ".join(summary.warnings),
+        )
+    return redirect("season-new")
+
+
+@login_required
+def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    """The per-store allocation as CSV. Text cells that a spreadsheet would run as a formula
+    are prefixed with a quote."""
+    workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
+    allocation = dashboard.season_context(workflow).get("allocation")
+    if allocation is None:
+        messages.error(request, "This season has no allocation yet.")
+        return redirect("season", workflow_id=workflow_id)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="season-{workflow_id}-stores.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["store_id", "store_name", "cluster", "initial_units", "season_share", "dc_reserve_units"]
+    )
+    for row in allocation.store_rows.select_related("store", "cluster"):
+        writer.writerow(
+            [
+                _safe_cell(row.store_id),
+                _safe_cell(row.store.name),
+                row.cluster.label,
+                row.initial_units,
+                f"{row.season_share:.6f}",
+                round(allocation.dc_holdback_units * row.season_share),
+            ]
+        )
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @login_required

@@ -120,3 +120,42 @@ def test_plotly_is_served_from_the_package(client: Client) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/javascript"
     assert len(response.content) > 1_000_000
+
+
+def test_uploads_on_the_plan_page_list_problems_by_row(signed_in: Client) -> None:
+    bad = b"date,store_id,category,quantity_sold,revenue\n2024-13-01,S001,Dresses,1,55\n"
+
+    page = signed_in.post(
+        "/data/upload",
+        {"kind": "history", "file": SimpleUploadedFile("h.csv", bad)},
+        follow=True,
+    ).content.decode()
+    good = signed_in.post(
+        "/data/upload",
+        {
+            "kind": "stores",
+            "file": SimpleUploadedFile("s.csv", b"store_id,store_name\nS001,=HYPERLINK(1)\n"),
+        },
+        follow=True,
+    ).content.decode()
+
+    assert "rejected with 1 problem" in page
+    assert (
+        "<td>2</td><td>date</td><td>2024-13-01</td><td>not a date in the form YYYY-MM-DD</td>"
+        in page
+    )
+    assert "1 rows: 0 created, 1 updated, 0 unchanged." in good
+
+
+def test_store_allocation_exports_as_csv_without_formulas(signed_in: Client) -> None:
+    from planner.models import Store
+
+    Store.objects.filter(pk="S001").update(name="=HYPERLINK(1)")
+    workflow_id = _plan(signed_in)
+
+    response = signed_in.get(f"/seasons/{workflow_id}/stores.csv")
+
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "store_id,store_name,cluster,initial_units,season_share,dc_reserve_units"
+    assert len(lines) == 51
+    assert lines[1].startswith("S001,'=HYPERLINK(1),")

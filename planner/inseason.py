@@ -510,7 +510,6 @@ def season_report_for(workflow: Workflow) -> SeasonReport | None:
     if allocation is None or weeks == 0:
         return None
     original = Forecast.objects.get(workflow=workflow, version=1)
-    final = forecasting_selectors.latest_forecast_for(workflow_id=workflow.pk) or original
     store_ledgers = ledgers(workflow, allocation, weeks)
     replenished = (
         allocation.shipments.filter(
@@ -521,7 +520,11 @@ def season_report_for(workflow: Workflow) -> SeasonReport | None:
     return season_report(
         actual=_weekly_totals(workflow, weeks),
         original_plan=[w.units for w in forecasting_fetch.forecast_weeks(original)[:weeks]],
-        final_plan=[w.units for w in forecasting_fetch.forecast_weeks(final)[:weeks]],
+        in_season_plan=list(
+            WeekReview.objects.filter(workflow=workflow)
+            .order_by("week_number")
+            .values_list("forecast_units", flat=True)
+        ),
         units_received_by_stores=allocation.store_initial_units + replenished,
         manufactured=allocation.manufacturing_qty,
         stockout_store_weeks=sum(1 for ws in store_ledgers.values() for w in ws if w.stockout),

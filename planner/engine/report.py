@@ -36,8 +36,11 @@ def accuracy(actual: Sequence[float], forecast: Sequence[float]) -> Accuracy:
 
 @dataclass(frozen=True)
 class SeasonReport:
+    """`in_season` scores each week's forecast from the plan in force before that week's
+    actuals (re-forecasts included), never a plan graded on weeks it already contains."""
+
     original: Accuracy
-    final: Accuracy
+    in_season: Accuracy
     units_sold: int
     units_received_by_stores: int
     manufactured: int
@@ -57,7 +60,7 @@ def season_report(
     *,
     actual: Sequence[float],
     original_plan: Sequence[float],
-    final_plan: Sequence[float],
+    in_season_plan: Sequence[float],
     units_received_by_stores: int,
     manufactured: int,
     stockout_store_weeks: int,
@@ -69,11 +72,11 @@ def season_report(
     reforecast_weeks: Sequence[int],
     markdowns: Sequence[tuple[int, float]],
 ) -> SeasonReport:
-    """Accuracy of the original and final plans, sell-through, stockouts, leftovers, and
-    rule-based advice for next season."""
+    """Accuracy of the original plan and of the plan in force each week, sell-through,
+    stockouts, leftovers, and rule-based advice for next season."""
     sold = round(sum(actual))
     original = accuracy(actual, original_plan)
-    final = accuracy(actual, final_plan)
+    in_season = accuracy(actual, in_season_plan)
     advice: list[str] = []
     stockout_rate = stockout_store_weeks / store_weeks if store_weeks else 0.0
     if stockout_rate > STOCKOUT_RATE_ALERT:
@@ -102,7 +105,7 @@ def season_report(
         advice.append("No change suggested: stock, holdback and forecast were within bounds.")
     return SeasonReport(
         original=original,
-        final=final,
+        in_season=in_season,
         units_sold=sold,
         units_received_by_stores=units_received_by_stores,
         manufactured=manufactured,

@@ -295,7 +295,7 @@ def replay_season(
     report = season_report(
         actual=totals,
         original_plan=plan.forecast.curve,
-        final_plan=[w.units for w in current],
+        in_season_plan=[log.plan_units for log in logs],
         # Transfers move units between stores; only the DC and the initial drop add units.
         units_received_by_stores=plan.allocation.store_initial_units
         + sum(line.replenishment_units for line in logs),

@@ -108,7 +108,7 @@ class Command(BaseCommand):
             f"\nSeason report: sold {report.units_sold:,} of {report.manufactured:,} made; "
             f"sell-through {report.sell_through_received:.0%} of received, "
             f"{report.sell_through_manufactured:.0%} of made; plan WAPE original "
-            f"{report.original.wape:.1%}, final {report.final.wape:.1%}; "
+            f"{report.original.wape:.1%}, in season {report.in_season.wape:.1%}; "
             f"{report.stockout_store_weeks} stockout store-weeks; leftover "
             f"{report.leftover_store_units + report.leftover_dc_units:,} units."
         )

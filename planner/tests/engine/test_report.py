@@ -9,7 +9,7 @@ def _report(**overrides):
     values = dict(
         actual=[100.0] * 4,
         original_plan=[100.0] * 4,
-        final_plan=[100.0] * 4,
+        in_season_plan=[100.0] * 4,
         units_received_by_stores=500,
         manufactured=600,
         stockout_store_weeks=0,
@@ -36,13 +36,13 @@ def test_sell_through_against_received_and_manufactured() -> None:
     )
 
 
-def test_accuracy_of_original_and_final_plans() -> None:
-    report = _report(original_plan=[120.0] * 4, final_plan=[100.0, 100.0, 90.0, 110.0])
+def test_accuracy_of_original_and_in_season_plans() -> None:
+    report = _report(original_plan=[120.0] * 4, in_season_plan=[100.0, 100.0, 90.0, 110.0])
 
     assert report.original.bias == pytest.approx(0.2)
     assert report.original.wape == pytest.approx(0.2)
-    assert report.final.wape == pytest.approx(0.05)
-    assert report.final.weekly_error == pytest.approx((0.0, 0.0, -0.1, 0.1))
+    assert report.in_season.wape == pytest.approx(0.05)
+    assert report.in_season.weekly_error == pytest.approx((0.0, 0.0, -0.1, 0.1))
 
 
 def test_advice_follows_the_rules() -> None:

@@ -60,7 +60,7 @@ def test_high_demand_triggers_a_reforecast_upward(dresses_plan, sample_dir: Path
     (week,) = [log for log in replay.weeks if log.level is not None]
     assert week.variance.reforecast and week.variance.cumulative_variance > 0.2
     assert week.level.adjustment_factor == pytest.approx(1.25, rel=0.08)
-    assert replay.report.final.wape < replay.report.original.wape
+    assert replay.report.in_season.wape < replay.report.original.wape
 
 
 def test_low_demand_gets_a_markdown_recommendation(dresses_plan, sample_dir: Path) -> None:

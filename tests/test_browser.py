@@ -1,0 +1,170 @@
+"""A whole season in a real browser: Debian's Chromium driven by Playwright against daphne
+serving the app on 127.0.0.1, on a fresh SQLite database. Screenshots of each section go to
+var/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "var" / "screenshots"
+ZARA = (
+    "I'm planning a 12-week spring fashion season starting March 1st. Send all inventory to "
+    "stores at launch with no DC holdback. I don't want ongoing replenishment - just one "
+    "initial allocation. Check for markdown opportunities at week 6 if we're below 60% "
+    "sell-through."
+)
+
+# The first forecast in a new server process imports Prophet and statsmodels (a few seconds).
+expect.set_options(timeout=90_000)
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed (scripts/test installs it)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("browser")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "LOG_FILE": "",
+        "DJANGO_SETTINGS_MODULE": "planner.settings",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    created = subprocess.run(
+        [*manage, "create_demo_user"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
+    password = re.search(r"password (\S+)", created).group(1)  # type: ignore[union-attr]
+    port = _free_port()
+    daphne = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "planner.asgi:application",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        yield {"url": url, "password": password, "sample": sample_dir}
+    finally:
+        daphne.terminate()
+        daphne.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(server: dict) -> Iterator[Page]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(90_000)
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path) -> None:
+    url, sample = server["url"], server["sample"]
+    page.goto(f"{url}/")
+    page.fill("input[name=username]", "planner")
+    page.fill("input[name=password]", server["password"])
+    page.click("button:has-text('Sign in')")
+    expect(page.locator("h1")).to_have_text("Season Planner")
+    shot(page, "01-home")
+
+    page.click("text=Plan a season")
+    for kind, name in (
+        ("stores", "store_attributes.csv"),
+        ("history", "historical_sales_2022_2024.csv"),
+    ):
+        page.select_option("select[name=kind]", kind)
+        page.set_input_files("input[name=file]", str(sample / name))
+        page.click("button:has-text('Upload')")
+        expect(page.locator(".message.success")).to_contain_text("rows:")
+    shot(page, "02-data")
+
+    page.select_option("select[name=category]", label="Women's Dresses")
+    page.fill("textarea[name=description]", ZARA)
+    expect(page.locator("#description-count")).to_have_text(str(len(ZARA)))
+    page.click("button:has-text('Extract the parameters')")
+    expect(page.locator(".confidence")).to_have_text("high")
+    expect(page.locator("input[name=dc_holdback_percent]")).to_have_value("0.0")
+    shot(page, "03-parameters")
+    page.click("button:has-text('Start the season plan')")
+
+    # The agent cards follow the stream until the inventory agent needs the approval.
+    expect(page.locator('[data-agent="inventory"]')).to_have_class(re.compile("needs_you"))
+    expect(page.locator('[data-agent="demand"]')).to_have_class(re.compile("done"))
+    expect(page.locator(".plotly-graph-div")).to_be_visible()
+    shot(page, "04-forecast-and-approval")
+    page.click("button:has-text('Accept the order')")
+    expect(page.locator(".message.success")).to_have_text("Manufacturing order accepted.")
+    # Pricing runs in the background; the page reloads itself when it is done.
+    expect(page.locator('[data-agent="pricing"]')).to_have_class(re.compile("done"))
+    expect(page.locator("#workflow-status")).to_have_text("Completed")
+    shot(page, "05-clusters-and-allocation")
+
+    weeks = pd.read_csv(sample / "scenarios" / "womens-dresses" / "low_demand.csv")
+    for week in range(1, 7):
+        path = tmp_path / f"week{week}.csv"
+        weeks[weeks["week_number"] == week].to_csv(path, index=False)
+        page.fill("input[name=week_number]", str(week))
+        page.set_input_files("input[name=file]", str(path))
+        page.click("button:has-text('Upload week')")
+        expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
+    expect(page.locator("section:has(#weeks-heading) tbody tr")).to_have_count(6)
+    shot(page, "06-weekly-performance")
+
+    expect(page.locator("button:has-text('Approve the markdown')")).to_be_visible()
+    shot(page, "07-markdown")
+    page.click("button:has-text('Approve the markdown')")
+    expect(page.locator(".message.success")).to_contain_text("Expected demand lift")
+    expect(page.locator("#report-heading")).to_have_text("Season report")
+    shot(page, "08-report")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+from django.conf import settings
 from django.db.models import Max
 
 from allocation.models import Allocation
@@ -161,6 +162,16 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
         "reviews": reviews,
         "next_week": len(reviews) + 1,
         "markdowns": list(MarkdownDecision.objects.filter(forecast=original)) if original else [],
+        "pending_markdown": MarkdownDecision.objects.filter(
+            forecast=original, status="pending"
+        ).first()
+        if original
+        else None,
+        "weeks_to_checkpoint": max(
+            0, (workflow.parameters.markdown_checkpoint_week or 0) - len(reviews)
+        ),
+        "markdown_cap": settings.PLANNING["MARKDOWN_CAP"],
+        "lift_per_point": settings.PLANNING["MARKDOWN_LIFT_PER_POINT"],
         "report": season_report_for(workflow) if reviews else None,
     }
     if original is not None and current is not None:
@@ -180,4 +191,10 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
         context["replenishments"] = allocation.shipments.exclude(kind="initial").order_by(
             "-week_number", "store_id"
         )
+        shipped = sum(
+            s.units
+            for s in context["replenishments"]
+            if s.kind == "replenishment" and s.status != "rejected"
+        )
+        context["dc_available"] = allocation.dc_holdback_units - shipped
     return context

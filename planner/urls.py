@@ -10,6 +10,11 @@ urlpatterns = [
     path("seasons/new", views.season_new, name="season-new"),
     path("data/upload", views.upload_data, name="data-upload"),
     path("seasons/<int:workflow_id>/stores.csv", views.store_allocation_csv, name="season-csv"),
+    path(
+        "seasons/<int:workflow_id>/shipments.csv",
+        views.replenishment_csv,
+        name="season-replenishment-csv",
+    ),
     path("seasons/<int:workflow_id>", views.season, name="season"),
     path(
         "seasons/<int:workflow_id>/manufacturing",

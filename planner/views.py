@@ -161,6 +161,45 @@ def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse
     return response
 
 
+@login_required
+def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    """Every replenishment and transfer shipment of the season as CSV."""
+    workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
+    context = dashboard.season_context(workflow)
+    if context.get("allocation") is None:
+        messages.error(request, "This season has no allocation yet.")
+        return redirect("season", workflow_id=workflow_id)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="season-{workflow_id}-shipments.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "week_number",
+            "kind",
+            "store_id",
+            "from_store",
+            "requested_units",
+            "units",
+            "is_partial",
+            "status",
+        ]
+    )
+    for s in context["replenishments"]:
+        writer.writerow(
+            [
+                s.week_number,
+                s.kind,
+                _safe_cell(s.store_id),
+                _safe_cell(s.from_store_id or ""),
+                s.requested_units,
+                s.units,
+                s.is_partial,
+                s.status,
+            ]
+        )
+    return response
+
+
 def _safe_cell(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 

@@ -112,6 +112,10 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
     )
     assert "Expected demand lift" in approved.content.decode()
     assert "Season report" in approved.content.decode()
+    shipments = signed_in.get(f"/seasons/{workflow_id}/shipments.csv").content.decode()
+    assert shipments.splitlines()[0] == (
+        "week_number,kind,store_id,from_store,requested_units,units,is_partial,status"
+    )
 
 
 def test_plotly_is_served_from_the_package(client: Client) -> None:

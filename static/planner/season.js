@@ -39,3 +39,49 @@
   }
   connect();
 })();
+
+// Sortable tables: click a heading to sort by that column (numbers as numbers).
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th").forEach(function (heading, column) {
+    heading.tabIndex = 0;
+    heading.setAttribute("role", "button");
+    var ascending = true;
+    function sort() {
+      var body = table.tBodies[0];
+      var value = function (row) {
+        var text = row.cells[column].textContent.trim();
+        var number = parseFloat(text.replace(/,/g, ""));
+        return isNaN(number) ? text : number;
+      };
+      var rows = Array.prototype.slice.call(body.rows).sort(function (a, b) {
+        var x = value(a), y = value(b);
+        return (x > y ? 1 : x < y ? -1 : 0) * (ascending ? 1 : -1);
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+      ascending = !ascending;
+    }
+    heading.addEventListener("click", sort);
+    heading.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
+  });
+});
+
+// Markdown preview: the SPEC 7.7 formula with the slider's elasticity (the server recomputes
+// the same figures when the form is sent).
+(function () {
+  var form = document.getElementById("markdown-form");
+  if (!form) { return; }
+  var slider = form.querySelector('input[name="elasticity"]');
+  var output = form.querySelector("output");
+  var preview = document.getElementById("markdown-preview");
+  var gap = parseFloat(form.dataset.gap), cap = parseFloat(form.dataset.cap), lift = parseFloat(form.dataset.lift);
+  function update() {
+    var elasticity = parseFloat(slider.value);
+    var steps = Math.floor(gap * elasticity / 0.05 + 0.5 + 1e-9);
+    var markdown = Math.min(cap, steps * 0.05);
+    output.textContent = elasticity.toFixed(1);
+    preview.textContent = "gap " + (100 * gap).toFixed(1) + " % x " + elasticity.toFixed(1) +
+      " = markdown " + Math.round(100 * markdown) + " %, expected lift " + (100 * lift * markdown).toFixed(1) + " %";
+  }
+  slider.addEventListener("input", update);
+  update();
+})();

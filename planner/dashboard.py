@@ -13,7 +13,7 @@ from forecasting import selectors as forecasting_selectors
 from forecasting.models import Forecast
 from markdowns.models import MarkdownDecision
 from planner.inseason import season_report_for
-from planner.models import WeekReview, Workflow
+from planner.models import WeeklyActual, WeekReview, Workflow
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
 AGENTS = ("orchestrator", "demand", "inventory", "pricing")
@@ -151,6 +151,11 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
         else None
     )
     reviews = list(WeekReview.objects.filter(workflow=workflow).order_by("week_number"))
+    by_week: dict[int, list[WeeklyActual]] = {}
+    for actual in WeeklyActual.objects.filter(workflow=workflow).order_by("week_number", "store"):
+        by_week.setdefault(actual.week_number, []).append(actual)
+    for review in reviews:
+        review.store_actuals = by_week.get(review.week_number, [])  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "workflow": workflow,
         "last_sequence": workflow.events.aggregate(last=Max("sequence"))["last"] or 0,

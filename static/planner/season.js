@@ -85,3 +85,23 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   slider.addEventListener("input", update);
   update();
 })();
+
+// Manufacturing preview while the safety stock is edited: SPEC 7.3's quantity and split
+// (Recompute stores the exact allocation).
+(function () {
+  var form = document.getElementById("order-form");
+  if (!form) { return; }
+  var input = form.querySelector('input[name="safety_stock_percent"]');
+  var preview = document.getElementById("order-preview");
+  var total = parseFloat(form.dataset.total), holdback = parseFloat(form.dataset.holdback);
+  function update() {
+    var safety = parseFloat(input.value) / 100;
+    if (isNaN(safety)) { preview.textContent = ""; return; }
+    var quantity = Math.ceil(Math.round(total * (1 + safety) * 1e6) / 1e6);
+    var dc = Math.floor(quantity * holdback + 0.5);
+    preview.textContent = "about " + quantity.toLocaleString() + " units: " + dc.toLocaleString() +
+      " at the DC, " + (quantity - dc).toLocaleString() + " to stores";
+  }
+  input.addEventListener("input", update);
+  update();
+})();

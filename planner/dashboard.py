@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import plotly.graph_objects as go
@@ -142,6 +143,58 @@ def forecast_chart(original: Forecast, current: Forecast, reviews: list[WeekRevi
     return str(figure.to_html(include_plotlyjs=False, full_html=False))
 
 
+def report_chart(reviews: list[WeekReview], original: Forecast, received_by_week: list[int]) -> str:
+    """Weekly error of the original plan and of the plan in force each week, and cumulative
+    sell-through of what stores received."""
+    from plotly.subplots import make_subplots
+
+    weeks = [r.week_number for r in reviews]
+    planned = {w.week_number: w.units for w in original.weeks.all()}
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("Forecast error by week (%)", "Sell-through of received (%)"),
+    )
+    figure.add_trace(
+        go.Bar(
+            x=weeks,
+            name="Original plan",
+            marker_color="#1f4e9c",
+            y=[100 * (planned[r.week_number] - r.actual_units) / r.actual_units for r in reviews],
+        ),
+        row=1,
+        col=1,
+    )
+    figure.add_trace(
+        go.Bar(
+            x=weeks,
+            name="Plan in force",
+            marker_color="#ef6c00",
+            y=[100 * (r.forecast_units - r.actual_units) / r.actual_units for r in reviews],
+        ),
+        row=1,
+        col=1,
+    )
+    sold = 0
+    through = []
+    for review, received in zip(reviews, received_by_week, strict=True):
+        sold += review.actual_units
+        through.append(100 * sold / received if received else 0)
+    figure.add_trace(
+        go.Scatter(
+            x=weeks, y=through, name="Sell-through", mode="lines+markers", line={"color": "#2e7d32"}
+        ),
+        row=1,
+        col=2,
+    )
+    figure.update_layout(
+        height=320,
+        margin={"l": 40, "r": 10, "t": 40, "b": 30},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return str(figure.to_html(include_plotlyjs=False, full_html=False))
+
+
 def season_context(workflow: Workflow) -> dict[str, Any]:
     original = Forecast.objects.filter(workflow=workflow, version=1).first()
     current = forecasting_selectors.latest_forecast_for(workflow_id=workflow.pk) or original
@@ -190,9 +243,16 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
                 if s.cluster_id == row.cluster_id
             ]
             name = row.cluster.label.replace("_", " ").capitalize()
-            clusters.append({"row": row, "stores": stores, "name": name})
+            tiers = Counter(s.store.fashion_tier or "unknown tier" for s in stores)
+            described = ", ".join(f"{count} {tier}" for tier, count in tiers.most_common())
+            clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
         context["clusters"] = clusters
-        context["store_rows"] = allocation.store_rows.select_related("store", "cluster")
+        store_rows = list(allocation.store_rows.select_related("store", "cluster"))
+        for store_row in store_rows:
+            # The store's part of the DC holdback, by its season share.
+            reserve = round(allocation.dc_holdback_units * store_row.season_share)
+            store_row.dc_reserve = reserve  # type: ignore[attr-defined]
+        context["store_rows"] = store_rows
         context["replenishments"] = allocation.shipments.exclude(kind="initial").order_by(
             "-week_number", "store_id"
         )
@@ -202,4 +262,16 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
             if s.kind == "replenishment" and s.status != "rejected"
         )
         context["dc_available"] = allocation.dc_holdback_units - shipped
+        if reviews and original is not None:
+            received = []
+            for review in reviews:
+                arrived = sum(
+                    s.units
+                    for s in context["replenishments"]
+                    if s.kind == "replenishment"
+                    and s.status == "approved"
+                    and s.week_number <= review.week_number
+                )
+                received.append(allocation.store_initial_units + arrived)
+            context["report_chart"] = report_chart(reviews, original, received)
     return context

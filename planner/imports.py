@@ -424,9 +424,15 @@ def check_weekly_actuals(
         problems.add_rows(repeated, "date", "this store's day appears twice")
     else:
         weeks = pd.to_numeric(frame["week_number"], errors="coerce")
-        problems.add_rows(
-            weeks != week_number, "week_number", f"this upload is for week {week_number}"
-        )
+        problems.add_rows(weeks.isna(), "week_number", "not a week number")
+        # A file with the whole season: week N's rows are used, the others left for later.
+        this_week = weeks == week_number
+        if not this_week.any():
+            problems.add_file(f"the file has no rows for week {week_number}")
+            problems.raise_if_any("weekly sales")
+        frame = frame[this_week | weeks.isna()]
+        stores = frame["store_id"]
+        problems.frame = frame
         units = _whole_numbers(frame, problems, "units_sold", minimum=0, required=True)
         problems.add_rows(
             ~_empty(stores) & stores.duplicated(), "store_id", "store listed more than once"

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,33 +64,70 @@ def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterat
     ).stdout
     password = re.search(r"password (\S+)", created).group(1)  # type: ignore[union-attr]
     port = _free_port()
-    daphne = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "planner.asgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    command = [
+        str(Path(sys.executable).parent / "daphne"),
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "planner.asgi:application",
+    ]
+
+    def launch() -> subprocess.Popen:
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return process
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("daphne did not start")
+
+    processes = [launch()]
+
+    def restart() -> None:
+        processes[-1].terminate()
+        processes[-1].wait(timeout=30)
+        processes.append(launch())
+
     try:
-        yield {"url": url, "password": password, "sample": sample_dir}
+        yield {
+            "url": f"http://127.0.0.1:{port}",
+            "password": password,
+            "sample": sample_dir,
+            "restart": restart,
+        }
     finally:
-        daphne.terminate()
-        daphne.wait(timeout=30)
+        processes[-1].terminate()
+        processes[-1].wait(timeout=30)
+
+
+def upload_week_by_api(url: str, workflow_id: int, week: int, path: Path) -> None:
+    """POST /api/data/upload-weekly-sales as an integration would (multipart, no browser)."""
+    boundary = "----season-planner-test"
+    fields = {"workflow_id": str(workflow_id), "week_number": str(week)}
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    )
+    body += (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"'
+            f"\r\nContent-Type: text/csv\r\n\r\n"
+        ).encode()
+        + path.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        f"{url}/api/data/upload-weekly-sales",
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +195,23 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     assert int(first.replace(",", "")) <= int(last.replace(",", ""))
     shot(page, "05-clusters-and-allocation")
 
+    # The server goes away and comes back: the cards reconnect, and week 1, uploaded by an
+    # integration, appears on the open page without a reload.
     weeks = pd.read_csv(sample / "scenarios" / "womens-dresses" / "low_demand.csv")
-    for week in range(1, 7):
-        path = tmp_path / f"week{week}.csv"
-        weeks[weeks["week_number"] == week].to_csv(path, index=False)
+    workflow_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    page.evaluate("window.notReloaded = true")
+    server["restart"]()
+    week1 = tmp_path / "week1.csv"
+    weeks[weeks["week_number"] == 1].to_csv(week1, index=False)
+    upload_week_by_api(url, workflow_id, 1, week1)
+    expect(page.locator('[data-agent="demand"] .log')).to_contain_text("week 1:")
+    assert page.evaluate("window.notReloaded === true")
+    page.reload()
+
+    season_file = sample / "scenarios" / "womens-dresses" / "low_demand.csv"
+    for week in range(2, 7):  # the whole season's file: each upload takes its week's rows
         page.fill("input[name=week_number]", str(week))
-        page.set_input_files("input[name=file]", str(path))
+        page.set_input_files("input[name=file]", str(season_file))
         page.click("button:has-text('Upload week')")
         expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
     expect(page.locator("section:has(#weeks-heading) tbody tr")).to_have_count(6)

@@ -245,3 +245,20 @@ def test_missing_store_attributes_are_allowed_and_reported() -> None:
     partial = _stores("S001,A\n", header="store_id,location_tier\n")
     assert partial.warnings[0].startswith("columns not in the file, left as they were: avg_weekly")
     assert list(partial.frame.columns) == ["store_id", "location_tier"]
+
+
+def test_a_whole_season_file_gives_the_rows_of_the_week_asked_for() -> None:
+    import datetime as dt
+
+    from planner.imports import check_weekly_actuals
+
+    raw = b"store_id,week_number,units_sold\nS001,1,5\nS002,1,7\nS001,2,50\nS002,2,70\n"
+    frame = read_csv(raw, what="weekly sales", max_bytes=LIMIT)
+
+    units = check_weekly_actuals(
+        frame, store_ids=STORES, week_number=2, week_start=dt.date(2025, 2, 24)
+    )
+
+    assert units == {"S001": 50, "S002": 70}
+    with pytest.raises(ImportRejected, match="rejected with 1 problem"):
+        check_weekly_actuals(frame, store_ids=STORES, week_number=3, week_start=dt.date(2025, 3, 3))

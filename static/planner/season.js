@@ -20,6 +20,9 @@
       target.className = "card " + state.replace(" ", "_");
       target.querySelector(".state").textContent = state;
     }
+    if (typeof message.progress_pct === "number") {
+      document.getElementById("workflow-progress").value = message.progress_pct;
+    }
     if (target && (message.type === "agent_progress" || message.type === "error")) {
       var line = document.createElement("li");
       line.textContent = message.message || message.error_message;

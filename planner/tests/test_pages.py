@@ -163,3 +163,13 @@ def test_store_allocation_exports_as_csv_without_formulas(signed_in: Client) -> 
     assert lines[0] == "store_id,store_name,cluster,initial_units,season_share,dc_reserve_units"
     assert len(lines) == 51
     assert lines[1].startswith("S001,'=HYPERLINK(1),")
+
+
+def test_fractions_are_shown_as_percentages() -> None:
+    from planner.templatetags.planner_format import percent, signed_percent
+
+    assert percent(0.45235) == "45.2 %"
+    assert percent(0.125, 0) == "13 %"  # half up, not to even
+    assert percent(None) == "n/a"
+    assert signed_percent(-0.217) == "-21.7 %"
+    assert signed_percent(0.05) == "+5.0 %"

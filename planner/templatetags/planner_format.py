@@ -1,0 +1,25 @@
+"""Numbers for people: fractions shown as percentages (SPEC.md section 2)."""
+
+from django import template
+
+from planner.engine.numbers import round_half_up
+
+register = template.Library()
+
+
+@register.filter
+def percent(value: float | None, digits: int = 1) -> str:
+    """0.4523 -> '45.2 %' (half up); None -> 'n/a'."""
+    if value is None:
+        return "n/a"
+    rounded = round_half_up(100 * float(value), 10.0 ** -int(digits))
+    return f"{rounded:,.{int(digits)}f} %"
+
+
+@register.filter
+def signed_percent(value: float | None, digits: int = 1) -> str:
+    """-0.217 -> '-21.7 %', 0.05 -> '+5.0 %'."""
+    if value is None:
+        return "n/a"
+    text = percent(value, digits)
+    return text if text.startswith("-") else f"+{text}"

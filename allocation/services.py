@@ -193,7 +193,3 @@ def replenishment_approve(*, allocation: Allocation, week_number: int) -> int:
         kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
         status=ShipmentStatus.PROPOSED,
     ).update(status=ShipmentStatus.APPROVED, approved_at=timezone.now())
-
-
-def known_store_ids() -> set[str]:
-    return set(Store.objects.values_list("id", flat=True))

@@ -195,14 +195,19 @@ def report_chart(reviews: list[WeekReview], original: Forecast, received_by_week
     return str(figure.to_html(include_plotlyjs=False, full_html=False))
 
 
+def season_allocation(workflow: Workflow) -> Allocation | None:
+    """The allocation of the season's pre-season forecast, if it has one yet."""
+    return (
+        Allocation.objects.filter(forecast__workflow=workflow, forecast__version=1)
+        .select_related("clustering_run")
+        .first()
+    )
+
+
 def season_context(workflow: Workflow) -> dict[str, Any]:
     original = Forecast.objects.filter(workflow=workflow, version=1).first()
     current = forecasting_selectors.latest_forecast_for(workflow_id=workflow.pk) or original
-    allocation = (
-        Allocation.objects.filter(forecast=original).select_related("clustering_run").first()
-        if original
-        else None
-    )
+    allocation = season_allocation(workflow)
     reviews = list(WeekReview.objects.filter(workflow=workflow).order_by("week_number"))
     by_week: dict[int, list[WeeklyActual]] = {}
     for actual in WeeklyActual.objects.filter(workflow=workflow).order_by("week_number", "store"):

@@ -137,7 +137,7 @@ def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse
     """The per-store allocation as CSV. Text cells that a spreadsheet would run as a formula
     are prefixed with a quote."""
     workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
-    allocation = dashboard.season_context(workflow).get("allocation")
+    allocation = dashboard.season_allocation(workflow)
     if allocation is None:
         messages.error(request, "This season has no allocation yet.")
         return redirect("season", workflow_id=workflow_id)
@@ -165,8 +165,8 @@ def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse
 def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """Every replenishment and transfer shipment of the season as CSV."""
     workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
-    context = dashboard.season_context(workflow)
-    if context.get("allocation") is None:
+    allocation = dashboard.season_allocation(workflow)
+    if allocation is None:
         messages.error(request, "This season has no allocation yet.")
         return redirect("season", workflow_id=workflow_id)
     response = HttpResponse(content_type="text/csv")
@@ -184,7 +184,8 @@ def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
             "status",
         ]
     )
-    for s in context["replenishments"]:
+    shipments = allocation.shipments.exclude(kind="initial").order_by("-week_number", "store_id")
+    for s in shipments:
         writer.writerow(
             [
                 s.week_number,

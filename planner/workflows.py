@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 MANUFACTURING_ACTION = "approve_manufacturing_order"
 MARKDOWN_ACTION = "approve_markdown"
-PROGRESS = {"orchestrator": 5, "demand": 35, "inventory": 70, "approval": 75, "pricing": 95}
+PROGRESS = {"orchestrator": 5, "demand": 35, "inventory": 70, "pricing": 95}
 
 
 class WorkflowConflict(Exception):

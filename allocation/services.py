@@ -151,29 +151,21 @@ def replenishment_propose(
     rows = [
         Shipment(
             allocation=allocation,
-            kind=ShipmentKind.REPLENISHMENT,
+            kind=kind,
             week_number=plan.week_number,
             store_id=line.store_id,
+            from_store_id=line.from_store,  # None for units from the DC
             requested_units=line.requested_units,
             units=line.units,
             is_partial=line.is_partial,
             status=status,
             approved_at=now,
         )
-        for line in plan.lines
-    ] + [
-        Shipment(
-            allocation=allocation,
-            kind=ShipmentKind.TRANSFER,
-            week_number=plan.week_number,
-            store_id=line.store_id,
-            from_store_id=line.from_store,
-            requested_units=line.requested_units,
-            units=line.units,
-            status=status,
-            approved_at=now,
+        for kind, lines in (
+            (ShipmentKind.REPLENISHMENT, plan.lines),
+            (ShipmentKind.TRANSFER, plan.transfers),
         )
-        for line in plan.transfers
+        for line in lines
     ]
     with transaction.atomic():
         Shipment.objects.filter(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -18,9 +19,50 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+def user_with_roles(username: str, *roles: str) -> Any:
+    """An active user in the given role groups (planner.access), with an API token."""
+    from django.contrib.auth.models import Group, User
+    from rest_framework.authtoken.models import Token
+
+    user = User.objects.create_user(username, password="pw")
+    # get_or_create: transactional tests flush the groups that migration 0004 made.
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
+    Token.objects.create(user=user)
+    return user
+
+
+def token_client(user: Any) -> APIClient:
+    """An API client that authenticates as `user` with its token; `.token` is the key."""
+    client = APIClient()
+    client.token = user.auth_token.key  # type: ignore[attr-defined]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {client.token}")  # type: ignore[attr-defined]
+    return client
+
+
 @pytest.fixture
-def api_client() -> APIClient:
+def member(db: None) -> Any:
+    """A user who views, plans and approves (through the groups, not as a superuser)."""
+    from planner.access import ROLES
+
+    return user_with_roles("member", *ROLES)
+
+
+@pytest.fixture
+def api_client(member: Any) -> APIClient:
+    return token_client(member)
+
+
+@pytest.fixture
+def anonymous_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planner.settings")
 # Django must be set up before the routing modules import models.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from planner.routing import websocket_urlpatterns  # noqa: E402
+from planner.routing import websocket_application  # noqa: E402
 
 if settings.WORKFLOW_RECOVER_ON_START:
     import contextlib
@@ -28,8 +26,6 @@ if settings.WORKFLOW_RECOVER_ON_START:
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": websocket_application,
     }
 )

@@ -11,10 +11,21 @@ from django.conf import settings
 from django.utils import timezone
 
 from planner import selectors
+from planner.access import user_can
 from planner.events import register_stream_loop
 from planner.stream import group_name, heartbeat
 
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_WORKFLOW = 4404
+
+
+@database_sync_to_async
+def _access(user: Any) -> int | None:
+    """The close code that refuses this user, or None when they may watch workflows."""
+    if user is None or not user.is_authenticated:
+        return CLOSE_UNAUTHENTICATED
+    return None if user_can(user, "view") else CLOSE_FORBIDDEN
 
 
 class WorkflowStreamConsumer(AsyncJsonWebsocketConsumer):
@@ -24,6 +35,11 @@ class WorkflowStreamConsumer(AsyncJsonWebsocketConsumer):
         self.last_sequence = 0
         self.heartbeat_task: asyncio.Task[None] | None = None
         await self.accept()
+        refused = await _access(self.scope.get("user"))
+        if refused is not None:
+            reason = "sign in or send a token" if refused == CLOSE_UNAUTHENTICATED else "no role"
+            await self.close(code=refused, reason=reason)
+            return
         if not await database_sync_to_async(selectors.workflow_exists)(self.workflow_id):
             await self.close(
                 code=CLOSE_UNKNOWN_WORKFLOW, reason=f"no workflow with id {self.workflow_id}"

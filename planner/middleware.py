@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger("planner.requests")
@@ -100,3 +101,46 @@ class ApiJsonErrorMiddleware:
         )
         body = error_body(request, 500, _DEFAULT_MESSAGES[500])
         return HttpResponse(json.dumps(body), status=500, content_type="application/json")
+
+
+RETRY_AFTER_SECONDS = 5
+_UNAVAILABLE = (
+    "The database is busy or unreachable; nothing was saved. Retry in a few seconds (Retry-After)."
+)
+
+
+class DatabaseUnavailableMiddleware:
+    """A locked or unreachable database answers 503 with Retry-After instead of a 500.
+
+    Every write runs in a transaction, so the failed request left nothing half-written and
+    can simply be sent again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning(
+            "database unavailable on %s %s id=%s: %s",
+            request.method,
+            request.path,
+            getattr(request, "request_id", ""),
+            exception,
+        )
+        if _is_api(request):
+            response: HttpResponse = JsonResponse(
+                error_body(request, 503, _UNAVAILABLE), status=503
+            )
+        else:
+            response = HttpResponse(
+                "<!doctype html><title>Busy</title><h1>Try again in a moment</h1>"
+                f"<p>{_UNAVAILABLE}</p>",
+                status=503,
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from planner.choices import WorkflowStatus
 from planner.models import Workflow
@@ -22,6 +23,10 @@ _active: set[int] = set()
 _lock = threading.Lock()
 
 
+TRANSIENT = (OperationalError, InterfaceError)
+RETRY_DELAYS_SECONDS = (1.0, 2.0, 4.0, 8.0)
+
+
 def run_here(workflow_id: int) -> None:
     """Runs the workflow's next steps in this thread (Celery tasks call this too)."""
     from planner.workflows import workflow_advance
@@ -29,9 +34,37 @@ def run_here(workflow_id: int) -> None:
     try:
         workflow_advance(workflow_id)
     finally:
+        close_old_connections()
+
+
+def run_with_retries(workflow_id: int, delays: tuple[float, ...] = RETRY_DELAYS_SECONDS) -> None:
+    """`run_here`, retrying the step while the database is locked or unreachable. If it stays
+    down the workflow is left running at its step for `resume_workflows` or the next start."""
+    try:
+        for attempt, delay in enumerate((*delays, None), start=1):
+            try:
+                run_here(workflow_id)
+                return
+            except TRANSIENT as exc:
+                if delay is None:
+                    logger.error(
+                        "workflow %s: database still unavailable after %s attempts (%s); "
+                        "resume it with manage.py resume_workflows",
+                        workflow_id,
+                        attempt,
+                        exc,
+                    )
+                    return
+                logger.warning(
+                    "workflow %s: database unavailable (%s); retrying in %.0f s",
+                    workflow_id,
+                    exc,
+                    delay,
+                )
+                time.sleep(delay)
+    finally:
         with _lock:
             _active.discard(workflow_id)
-        close_old_connections()
 
 
 def submit(workflow_id: int) -> Future[None] | None:
@@ -48,9 +81,9 @@ def submit(workflow_id: int) -> Future[None] | None:
         advance_workflow.delay(workflow_id)
         return None
     if settings.WORKFLOW_EXECUTION == "inline":
-        run_here(workflow_id)
+        run_with_retries(workflow_id)
         return None
-    return _executor.submit(run_here, workflow_id)
+    return _executor.submit(run_with_retries, workflow_id)
 
 
 def workflows_recover() -> list[int]:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from planner import dashboard, inseason, selectors, services, workflows
+from planner.access import user_can
 from planner.forms import (
     DataUploadForm,
     DescribeSeasonForm,
@@ -25,8 +29,25 @@ from planner.models import Store, Workflow
 from season_agents.extraction.types import ParameterOutOfRange, SeasonParameterSet
 from season_agents.services import parameters_extract
 
+View = Callable[..., HttpResponse]
 
-@login_required
+
+def role_required(action: str) -> Callable[[View], View]:
+    """Signs the visitor in first; then 403 unless they hold the role for `action`."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not user_can(request.user, action):
+                raise PermissionDenied(f"Your account may not {action} seasons.")
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorate
+
+
+@role_required("view")
 def home(request: HttpRequest) -> HttpResponse:
     """What data is loaded, the seasons and their status, and where to go next."""
     return render(
@@ -42,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("plan")
 def season_new(request: HttpRequest) -> HttpResponse:
     """Describe the season, check the extracted parameters, start the workflow."""
     describe = DescribeSeasonForm(request.POST if "describe" in request.POST else None)
@@ -105,7 +126,7 @@ def season_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("plan")
 @require_POST
 def upload_data(request: HttpRequest) -> HttpResponse:
     """Store attributes or sales history from the plan page; every problem is listed."""
@@ -132,7 +153,7 @@ def upload_data(request: HttpRequest) -> HttpResponse:
     return redirect("season-new")
 
 
-@login_required
+@role_required("view")
 def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """The per-store allocation as CSV. Text cells that a spreadsheet would run as a formula
     are prefixed with a quote."""
@@ -161,7 +182,7 @@ def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse
     return response
 
 
-@login_required
+@role_required("view")
 def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """Every replenishment and transfer shipment of the season as CSV."""
     workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
@@ -205,7 +226,7 @@ def _safe_cell(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-@login_required
+@role_required("view")
 def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
     workflow = get_object_or_404(
         Workflow.objects.select_related("category", "parameters"), pk=workflow_id, type="forecast"
@@ -227,7 +248,7 @@ def _conflict(request: HttpRequest, exc: Exception) -> None:
     messages.error(request, str(exc))
 
 
-@login_required
+@role_required("approve")
 @require_POST
 def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpResponse:
     form = ManufacturingForm(request.POST)
@@ -247,7 +268,7 @@ def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpRespons
     return redirect("season", workflow_id=workflow_id)
 
 
-@login_required
+@role_required("plan")
 @require_POST
 def upload_week(request: HttpRequest, workflow_id: int) -> HttpResponse:
     form = WeeklyUploadForm(request.POST, request.FILES)
@@ -279,7 +300,7 @@ def upload_week(request: HttpRequest, workflow_id: int) -> HttpResponse:
     return redirect("season", workflow_id=workflow_id)
 
 
-@login_required
+@role_required("approve")
 @require_POST
 def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
     form = MarkdownForm(request.POST)
@@ -298,7 +319,7 @@ def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
     return redirect("season", workflow_id=workflow_id)
 
 
-@login_required
+@role_required("approve")
 @require_POST
 def approve_replenishment(request: HttpRequest, workflow_id: int, week_number: int) -> HttpResponse:
     try:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from allocation import fetch as allocation_fetch
@@ -346,6 +346,10 @@ def workflow_advance(workflow_id: int, *, backend: Backend | None = None) -> Wor
             workflow_finish(workflow, result=_headline(workflow))
     except ForecastError as exc:
         workflow_fail(workflow, workflow.current_agent or agent, str(exc))
+    except (OperationalError, InterfaceError):
+        # The database, not the step, failed: nothing of the step was committed, the workflow
+        # stays running at this step, and the runner retries it.
+        raise
     except Exception as exc:
         logger.exception("workflow %s failed in %s", workflow.pk, workflow.current_agent)
         workflow_fail(workflow, workflow.current_agent or agent, f"{type(exc).__name__}: {exc}")

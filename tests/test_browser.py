@@ -63,6 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterat
         text=True,
     ).stdout
     password = re.search(r"password (\S+)", created).group(1)  # type: ignore[union-attr]
+    token = re.search(r"API token for scripts: (\S+)", created).group(1)  # type: ignore[union-attr]
     port = _free_port()
     command = [
         str(Path(sys.executable).parent / "daphne"),
@@ -97,6 +98,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterat
         yield {
             "url": f"http://127.0.0.1:{port}",
             "password": password,
+            "token": token,
             "sample": sample_dir,
             "restart": restart,
         }
@@ -105,7 +107,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterat
         processes[-1].wait(timeout=30)
 
 
-def upload_week_by_api(url: str, workflow_id: int, week: int, path: Path) -> None:
+def upload_week_by_api(url: str, token: str, workflow_id: int, week: int, path: Path) -> None:
     """POST /api/data/upload-weekly-sales as an integration would (multipart, no browser)."""
     boundary = "----season-planner-test"
     fields = {"workflow_id": str(workflow_id), "week_number": str(week)}
@@ -124,7 +126,10 @@ def upload_week_by_api(url: str, workflow_id: int, week: int, path: Path) -> Non
     request = urllib.request.Request(
         f"{url}/api/data/upload-weekly-sales",
         data=body,
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Authorization": f"Token {token}",
+        },
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200
@@ -203,7 +208,7 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     server["restart"]()
     week1 = tmp_path / "week1.csv"
     weeks[weeks["week_number"] == 1].to_csv(week1, index=False)
-    upload_week_by_api(url, workflow_id, 1, week1)
+    upload_week_by_api(url, server["token"], workflow_id, 1, week1)
     expect(page.locator('[data-agent="demand"] .log')).to_contain_text("week 1:")
     assert page.evaluate("window.notReloaded === true")
     page.reload()

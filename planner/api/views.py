@@ -5,6 +5,7 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +25,9 @@ from season_agents.services import llm_status
 
 class HealthView(APIView):
     """Liveness plus the state of the database and the channel layer (503 if either fails)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[
@@ -83,6 +87,7 @@ class _UploadView(APIView):
     """Thin entry point: parse the multipart form, call the import service, render."""
 
     parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "uploads"
     what: str
     service: Callable[..., services.ImportSummary]
 

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from forecasting.selectors import forecast_by_id
 from planner import inseason, workflows
+from planner.api.permissions import ApproverPermission
 from planner.api.workflow_serializers import (
     AgentStepRequestSerializer,
     ManufacturingApprovalSerializer,
@@ -112,6 +113,8 @@ class ManufacturingApprovalView(APIView):
     """`accept` commits the manufacturing order; `modify` recomputes it at another safety
     stock (0.10-0.30) and asks again. 409 when the workflow is not waiting for it."""
 
+    permission_classes = [ApproverPermission]
+
     @extend_schema(request=ManufacturingApprovalSerializer, responses={200: WorkflowSerializer})
     def post(self, request: Request) -> Response:
         form = ManufacturingApprovalSerializer(data=request.data)
@@ -129,6 +132,8 @@ class MarkdownApprovalView(APIView):
     """`accept` approves the markdown and re-forecasts the remaining weeks with its lift;
     `modify` recomputes it at another elasticity (1.0-3.0) and asks again."""
 
+    permission_classes = [ApproverPermission]
+
     @extend_schema(request=MarkdownApprovalSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:
         form = MarkdownApprovalSerializer(data=request.data)
@@ -144,6 +149,8 @@ class MarkdownApprovalView(APIView):
 class ReplenishmentApprovalView(APIView):
     """Approve a week's proposed replenishment shipments."""
 
+    permission_classes = [ApproverPermission]
+
     @extend_schema(request=ReplenishmentApprovalSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:
         form = ReplenishmentApprovalSerializer(data=request.data)
@@ -158,6 +165,7 @@ class WeeklySalesUploadView(APIView):
     replenishment proposal and, at the checkpoint, the markdown recommendation."""
 
     parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "uploads"
 
     @extend_schema(request={"multipart/form-data": WeeklyUploadSerializer}, responses={200: dict})
     def post(self, request: Request) -> Response:

@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 
 from planner.choices import FashionTier, LocationTier
-from planner.models import Category, HistoricalSale, SeasonParameters, Store
+from planner.models import Category, HistoricalSale, SeasonParameters, Store, Workflow
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -57,3 +57,14 @@ class SeasonParametersFactory(factory.django.DjangoModelFactory):
     season_end_date = factory.LazyAttribute(
         lambda p: p.season_start_date + dt.timedelta(days=7 * p.forecast_horizon_weeks - 1)
     )
+
+
+class WorkflowFactory(factory.django.DjangoModelFactory):
+    """A pre-season workflow that has not started."""
+
+    class Meta:
+        model = Workflow
+
+    type = "forecast"
+    category = factory.SubFactory(CategoryFactory)
+    parameters = factory.SubFactory(SeasonParametersFactory)

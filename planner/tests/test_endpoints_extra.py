@@ -3,12 +3,12 @@
 import asyncio
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from planner.models import WorkflowEvent
-from planner.tests.test_workflows import application, start
+from planner.tests.streams import stream_client
+from planner.tests.test_workflows import start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +19,7 @@ def test_an_idle_stream_gets_heartbeats(season_data, api_client: APIClient) -> N
     replayed = WorkflowEvent.objects.filter(workflow_id=workflow_id).count()
 
     async def scenario() -> list[dict]:
-        communicator = WebsocketCommunicator(application, f"/api/workflows/{workflow_id}/stream")
+        communicator = stream_client(f"/api/workflows/{workflow_id}/stream", api_client.token)
         await communicator.connect()
         messages = [await communicator.receive_json_from(timeout=5) for _ in range(replayed + 2)]
         await communicator.disconnect()

@@ -19,8 +19,8 @@ ZARA = (
 
 
 @pytest.fixture
-def signed_in(client: Client, django_user_model) -> Client:
-    client.force_login(django_user_model.objects.create_user("merch", password="x"))
+def signed_in(client: Client, member) -> Client:
+    client.force_login(member)
     return client
 
 

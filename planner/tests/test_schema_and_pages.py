@@ -35,9 +35,9 @@ def test_swagger_ui_uses_only_local_assets(client: Client) -> None:
     assert asset.status_code == 200
 
 
-def test_home_page_shows_loaded_data(client: Client, django_user_model) -> None:
+def test_home_page_shows_loaded_data(client: Client, member) -> None:
     HistoricalSaleFactory(category__name="Accessories", category__slug="accessories")
-    client.force_login(django_user_model.objects.create_user("merch", password="x"))
+    client.force_login(member)
 
     page = client.get("/").content.decode()
 

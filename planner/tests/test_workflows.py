@@ -6,16 +6,15 @@ import asyncio
 import time
 
 import pytest
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from allocation.models import Allocation, Shipment
 from planner.models import Workflow
-from planner.routing import websocket_urlpatterns
 from planner.runner import workflows_recover
 from planner.stream import validate_message
+from planner.tests.streams import stream_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +26,6 @@ PARAMETERS = {
     "markdown_checkpoint_week": 6,
     "markdown_threshold": 0.60,
 }
-application = URLRouter(websocket_urlpatterns)
 
 
 def start(client: APIClient, **overrides) -> dict:
@@ -69,7 +67,7 @@ def test_preseason_streams_every_agent_pauses_for_approval_and_completes(
         started = await asyncio.to_thread(start, api_client)
         assert started["status"] == "pending"
         assert started["websocket_url"] == f"/api/workflows/{started['workflow_id']}/stream"
-        live = WebsocketCommunicator(application, started["websocket_url"])
+        live = stream_client(started["websocket_url"], api_client.token)
         connected, _ = await live.connect()
         assert connected
         before = await receive_until(live, "human_input_required")
@@ -83,7 +81,7 @@ def test_preseason_streams_every_agent_pauses_for_approval_and_completes(
         after = await receive_until(live, "workflow_complete")
         await live.disconnect()
 
-        late = WebsocketCommunicator(application, started["websocket_url"])
+        late = stream_client(started["websocket_url"], api_client.token)
         await late.connect()
         replay = [await late.receive_json_from(timeout=5) for _ in range(len(before + after))]
         await late.disconnect()
@@ -167,9 +165,9 @@ def test_modify_recomputes_nothing_is_committed_and_double_approval_is_409(
     assert api_client.get(f"/api/workflows/{workflow_id}").json()["progress_pct"] == 100
 
 
-def test_unknown_workflow_stream_closes_with_a_reason() -> None:
+def test_unknown_workflow_stream_closes_with_a_reason(api_client: APIClient) -> None:
     async def scenario():
-        communicator = WebsocketCommunicator(application, "/api/workflows/999/stream")
+        communicator = stream_client("/api/workflows/999/stream", api_client.token)
         connected, _ = await communicator.connect()
         output = await communicator.receive_output(timeout=5)
         return connected, output

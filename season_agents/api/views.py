@@ -16,6 +16,8 @@ class ExtractParametersView(APIView):
     defaulted fields. An out-of-range value (a 60-week season, 120 % holdback) is 422.
     """
 
+    throttle_scope = "extraction"
+
     @extend_schema(
         request=ExtractRequestSerializer,
         responses={

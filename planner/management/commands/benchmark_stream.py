@@ -8,14 +8,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
+from rest_framework.authtoken.models import Token
 
+from planner.access import VIEWERS
 from planner.events import event_publish
 from planner.models import Category, SeasonParameters, Workflow
-from planner.routing import websocket_urlpatterns
+from planner.routing import websocket_application
 
 
 class Command(BaseCommand):
@@ -41,25 +44,37 @@ class Command(BaseCommand):
                 close_old_connections()
                 connection.creation.destroy_test_db(original_name, verbosity=0)
         ms = sorted(1000 * value for value in latencies)
+        layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
         p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
         self.stdout.write(
-            f"{len(ms)} events, {connection.vendor}, in-memory channel layer: "
+            f"{len(ms)} events, {connection.vendor}, {layer}: "
             f"p50 {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms"
         )
 
     async def _measure(self, count: int) -> list[float]:
-        def make_workflow() -> Workflow:
+        def make_workflow() -> tuple[Workflow, str]:
+            viewer = User.objects.create_user("benchmark")
+            viewer.groups.add(Group.objects.get_or_create(name=VIEWERS)[0])
+            token = Token.objects.create(user=viewer)
             category = Category.objects.create(slug="bench", name="Bench")
             parameters = SeasonParameters.objects.create(
                 season_start_date=dt.date(2025, 2, 17), season_end_date=dt.date(2025, 5, 11)
             )
-            return Workflow.objects.create(
+            workflow = Workflow.objects.create(
                 type="forecast", category=category, parameters=parameters
             )
+            return workflow, token.key
 
-        workflow = await asyncio.to_thread(make_workflow)
-        application = URLRouter(websocket_urlpatterns)
-        client = WebsocketCommunicator(application, f"/api/workflows/{workflow.pk}/stream")
+        workflow, token = await asyncio.to_thread(make_workflow)
+        # The production stack: origin check, token authentication, role check.
+        client = WebsocketCommunicator(
+            websocket_application,
+            f"/api/workflows/{workflow.pk}/stream",
+            headers=[
+                (b"origin", b"http://127.0.0.1"),
+                (b"authorization", f"Token {token}".encode()),
+            ],
+        )
         connected, _ = await client.connect()
         assert connected
 

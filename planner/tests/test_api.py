@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -26,8 +28,9 @@ def test_health_reports_database_and_channel_layer(api_client: APIClient) -> Non
 
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
-    assert response.json()["database"] == {"ok": True, "vendor": "sqlite"}
-    assert response.json()["channel_layer"] == {"ok": True, "backend": "InMemoryChannelLayer"}
+    layer = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    assert response.json()["database"] == {"ok": True, "vendor": connection.vendor}
+    assert response.json()["channel_layer"] == {"ok": True, "backend": layer}
     assert response.json()["llm"]["configured"] is False
 
 

@@ -51,6 +51,12 @@ def test_generate_sample_data_lists_what_it_wrote(tmp_path: Path) -> None:
     assert "scenarios/accessories/normal.csv: 600 rows" in out.getvalue()
 
 
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="backup_db copies SQLite; PostgreSQL uses pg_dump"
+)
+
+
+@sqlite_only
 def test_backup_is_a_consistent_copy_of_the_database(tmp_path: Path) -> None:
     Store.objects.create(id="S001", name="One")
     target = tmp_path / "backup.sqlite3"
@@ -63,9 +69,16 @@ def test_backup_is_a_consistent_copy_of_the_database(tmp_path: Path) -> None:
     assert connection.vendor == "sqlite"
 
 
+@sqlite_only
 def test_backup_refuses_to_overwrite(tmp_path: Path) -> None:
     target = tmp_path / "exists.sqlite3"
     target.write_bytes(b"")
 
     with pytest.raises(CommandError, match="exists; choose another --output"):
         call_command("backup_db", "--output", str(target))
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="the PostgreSQL answer")
+def test_backup_on_postgresql_explains_pg_dump(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="For PostgreSQL run pg_dump"):
+        call_command("backup_db", "--output", str(tmp_path / "copy"))

@@ -251,7 +251,7 @@ def test_logs_never_carry_secrets(settings) -> None:
         (
             settings.OPENAI_API_KEY,
             "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
-            "postgres://planner:s3cret-pass@db:5432/planner",
+            "postgres://app:s3cret-pass@db:5432/plans",
             "https://llm.example/v1?api_key=abc123456",
         ),
         None,
@@ -263,4 +263,4 @@ def test_logs_never_carry_secrets(settings) -> None:
     for secret in ("sk-live", "9944b091", "s3cret-pass", "abc123456"):
         assert secret not in text
     assert text.count("[redacted]") == 4
-    assert "postgres://planner:[redacted]@db:5432/planner" in text
+    assert "postgres://app:[redacted]@db:5432/plans" in text

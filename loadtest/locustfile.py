@@ -1,7 +1,8 @@
 """Load on the resource endpoints and the workflow stream (run by scripts/loadtest).
 
 Environment: PLANNER_TOKEN (an API token with the viewer role), PLANNER_WORKFLOW and
-PLANNER_FORECAST (ids of a season that has run). Every request is counted by locust; a stream
+PLANNER_FORECAST (ids of a season that has run), PLANNER_THINK ("0.05-0.2": seconds each
+client waits between requests). Every request is counted by locust; a stream
 "request" is one connection that receives the workflow's whole replay.
 """
 
@@ -12,6 +13,7 @@ import os
 import time
 from urllib.parse import urlparse
 
+import locust  # noqa: F401  # first: patches sockets for gevent before websocket-client
 import websocket
 from locust import FastHttpUser, User, between, task
 
@@ -19,13 +21,14 @@ TOKEN = os.environ["PLANNER_TOKEN"]
 WORKFLOW = os.environ["PLANNER_WORKFLOW"]
 FORECAST = os.environ["PLANNER_FORECAST"]
 AUTH = {"Authorization": f"Token {TOKEN}"}
+THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("PLANNER_THINK", "0.05-0.2").split("-"))
 
 
 class Integration(FastHttpUser):
     """A script reading plans: the resource endpoints of SPEC section 6."""
 
     weight = 4
-    wait_time = between(0.05, 0.2)
+    wait_time = between(THINK_MIN, THINK_MAX)
 
     def _get(self, path: str, name: str) -> None:
         self.client.get(path, headers=AUTH, name=name)
@@ -67,7 +70,7 @@ class StreamWatcher(User):
     """A dashboard opening the workflow's stream and reading its replay to the end."""
 
     weight = 1
-    wait_time = between(0.2, 0.5)
+    wait_time = between(THINK_MIN, THINK_MAX)
 
     def on_start(self) -> None:
         self.replay_length: int | None = None

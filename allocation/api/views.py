@@ -11,6 +11,8 @@ from allocation.api.serializers import AllocationSerializer, StoreClusterSeriali
 from allocation.models import Allocation
 from forecasting.selectors import forecast_by_id
 
+MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number is no id (SQLite would overflow)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -32,7 +34,7 @@ class StoreClusterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         run = self.request.query_params.get("run")
-        if run is not None and not run.isdigit():
+        if run is not None and not (run.isdigit() and int(run) <= MAX_ID):
             raise ValidationError({"run": "must be a clustering run id (a whole number)"})
         return selectors.clusters_of_run(run_id=int(run) if run else None)
 

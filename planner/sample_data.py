@@ -363,6 +363,30 @@ def chain_categories(count: int) -> list[CategorySpec]:
     return specs
 
 
+def chain_weekly_history(
+    stores: pd.DataFrame, category: CategorySpec, rng: np.random.Generator
+) -> pd.DataFrame:
+    """One category's history for a generated chain as weekly rows (`date` is the Monday):
+    the sample data's daily model and noise, summed over the whole weeks of the history."""
+    first_monday = HISTORY_START + dt.timedelta(days=-HISTORY_START.weekday() % 7)
+    days = pd.date_range(first_monday, HISTORY_END, freq="D")
+    days = days[: len(days) // 7 * 7]
+    expected = expected_daily_units(category, days, stores["strength"].to_numpy())
+    noise = rng.uniform(1 - DAILY_NOISE, 1 + DAILY_NOISE, size=expected.shape)
+    daily = _round_units(expected * noise, rng)
+    weekly = daily.reshape(len(days) // 7, 7, len(stores)).sum(axis=1)
+    mondays = days[::7].strftime("%Y-%m-%d")
+    return pd.DataFrame(
+        {
+            "date": np.repeat(mondays, len(stores)),
+            "store_id": np.tile(stores["store_id"].to_numpy(), len(mondays)),
+            "category": category.name,
+            "quantity_sold": weekly.ravel(),
+            "revenue": np.round(weekly.ravel() * category.price, 2),
+        }
+    )
+
+
 def generate_chain(
     *, stores: int = 2000, categories: int = 20, seed: int = SEED
 ) -> ChainAggregates:

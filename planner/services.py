@@ -65,6 +65,21 @@ def _executemany(sql: str, rows: list[tuple], progress: Progress, label: str) ->
             progress(f"{label}: {done:,} of {len(rows):,} rows written")
 
 
+def _copy_rows(table: str, frame: pd.DataFrame, progress: Progress, label: str) -> None:
+    """PostgreSQL's COPY for bulk inserts: the frame is rendered to CSV by pandas in chunks
+    (money with two decimals) and streamed; several times faster than INSERTs."""
+    columns = ", ".join(frame.columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        for start in range(0, len(frame), _WRITE_CHUNK):
+            chunk = frame.iloc[start : start + _WRITE_CHUNK]
+            copy.write(chunk.to_csv(index=False, header=False, float_format="%.2f"))
+            done = min(start + _WRITE_CHUNK, len(frame))
+            progress(f"{label}: {done:,} of {len(frame):,} rows written")
+
+
 def stores_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
     """Creates or updates stores from a store attributes CSV (SPEC.md section 6).
 
@@ -157,7 +172,22 @@ def history_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
             )
         ]
         table = HistoricalSale._meta.db_table
-        if len(new):
+        if len(new) and connection.vendor == "postgresql":
+            _copy_rows(
+                table,
+                pd.DataFrame(
+                    {
+                        "date": new["day"],
+                        "store_id": new["store_id"],
+                        "category_id": new["category_id"],
+                        "quantity_sold": new["quantity_sold"].astype(int),
+                        "revenue": new["cents"] / 100,
+                    }
+                ),
+                progress,
+                "history",
+            )
+        elif len(new):
             _executemany(
                 f"INSERT INTO {table} (date, store_id, category_id, quantity_sold, revenue) "
                 "VALUES (%s, %s, %s, %s, %s)",

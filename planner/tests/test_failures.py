@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,7 +42,9 @@ def reconnected(**changes: Any) -> Iterator[None]:
 @contextmanager
 def sqlite_write_lock() -> Iterator[None]:
     """Another process-level connection holds the database's write lock."""
-    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    holder = sqlite3.connect(
+        connection.settings_dict["NAME"], isolation_level=None, check_same_thread=False
+    )
     holder.execute("BEGIN EXCLUSIVE")
     try:
         yield
@@ -110,13 +113,7 @@ def _wait_for(predicate, timeout: float = 120.0) -> None:
 
 
 def test_a_worker_killed_mid_step_is_resumed_and_the_step_reruns_once(season_data) -> None:
-    category = Category.objects.get(slug="womens-dresses")
-    parameters = SeasonParameters.objects.create(
-        season_start_date="2025-02-17", season_end_date="2025-05-11"
-    )
-    workflow = Workflow.objects.create(
-        type="forecast", category=category, parameters=parameters, step="orchestrator"
-    )
+    workflow = _pending_workflow()
     env = process_env(WORKFLOW_EXECUTION="inline")
     worker = subprocess.Popen(
         [*MANAGE, "resume_workflows"],
@@ -162,3 +159,44 @@ def test_a_worker_killed_mid_step_is_resumed_and_the_step_reruns_once(season_dat
         "demand",
         "inventory",
     ]
+
+
+def _pending_workflow() -> Workflow:
+    parameters = SeasonParameters.objects.create(
+        season_start_date="2025-02-17", season_end_date="2025-05-11"
+    )
+    return Workflow.objects.create(
+        type="forecast",
+        category=Category.objects.get(slug="womens-dresses"),
+        parameters=parameters,
+        step="orchestrator",
+    )
+
+
+def test_a_step_the_database_refuses_is_retried_then_left_for_resume(season_data, caplog) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's write lock makes the fault")
+    from planner.runner import run_with_retries
+
+    workflow = _pending_workflow()
+    options = {**connection.settings_dict["OPTIONS"], "timeout": 0.1}
+    with reconnected(OPTIONS=options):
+        # Locked throughout: two attempts fail, the workflow is left as it was, not failed.
+        with sqlite_write_lock():
+            run_with_retries(workflow.pk, delays=(0.2,))
+        workflow.refresh_from_db()
+        assert workflow.status == "pending"
+        assert "retrying in 0 s" in caplog.text
+        assert "resume it with manage.py resume_workflows" in caplog.text
+
+        # Locked for the first attempt only: the retry runs the steps through.
+        holder = sqlite_write_lock()
+        holder.__enter__()
+        releaser = threading.Timer(0.5, holder.__exit__, args=(None, None, None))
+        releaser.start()
+        run_with_retries(workflow.pk, delays=(1.0,))
+        releaser.join()
+
+    workflow.refresh_from_db()
+    assert workflow.awaiting_action == "approve_manufacturing_order"
+    assert Forecast.objects.filter(workflow=workflow).count() == 1

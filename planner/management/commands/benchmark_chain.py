@@ -1,0 +1,149 @@
+"""A large chain end to end on a throwaway database of the configured engine: generate it,
+import it through the CSV import services, plan every category (run it on PostgreSQL with
+DATABASE_URL; scripts/services starts one)."""
+
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.test import override_settings
+
+from allocation import fetch as allocation_fetch
+from forecasting import fetch as forecasting_fetch
+from planner import services
+from planner.models import Category, Workflow
+from planner.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
+from planner.workflows import workflow_start_forecast
+from season_agents.extraction.types import SeasonParameterSet
+
+STORE_COLUMNS = [
+    "store_id",
+    "store_name",
+    "store_size_sqft",
+    "median_income",
+    "location_tier",
+    "fashion_tier",
+    "store_format",
+    "region",
+    "foot_traffic",
+    "competitor_density",
+    "online_penetration",
+    "population_density",
+    "mall_location",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a chain (default 2,000 stores x 20 categories x 3 years of weekly rows), "
+        "import it category by category through the history import, time the database "
+        "aggregations planning reads, and plan every category up to the manufacturing "
+        "approval. Uses a throwaway database of the configured engine."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--stores", type=int, default=2000)
+        parser.add_argument("--categories", type=int, default=20)
+
+    def handle(self, *args: Any, stores: int, categories: int, **options: Any) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            connection.settings_dict.setdefault("TEST", {})
+            if connection.vendor == "sqlite":
+                connection.settings_dict["TEST"]["NAME"] = str(Path(folder) / "chain.sqlite3")
+            else:
+                connection.settings_dict["TEST"]["NAME"] = "planner_chain_benchmark"
+            original_name = connection.settings_dict["NAME"]
+            connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            try:
+                self._run(stores, categories)
+            finally:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
+
+    def _say(self, label: str, seconds: float, note: str = "") -> None:
+        self.stdout.write(f"{label:<44}{seconds:8.2f} s  {note}".rstrip())
+        self.stdout.flush()
+
+    def _run(self, store_count: int, category_count: int) -> None:
+        self.stdout.write(
+            f"database: {connection.vendor}; chain: {store_count:,} stores x "
+            f"{category_count} categories, weekly rows 2022-2024"
+        )
+        rng_stores, rng_sales = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(2)
+        )
+        third = round(store_count * 0.3)
+        frame = generate_stores(
+            rng_stores,
+            {"Premium": third, "Mainstream": store_count - 2 * third, "Value": third},
+        )
+        started = time.perf_counter()
+        summary = services.stores_import(raw=frame[STORE_COLUMNS].to_csv(index=False).encode())
+        self._say(f"import {summary.rows:,} stores", time.perf_counter() - started)
+
+        generated = imported = 0.0
+        rows = 0
+        specs = chain_categories(category_count)
+        for number, spec in enumerate(specs, start=1):
+            started = time.perf_counter()
+            raw = chain_weekly_history(frame, spec, rng_sales).to_csv(index=False).encode()
+            generated += time.perf_counter() - started
+            result = services.history_import(raw=raw)
+            imported += result.duration_seconds
+            rows += result.rows
+            self.stdout.write(
+                f"  {number:>2}/{len(specs)} {spec.name}: {result.rows:,} rows in "
+                f"{result.duration_seconds:.1f} s"
+            )
+        self._say("generate the history (pandas, vectorised)", generated)
+        self._say(
+            f"import {rows:,} history rows", imported, f"{rows / imported:,.0f} rows/s, validated"
+        )
+
+        slugs = list(Category.objects.order_by("slug").values_list("slug", flat=True))
+        started = time.perf_counter()
+        for slug in slugs:
+            forecasting_fetch.category_daily_units(slug)
+        self._say(
+            "weekly category series (SQL SUM by date)",
+            (time.perf_counter() - started) / len(slugs),
+            "per category",
+        )
+        started = time.perf_counter()
+        for slug in slugs:
+            allocation_fetch.store_profiles(slug)
+        self._say(
+            "store profiles (SQL SUM by store)",
+            (time.perf_counter() - started) / len(slugs),
+            "per category",
+        )
+
+        parameters = SeasonParameterSet(
+            forecast_horizon_weeks=12,
+            season_start_date=dt.date(2025, 2, 17),
+            replenishment_strategy="weekly",
+            dc_holdback_percentage=0.45,
+            markdown_checkpoint_week=6,
+            markdown_threshold=0.6,
+            extraction_confidence="high",
+            extraction_reasoning="benchmark_chain: fixed parameters",
+        )
+        started = time.perf_counter()
+        with override_settings(WORKFLOW_EXECUTION="inline"):
+            for category in Category.objects.order_by("slug"):
+                workflow_start_forecast(category=category, parameters=parameters)
+        planning = time.perf_counter() - started
+        waiting = Workflow.objects.filter(awaiting_action="approve_manufacturing_order").count()
+        self._say(
+            f"plan {len(slugs)} categories (forecast, clusters, allocation)",
+            planning,
+            f"{planning / len(slugs):.2f} s per category; {waiting} awaiting approval",
+        )
+        if waiting != len(slugs):
+            failed = Workflow.objects.exclude(awaiting_action="approve_manufacturing_order")
+            for workflow in failed:
+                self.stderr.write(f"workflow {workflow.pk}: {workflow.status} {workflow.error}")

@@ -77,15 +77,15 @@ class StreamWatcher(User):
 
     @task
     def watch(self) -> None:
-        host = urlparse(self.host)
+        netloc = urlparse(str(self.host)).netloc
         started = time.perf_counter()
         error: Exception | None = None
         received = 0
         try:
             client = websocket.create_connection(
-                f"ws://{host.netloc}/api/workflows/{WORKFLOW}/stream",
+                f"ws://{netloc}/api/workflows/{WORKFLOW}/stream",
                 header=[f"Authorization: Token {TOKEN}"],
-                origin=f"http://{host.netloc}",
+                origin=f"http://{netloc}",
                 timeout=10,
             )
             try:

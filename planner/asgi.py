@@ -14,14 +14,9 @@ from django.conf import settings  # noqa: E402
 from planner.routing import websocket_application  # noqa: E402
 
 if settings.WORKFLOW_RECOVER_ON_START:
-    import contextlib
+    from planner.runner import recover_in_background
 
-    from django.db import DatabaseError
-
-    from planner.runner import workflows_recover
-
-    with contextlib.suppress(DatabaseError):  # not migrated yet: nothing to resume
-        workflows_recover()
+    recover_in_background()
 
 application = ProtocolTypeRouter(
     {

@@ -5,13 +5,15 @@ idempotent)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
+from django.utils import timezone
 
 from planner.choices import WorkflowStatus
 from planner.models import Workflow
@@ -87,13 +89,42 @@ def submit(workflow_id: int) -> Future[None] | None:
 
 
 def workflows_recover() -> list[int]:
-    """Resubmits every pending or running workflow (after a restart nothing runs them)."""
-    ids = list(
-        Workflow.objects.filter(
-            status__in=[WorkflowStatus.PENDING, WorkflowStatus.RUNNING]
-        ).values_list("pk", flat=True)
+    """Resubmits every pending or running workflow (after a restart nothing runs them).
+
+    Each workflow is claimed by a compare-and-set on `updated_at`, so processes starting
+    together resume it once between them.
+    """
+    candidates = Workflow.objects.filter(
+        status__in=[WorkflowStatus.PENDING, WorkflowStatus.RUNNING]
+    ).values_list("pk", "updated_at")
+    resumed = []
+    for workflow_id, seen in list(candidates):
+        if workflow_claim(workflow_id, seen):
+            logger.info("resuming workflow %s interrupted by a restart", workflow_id)
+            submit(workflow_id)
+            resumed.append(workflow_id)
+    return resumed
+
+
+def workflow_claim(workflow_id: int, seen: dt.datetime) -> bool:
+    """True for the one caller that moves `updated_at` on from the value it saw."""
+    return bool(
+        Workflow.objects.filter(pk=workflow_id, updated_at=seen).update(updated_at=timezone.now())
     )
-    for workflow_id in ids:
-        logger.info("resuming workflow %s interrupted by a restart", workflow_id)
-        submit(workflow_id)
-    return ids
+
+
+def recover_in_background() -> threading.Thread:
+    """`workflows_recover` in a thread of its own: the server imports the app inside its
+    event loop (uvicorn does), where database calls are not allowed."""
+
+    def recover() -> None:
+        try:
+            workflows_recover()
+        except DatabaseError as exc:  # not migrated yet, or the database is down
+            logger.warning("workflows not resumed at start-up: %s", exc)
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=recover, name="workflow-recovery", daemon=True)
+    thread.start()
+    return thread

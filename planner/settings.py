@@ -175,7 +175,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 WORKFLOW_EXECUTION = env.str(
     "WORKFLOW_EXECUTION", default="celery" if CELERY_BROKER_URL else "thread"
 )
-WORKFLOW_RECOVER_ON_START = env.bool("WORKFLOW_RECOVER_ON_START", default=True)
+# Steps running in a web process's threads die with it, so the next start resumes them. Celery
+# redelivers a lost worker's task itself, and a web process must not rerun a step a worker is
+# running: off by default with Celery.
+WORKFLOW_RECOVER_ON_START = env.bool(
+    "WORKFLOW_RECOVER_ON_START", default=WORKFLOW_EXECUTION != "celery"
+)
 AUTO_APPROVE_REPLENISHMENT = env.bool("AUTO_APPROVE_REPLENISHMENT", default=False)
 WEBSOCKET_HEARTBEAT_SECONDS = env.float("WEBSOCKET_HEARTBEAT_SECONDS", default=30.0)
 # "auto": the OpenAI Agents SDK when OPENAI_API_KEY is set, else deterministic agents.

@@ -4,13 +4,9 @@ var/screenshots/."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +15,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import ROOT, daphne, free_port, fresh_site
+
 SHOTS = ROOT / "var" / "screenshots"
 ZARA = (
     "I'm planning a 12-week spring fashion season starting March 1st. Send all inventory to "
@@ -37,55 +34,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "LOG_FILE": "",
-        "DJANGO_SETTINGS_MODULE": "planner.settings",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    created = subprocess.run(
-        [*manage, "create_demo_user"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout
-    password = re.search(r"password (\S+)", created).group(1)  # type: ignore[union-attr]
-    token = re.search(r"API token for scripts: (\S+)", created).group(1)  # type: ignore[union-attr]
-    port = _free_port()
-    command = [
-        str(Path(sys.executable).parent / "daphne"),
-        "-b",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        "planner.asgi:application",
-    ]
+    env, password, token = fresh_site(folder)
+    port = free_port()
 
     def launch() -> subprocess.Popen:
-        process = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return process
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError("daphne did not start")
+        return daphne(port, env)
 
     processes = [launch()]
 

@@ -1,6 +1,7 @@
-"""The scaled-out shape for real: two daphne processes and a Celery worker on PostgreSQL, with
-Redis as channel layer and broker. A workflow started through one web process runs in the
-worker; stream clients on both web processes see every event once, in order.
+"""The scaled-out shape for real on PostgreSQL, with Redis as channel layer and broker: a
+daphne process on one address, two uvicorn worker processes sharing a second address, and a
+Celery worker. A workflow started through one address runs in the worker; stream clients on
+every web process see every event once, in order.
 
 Runs in the services suite (`scripts/test` starts PostgreSQL and Redis and sets the
 variables); on the embedded default there is no Redis to share groups through.
@@ -10,13 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import websocket
@@ -25,8 +22,8 @@ from conftest import user_with_roles
 from planner.access import ROLES
 from planner.tests.processes import process_env
 from planner.tests.test_workflows import PARAMETERS
+from tests.servers import BIN, ROOT, free_port, wait_for_port
 
-ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("REDIS_URL", "CELERY_BROKER_URL")
 
 pytestmark = [
@@ -39,31 +36,12 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for_port(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}")
-
-
 @pytest.fixture
 def cluster(season_data) -> Iterator[dict]:
     env = process_env(WORKFLOW_EXECUTION="celery")
-    bin_dir = Path(sys.executable).parent
     worker = subprocess.Popen(
         [
-            str(bin_dir / "celery"),
+            str(BIN / "celery"),
             "-A",
             "planner",
             "worker",
@@ -77,26 +55,22 @@ def cluster(season_data) -> Iterator[dict]:
         env=env,
         cwd=ROOT,
     )
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
+    daphne = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(ports[0])]
+    # The second address is served by two uvicorn worker processes sharing one socket.
+    uvicorn = [str(BIN / "uvicorn"), "--host", "127.0.0.1", "--port", str(ports[1])]
     webs = [
         subprocess.Popen(
-            [
-                str(bin_dir / "daphne"),
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "planner.asgi:application",
-            ],
-            env=env,
-            cwd=ROOT,
-            stderr=subprocess.DEVNULL,
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        for port in ports
+        for command in (
+            [*daphne, "planner.asgi:application"],
+            [*uvicorn, "--workers", "2", "planner.asgi:application"],
+        )
     ]
     try:
         for port, web in zip(ports, webs, strict=True):
-            _wait_for_port(port, web)
+            wait_for_port(port, web)
         yield {"ports": ports}
     finally:
         for process in (*webs, worker):
@@ -146,12 +120,12 @@ def test_workers_and_web_processes_share_workflows_and_streams(cluster: dict) ->
             origin=f"http://127.0.0.1:{port}",
             timeout=120,
         )
-        for port in (first, first, second, second)
+        for port in (first, first, second, second, second, second)
     ]
     try:
         before = [_receive_until(client, "human_input_required") for client in clients]
-        # Approved through the other web process; the worker runs Pricing and every client
-        # gets its events live, through Redis.
+        # Approved through the other address; the worker runs Pricing and every client gets
+        # its events live, through Redis, whichever process holds its connection.
         approval = _post(
             second,
             "/api/approvals/manufacturing",

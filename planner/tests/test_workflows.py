@@ -11,8 +11,8 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from allocation.models import Allocation, Shipment
-from planner.models import Workflow
-from planner.runner import workflows_recover
+from planner.models import Category, SeasonParameters, Workflow
+from planner.runner import recover_in_background, workflow_claim, workflows_recover
 from planner.stream import validate_message
 from planner.tests.streams import stream_client
 
@@ -233,6 +233,36 @@ def test_a_workflow_interrupted_by_a_restart_resumes(season_data, api_client) ->
     assert (workflow.status, workflow.step) == ("awaiting_approval", "approval")
     assert Allocation.objects.count() == 1
     assert workflow.events.filter(type="agent_completed", agent="demand").count() == 1
+
+
+def test_processes_starting_together_resume_a_workflow_once(season_data) -> None:
+    workflow = Workflow.objects.create(
+        type="forecast",
+        category=Category.objects.get(slug="womens-dresses"),
+        parameters=SeasonParameters.objects.create(
+            season_start_date="2025-02-17", season_end_date="2025-05-11"
+        ),
+        step="orchestrator",
+    )
+    seen = workflow.updated_at
+
+    assert workflow_claim(workflow.pk, seen) is True
+    assert workflow_claim(workflow.pk, seen) is False  # the other process saw the same row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_start_up_recovery_runs_outside_the_servers_event_loop(season_data, api_client) -> None:
+    with override_settings(WORKFLOW_EXECUTION="inline"):
+        workflow_id = start(api_client)["workflow_id"]
+    Workflow.objects.filter(pk=workflow_id).update(status="running", step="pricing")
+
+    async def server_start() -> None:  # uvicorn imports the app inside its running loop
+        with override_settings(WORKFLOW_EXECUTION="inline"):
+            await asyncio.to_thread(recover_in_background().join, 120)
+
+    asyncio.run(server_start())
+
+    assert Workflow.objects.get(pk=workflow_id).status == "completed"
 
 
 def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_data) -> None:

@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 close_old_connections()
                 connection.creation.destroy_test_db(original_name, verbosity=0)
         ms = sorted(1000 * value for value in latencies)
-        layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+        layer = str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).rsplit(".", 1)[-1]
         p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
         self.stdout.write(
             f"{len(ms)} events, {connection.vendor}, {layer}: "

@@ -1,0 +1,69 @@
+"""Schemathesis against the OpenAPI schema of a real server: no operation may answer 5xx,
+whatever it is sent. A seeded season gives the generated ids something to find.
+
+A quick pass (a few examples per operation) for the suite; `scripts/loadtest` runs more.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.servers import BIN, MANAGE, ROOT, daphne, free_port, fresh_site
+
+EXAMPLES = 8
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    env, _, token = fresh_site(folder)
+    env = {
+        **env,
+        "WORKFLOW_EXECUTION": "inline",
+        "THROTTLE_UPLOADS": "100000/min",  # exercise the uploads, not the throttle
+        "THROTTLE_EXTRACTION": "100000/min",
+    }
+    for command in (["seed"], ["run_season", "--auto-accept"]):
+        subprocess.run([*MANAGE, *command], env=env, cwd=ROOT, check=True, capture_output=True)
+    port = free_port()
+    server = daphne(port, env)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "folder": folder}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_no_operation_answers_a_server_error(site: dict) -> None:
+    report = Path(site["folder"]) / "junit.xml"
+    run = subprocess.run(
+        [
+            str(BIN / "schemathesis"),
+            "run",
+            f"{site['url']}/api/schema/",
+            "--header",
+            f"Authorization: Token {site['token']}",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            str(EXAMPLES),
+            "--generation-deterministic",
+            "--request-timeout",
+            "30",
+            "--report",
+            "junit",
+            "--report-junit-path",
+            str(report),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "Tested: 26" in run.stdout  # every operation of the schema was exercised

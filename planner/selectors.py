@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -37,16 +38,27 @@ def database_status() -> dict[str, object]:
     return {"ok": True, "vendor": connection.vendor}
 
 
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
 async def _channel_layer_round_trip() -> dict[str, object]:
     layer = get_channel_layer()
     if layer is None:
         return {"ok": False, "backend": None, "error": "CHANNEL_LAYERS is not configured"}
     backend = type(layer).__name__
+    token = uuid.uuid4().hex
+    # A plain channel name, not new_channel()'s process-local one: the Redis layer reads
+    # process-local channels through one shared loop, behind every stream consumer's wait.
+    channel = f"health.{token}"
     try:
-        channel = await layer.new_channel("health.")
-        token = uuid.uuid4().hex
         await layer.send(channel, {"type": "health.ping", "token": token})
-        message = await layer.receive(channel)
+        message = await asyncio.wait_for(layer.receive(channel), HEALTH_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return {
+            "ok": False,
+            "backend": backend,
+            "error": f"no answer in {HEALTH_TIMEOUT_SECONDS} s",
+        }
     except Exception as exc:  # a broken layer is a status to report, not a crash
         return {"ok": False, "backend": backend, "error": str(exc)}
     return {"ok": message.get("token") == token, "backend": backend}

@@ -108,6 +108,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("SQLITE_TEST_NAME", default=str(VAR_DIR / "test-db.sqlite3"))
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process instead of a new connection (and password handshake) per request;
+    # Django's own psycopg pool, the way to reuse connections under ASGI.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_SIZE", default=10),
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels: in-memory layer unless REDIS_URL is set ------------------------------------

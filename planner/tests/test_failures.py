@@ -29,14 +29,20 @@ def reconnected(**changes: Any) -> Iterator[None]:
     """Django's connection reopened with changed settings, then restored."""
     original = {key: connection.settings_dict[key] for key in changes}
     original_options = dict(connection.settings_dict.get("OPTIONS", {}))
-    connection.close()
+    _disconnect()
     connection.settings_dict.update(changes)
     try:
         yield
     finally:
-        connection.close()
+        _disconnect()
         connection.settings_dict.update(original)
         connection.settings_dict["OPTIONS"] = original_options
+
+
+def _disconnect() -> None:
+    connection.close()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()  # the next connection builds a pool from the new settings
 
 
 @contextmanager

@@ -8,16 +8,19 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
-from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from allocation.models import ClusteringRun, StoreCluster
-from planner.models import Category, Store, Workflow, WorkflowEvent
+from planner.models import Category, HistoricalSale, Store, Workflow, WorkflowEvent
 
 
 def category_list() -> QuerySet[Category]:
-    """Categories with the first and last date of their history (the per-category index)."""
+    """Categories with the first and last date of their history: two index seeks on
+    (category, date) per category, not a scan of every history row."""
+    dates = HistoricalSale.objects.filter(category=OuterRef("pk")).values("date")
     return Category.objects.annotate(
-        history_start=Min("historical_sales__date"), history_end=Max("historical_sales__date")
+        history_start=Subquery(dates.order_by("date")[:1]),
+        history_end=Subquery(dates.order_by("-date")[:1]),
     ).order_by("name")
 
 

@@ -3,9 +3,7 @@ import it through the CSV import services, plan every category (run it on Postgr
 DATABASE_URL; scripts/services starts one)."""
 
 import datetime as dt
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +16,7 @@ from forecasting import fetch as forecasting_fetch
 from planner import services
 from planner.models import Category, Workflow
 from planner.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
+from planner.throwaway import throwaway_database
 from planner.workflows import workflow_start_forecast
 from season_agents.extraction.types import SeasonParameterSet
 
@@ -51,18 +50,8 @@ class Command(BaseCommand):
         parser.add_argument("--categories", type=int, default=20)
 
     def handle(self, *args: Any, stores: int, categories: int, **options: Any) -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            connection.settings_dict.setdefault("TEST", {})
-            if connection.vendor == "sqlite":
-                connection.settings_dict["TEST"]["NAME"] = str(Path(folder) / "chain.sqlite3")
-            else:
-                connection.settings_dict["TEST"]["NAME"] = "planner_chain_benchmark"
-            original_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True)
-            try:
-                self._run(stores, categories)
-            finally:
-                connection.creation.destroy_test_db(original_name, verbosity=0)
+        with throwaway_database("chain_benchmark"):
+            self._run(stores, categories)
 
     def _say(self, label: str, seconds: float, note: str = "") -> None:
         self.stdout.write(f"{label:<44}{seconds:8.2f} s  {note}".rstrip())

@@ -10,6 +10,7 @@ from django.db import connection
 
 from planner import services
 from planner.sample_data import HISTORY_FILE, STORES_FILE, write_sample_data
+from planner.throwaway import throwaway_database
 
 
 class Command(BaseCommand):
@@ -22,21 +23,12 @@ class Command(BaseCommand):
             write_sample_data(directory / "sample")
             generated = time.perf_counter() - started
 
-            # A test database of the configured engine; for SQLite a file, not memory, so the
-            # figures include real disk writes.
-            connection.settings_dict.setdefault("TEST", {})
-            if connection.vendor == "sqlite":
-                connection.settings_dict["TEST"]["NAME"] = str(directory / "benchmark.sqlite3")
-            original_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True)
-            try:
+            with throwaway_database("import_benchmark"):
                 stores_raw = (directory / "sample" / STORES_FILE).read_bytes()
                 history_raw = (directory / "sample" / HISTORY_FILE).read_bytes()
                 stores = services.stores_import(raw=stores_raw)
                 first = services.history_import(raw=history_raw)
                 again = services.history_import(raw=history_raw)
-            finally:
-                connection.creation.destroy_test_db(original_name, verbosity=0)
 
         rows = [
             ("generate sample data", generated, ""),

@@ -57,6 +57,17 @@ def anonymous_client() -> APIClient:
     return APIClient()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """pytest-django's test database, released before it is dropped: on PostgreSQL, pooled
+    connections and those of worker threads would otherwise keep it from being dropped."""
+    yield
+    from planner.throwaway import release_connections
+
+    with django_db_blocker.unblock():
+        release_connections()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Throttle counters live in the cache: each test starts with none."""

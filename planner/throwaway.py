@@ -27,14 +27,19 @@ def throwaway_database(name: str) -> Iterator[Path]:
         try:
             yield Path(folder)
         finally:
-            if connection.vendor == "postgresql":
-                # Connections other threads left open (pooled or not) would block the drop.
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-            close_old_connections()
-            if getattr(connection, "pool", None) is not None:
-                connection.close_pool()  # type: ignore[attr-defined]  # pooled connections hold it
+            release_connections()
             connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def release_connections() -> None:
+    """Closes this process's hold on the database, so it can be dropped: other threads'
+    connections (workflow threads, Channels' database threads) and the PostgreSQL pool."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+    close_old_connections()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()  # type: ignore[attr-defined]

@@ -9,10 +9,18 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+)
 from django.utils import timezone
 
 from planner.choices import WorkflowStatus
@@ -29,12 +37,40 @@ TRANSIENT = (OperationalError, InterfaceError)
 RETRY_DELAYS_SECONDS = (1.0, 2.0, 4.0, 8.0)
 
 
+_LOCK_NAMESPACE = 0x5EA5  # PostgreSQL advisory locks: (namespace, workflow id)
+
+
+@contextmanager
+def workflow_lock(workflow_id: int) -> Iterator[bool]:
+    """Whether this runner may advance the workflow: on PostgreSQL a session advisory lock,
+    so a redelivered task, `resume_workflows` or another process's start-up recovery skips a
+    workflow that a live runner holds (a killed runner's lock goes with its connection).
+    SQLite serves one process, where `submit` already keeps a workflow to one thread."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, workflow_id])
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, workflow_id])
+
+
 def run_here(workflow_id: int) -> None:
-    """Runs the workflow's next steps in this thread (Celery tasks call this too)."""
+    """Runs the workflow's next steps in this thread (Celery tasks call this too), unless
+    another runner is advancing it."""
     from planner.workflows import workflow_advance
 
     try:
-        workflow_advance(workflow_id)
+        with workflow_lock(workflow_id) as held:
+            if held:
+                workflow_advance(workflow_id)
+            else:
+                logger.info("workflow %s is being advanced by another runner", workflow_id)
     finally:
         close_old_connections()
 

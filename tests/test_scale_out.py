@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 
@@ -19,7 +21,10 @@ import pytest
 import websocket
 
 from conftest import user_with_roles
+from forecasting.models import Forecast
 from planner.access import ROLES
+from planner.models import Category, SeasonParameters, Workflow, WorkflowEvent
+from planner.tasks import advance_workflow
 from planner.tests.processes import process_env
 from planner.tests.test_workflows import PARAMETERS
 from tests.servers import BIN, ROOT, free_port, wait_for_port
@@ -36,25 +41,26 @@ pytestmark = [
 ]
 
 
+def celery_worker(env: dict[str, str]) -> subprocess.Popen:
+    command = [str(BIN / "celery"), "-A", "planner", "worker", "--concurrency", "2"]
+    options = ["--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
+    return subprocess.Popen([*command, *options], env=env, cwd=ROOT)
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @pytest.fixture
 def cluster(season_data) -> Iterator[dict]:
     env = process_env(WORKFLOW_EXECUTION="celery")
-    worker = subprocess.Popen(
-        [
-            str(BIN / "celery"),
-            "-A",
-            "planner",
-            "worker",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    worker = celery_worker(env)
     ports = [free_port(), free_port()]
     daphne = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(ports[0])]
     # The second address is served by two uvicorn worker processes sharing one socket.
@@ -73,13 +79,7 @@ def cluster(season_data) -> Iterator[dict]:
             wait_for_port(port, web)
         yield {"ports": ports}
     finally:
-        for process in (*webs, worker):
-            process.terminate()
-        for process in (*webs, worker):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(*webs, worker)
 
 
 def _post(port: int, path: str, token: str, body: dict) -> dict:
@@ -145,3 +145,43 @@ def test_workers_and_web_processes_share_workflows_and_streams(cluster: dict) ->
     agents = [m.get("agent") for m in streams[0] if m["type"] == "agent_completed"]
     assert agents == ["orchestrator", "demand", "inventory", "pricing"]
     assert [m["type"] for m in after[0]][-1] == "workflow_complete"
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        return [int(child) for child in listing.read().split()]
+
+
+def test_a_worker_process_killed_mid_step_is_replaced_and_the_step_reruns(season_data) -> None:
+    workflow = Workflow.objects.create(
+        type="forecast",
+        category=Category.objects.get(slug="womens-dresses"),
+        parameters=SeasonParameters.objects.create(
+            season_start_date="2025-02-17", season_end_date="2025-05-11"
+        ),
+        step="orchestrator",
+    )
+    worker = celery_worker(process_env(WORKFLOW_EXECUTION="celery"))
+    try:
+        advance_workflow.delay(workflow.pk)
+        demand = WorkflowEvent.objects.filter(
+            workflow=workflow, type="agent_started", agent="demand"
+        )
+        deadline = time.monotonic() + 120
+        while not demand.exists():
+            assert time.monotonic() < deadline, "the worker never started the Demand step"
+            time.sleep(0.05)
+        # SIGKILL the pool processes: the one in the middle of the forecast dies with it.
+        for child in _children(worker.pid):
+            os.kill(child, signal.SIGKILL)
+        # acks_late + reject_on_worker_lost: the task goes back to the queue and a new pool
+        # process runs the step again.
+        while workflow.awaiting_action != "approve_manufacturing_order":
+            assert time.monotonic() < deadline + 120, f"stuck: {workflow.status} {workflow.step}"
+            time.sleep(0.2)
+            workflow.refresh_from_db()
+    finally:
+        stop(worker)
+
+    assert Forecast.objects.filter(workflow=workflow).count() == 1
+    assert demand.count() == 2  # started, killed, started again

@@ -23,8 +23,9 @@ import websocket
 from conftest import user_with_roles
 from forecasting.models import Forecast
 from planner.access import ROLES
-from planner.models import Category, SeasonParameters, Workflow, WorkflowEvent
+from planner.models import Category, WorkflowEvent
 from planner.tasks import advance_workflow
+from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import process_env
 from planner.tests.test_workflows import PARAMETERS
 from tests.servers import BIN, ROOT, free_port, wait_for_port
@@ -153,14 +154,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_a_worker_process_killed_mid_step_is_replaced_and_the_step_reruns(season_data) -> None:
-    workflow = Workflow.objects.create(
-        type="forecast",
-        category=Category.objects.get(slug="womens-dresses"),
-        parameters=SeasonParameters.objects.create(
-            season_start_date="2025-02-17", season_end_date="2025-05-11"
-        ),
-        step="orchestrator",
-    )
+    workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
     worker = celery_worker(process_env(WORKFLOW_EXECUTION="celery"))
     try:
         advance_workflow.delay(workflow.pk)

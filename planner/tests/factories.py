@@ -68,3 +68,4 @@ class WorkflowFactory(factory.django.DjangoModelFactory):
     type = "forecast"
     category = factory.SubFactory(CategoryFactory)
     parameters = factory.SubFactory(SeasonParametersFactory)
+    step = "orchestrator"

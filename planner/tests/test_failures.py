@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from forecasting.models import Forecast
 from planner.models import Category, SeasonParameters, Store, Workflow, WorkflowEvent
+from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import MANAGE, process_env
 from planner.tests.test_workflows import PARAMETERS
 
@@ -119,7 +120,7 @@ def _wait_for(predicate, timeout: float = 120.0) -> None:
 
 
 def test_a_worker_killed_mid_step_is_resumed_and_the_step_reruns_once(season_data) -> None:
-    workflow = _pending_workflow()
+    workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
     env = process_env(WORKFLOW_EXECUTION="inline")
     worker = subprocess.Popen(
         [*MANAGE, "resume_workflows"],
@@ -167,24 +168,12 @@ def test_a_worker_killed_mid_step_is_resumed_and_the_step_reruns_once(season_dat
     ]
 
 
-def _pending_workflow() -> Workflow:
-    parameters = SeasonParameters.objects.create(
-        season_start_date="2025-02-17", season_end_date="2025-05-11"
-    )
-    return Workflow.objects.create(
-        type="forecast",
-        category=Category.objects.get(slug="womens-dresses"),
-        parameters=parameters,
-        step="orchestrator",
-    )
-
-
 def test_a_step_the_database_refuses_is_retried_then_left_for_resume(season_data, caplog) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's write lock makes the fault")
     from planner.runner import run_with_retries
 
-    workflow = _pending_workflow()
+    workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
     options = {**connection.settings_dict["OPTIONS"], "timeout": 0.1}
     with reconnected(OPTIONS=options):
         # Locked throughout: two attempts fail, the workflow is left as it was, not failed.

@@ -14,6 +14,7 @@ from allocation.models import Allocation, Shipment
 from planner.models import Category, SeasonParameters, Workflow
 from planner.runner import recover_in_background, workflow_claim, workflows_recover
 from planner.stream import validate_message
+from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -236,14 +237,7 @@ def test_a_workflow_interrupted_by_a_restart_resumes(season_data, api_client) ->
 
 
 def test_processes_starting_together_resume_a_workflow_once(season_data) -> None:
-    workflow = Workflow.objects.create(
-        type="forecast",
-        category=Category.objects.get(slug="womens-dresses"),
-        parameters=SeasonParameters.objects.create(
-            season_start_date="2025-02-17", season_end_date="2025-05-11"
-        ),
-        step="orchestrator",
-    )
+    workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
     seen = workflow.updated_at
 
     assert workflow_claim(workflow.pk, seen) is True
@@ -271,7 +265,7 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
 
     from agents.testing import ScriptedModel, assistant_message, function_call
 
-    from planner.models import Category, SeasonParameters
+    from planner.models import Category
     from planner.workflows import workflow_advance
     from season_agents.runtime import SdkBackend
 

@@ -14,27 +14,12 @@ from django.test import override_settings
 from allocation import fetch as allocation_fetch
 from forecasting import fetch as forecasting_fetch
 from planner import services
+from planner.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
 from planner.models import Category, Workflow
 from planner.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
 from planner.throwaway import throwaway_database
 from planner.workflows import workflow_start_forecast
 from season_agents.extraction.types import SeasonParameterSet
-
-STORE_COLUMNS = [
-    "store_id",
-    "store_name",
-    "store_size_sqft",
-    "median_income",
-    "location_tier",
-    "fashion_tier",
-    "store_format",
-    "region",
-    "foot_traffic",
-    "competitor_density",
-    "online_penetration",
-    "population_density",
-    "mall_location",
-]
 
 
 class Command(BaseCommand):
@@ -71,7 +56,8 @@ class Command(BaseCommand):
             {"Premium": third, "Mainstream": store_count - 2 * third, "Value": third},
         )
         started = time.perf_counter()
-        summary = services.stores_import(raw=frame[STORE_COLUMNS].to_csv(index=False).encode())
+        columns = [name for name in (*STORE_COLUMNS, *STORE_OPTIONAL_EXTRAS) if name in frame]
+        summary = services.stores_import(raw=frame[columns].to_csv(index=False).encode())
         self._say(f"import {summary.rows:,} stores", time.perf_counter() - started)
 
         generated = imported = 0.0

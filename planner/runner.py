@@ -32,11 +32,8 @@ _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workflow")
 _active: set[int] = set()
 _lock = threading.Lock()
 
-
 TRANSIENT = (OperationalError, InterfaceError)
 RETRY_DELAYS_SECONDS = (1.0, 2.0, 4.0, 8.0)
-
-
 _LOCK_NAMESPACE = 0x5EA5  # PostgreSQL advisory locks: (namespace, workflow id)
 
 

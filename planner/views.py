@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, wraps
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from allocation.models import Allocation
 from planner import dashboard, inseason, selectors, services, workflows
 from planner.access import user_can
 from planner.forms import (
@@ -153,24 +154,36 @@ def upload_data(request: HttpRequest) -> HttpResponse:
     return redirect("season-new")
 
 
-@role_required("view")
-def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
-    """The per-store allocation as CSV. Text cells that a spreadsheet would run as a formula
-    are prefixed with a quote."""
+def _season_csv(
+    request: HttpRequest,
+    workflow_id: int,
+    name: str,
+    header: list[str],
+    rows: Callable[[Allocation], Iterable[list[object]]],
+) -> HttpResponse:
+    """A season's allocation rendered as a CSV download (back to the season page, with a
+    message, while it has no allocation)."""
     workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
     allocation = dashboard.season_allocation(workflow)
     if allocation is None:
         messages.error(request, "This season has no allocation yet.")
         return redirect("season", workflow_id=workflow_id)
     response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="season-{workflow_id}-stores.csv"'
+    response["Content-Disposition"] = f'attachment; filename="season-{workflow_id}-{name}.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        ["store_id", "store_name", "cluster", "initial_units", "season_share", "dc_reserve_units"]
-    )
-    for row in allocation.store_rows.select_related("store", "cluster"):
-        writer.writerow(
-            [
+    writer.writerow(header)
+    writer.writerows(rows(allocation))
+    return response
+
+
+@role_required("view")
+def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    """The per-store allocation as CSV. Text cells that a spreadsheet would run as a formula
+    are prefixed with a quote."""
+
+    def rows(allocation: Allocation) -> Iterable[list[object]]:
+        for row in allocation.store_rows.select_related("store", "cluster"):
+            yield [
                 _safe_cell(row.store_id),
                 _safe_cell(row.store.name),
                 row.cluster.label,
@@ -178,37 +191,19 @@ def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse
                 f"{row.season_share:.6f}",
                 round(allocation.dc_holdback_units * row.season_share),
             ]
-        )
-    return response
+
+    header = ["store_id", "store_name", "cluster", "initial_units", "season_share"]
+    return _season_csv(request, workflow_id, "stores", [*header, "dc_reserve_units"], rows)
 
 
 @role_required("view")
 def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """Every replenishment and transfer shipment of the season as CSV."""
-    workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
-    allocation = dashboard.season_allocation(workflow)
-    if allocation is None:
-        messages.error(request, "This season has no allocation yet.")
-        return redirect("season", workflow_id=workflow_id)
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="season-{workflow_id}-shipments.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "week_number",
-            "kind",
-            "store_id",
-            "from_store",
-            "requested_units",
-            "units",
-            "is_partial",
-            "status",
-        ]
-    )
-    shipments = allocation.shipments.exclude(kind="initial").order_by("-week_number", "store_id")
-    for s in shipments:
-        writer.writerow(
-            [
+
+    def rows(allocation: Allocation) -> Iterable[list[object]]:
+        shipments = allocation.shipments.exclude(kind="initial")
+        for s in shipments.order_by("-week_number", "store_id"):
+            yield [
                 s.week_number,
                 s.kind,
                 _safe_cell(s.store_id),
@@ -218,8 +213,9 @@ def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
                 s.is_partial,
                 s.status,
             ]
-        )
-    return response
+
+    header = ["week_number", "kind", "store_id", "from_store", "requested_units", "units"]
+    return _season_csv(request, workflow_id, "shipments", [*header, "is_partial", "status"], rows)
 
 
 def _safe_cell(value: str) -> str:

@@ -80,22 +80,15 @@ class Command(BaseCommand):
         )
 
         slugs = list(Category.objects.order_by("slug").values_list("slug", flat=True))
-        started = time.perf_counter()
-        for slug in slugs:
-            forecasting_fetch.category_daily_units(slug)
-        self._say(
-            "weekly category series (SQL SUM by date)",
-            (time.perf_counter() - started) / len(slugs),
-            "per category",
-        )
-        started = time.perf_counter()
-        for slug in slugs:
-            allocation_fetch.store_profiles(slug)
-        self._say(
-            "store profiles (SQL SUM by store)",
-            (time.perf_counter() - started) / len(slugs),
-            "per category",
-        )
+        aggregations = {
+            "weekly category series (SQL SUM by date)": forecasting_fetch.category_daily_units,
+            "store profiles (SQL SUM by store)": allocation_fetch.store_profiles,
+        }
+        for label, fetch in aggregations.items():
+            started = time.perf_counter()
+            for slug in slugs:
+                fetch(slug)
+            self._say(label, (time.perf_counter() - started) / len(slugs), "per category")
 
         parameters = SeasonParameterSet(
             forecast_horizon_weeks=12,

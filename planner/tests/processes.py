@@ -13,7 +13,7 @@ from django.db import connection
 MANAGE = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     """The URL of the database this test runs on (the test database, not the configured one)."""
     db = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -28,11 +28,8 @@ def test_database_url() -> str:
 def process_env(**extra: str) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": current_database_url(),
         "LOG_FILE": "",
         "WORKFLOW_RECOVER_ON_START": "false",
         **extra,
     }
-
-
-test_database_url.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -166,11 +166,11 @@ PLANNING = {
         "none": env.float("PLANNING_SAFETY_STOCK_NONE", default=0.25),
     },
     "VARIANCE_THRESHOLD": env.float("PLANNING_VARIANCE_THRESHOLD", default=0.20),
-    "MAX_REFORECASTS": env.int("PLANNING_MAX_REFORECASTS", default=2),
     "DEFAULT_ELASTICITY": env.float("PLANNING_DEFAULT_ELASTICITY", default=2.0),
     "MARKDOWN_CAP": env.float("PLANNING_MARKDOWN_CAP", default=0.40),
     "MARKDOWN_LIFT_PER_POINT": env.float("PLANNING_MARKDOWN_LIFT_PER_POINT", default=1.5),
     "DEFAULT_MARKDOWN_THRESHOLD": env.float("PLANNING_DEFAULT_MARKDOWN_THRESHOLD", default=0.60),
+    "CLUSTERS": env.int("PLANNING_CLUSTERS", default=3),
 }
 
 # --- Workflows and the stream -----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The inventory ledger and DC-to-store replenishment (SPEC.md sections 4 and 7.4).
+"""DC-to-store replenishment (SPEC.md section 7.4).
 
 No Django imports.
 """
@@ -6,45 +6,13 @@ No Django imports.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from allocation.engine.types import ReplenishmentPlan, ShipmentLine
 from planner.engine.numbers import ceil_units
 
 # A store keeps this many weeks of cover before it gives units to a store that ran short.
 TRANSFER_KEEP_WEEKS = 4.0
-
-
-@dataclass(frozen=True)
-class LedgerWeek:
-    week_number: int
-    opening: int
-    received: int
-    sold: int
-    closing: int
-
-    @property
-    def stockout(self) -> bool:
-        """The store ended the week empty: it may have lost sales."""
-        return self.closing == 0
-
-
-def store_ledger(received: Mapping[int, int], sold: Sequence[int]) -> list[LedgerWeek]:
-    """One store's weeks: closing = max(0, opening + received - sold).
-
-    Sales are what they were: a store that sold more than the ledger says it held (a
-    miscount, a transfer not recorded) ends at zero, not below.
-    """
-    weeks = []
-    on_hand = 0
-    for index, units_sold in enumerate(sold):
-        week = index + 1
-        arriving = received.get(week, 0)
-        closing = max(0, on_hand + arriving - units_sold)
-        weeks.append(LedgerWeek(week, on_hand, arriving, units_sold, closing))
-        on_hand = closing
-    return weeks
 
 
 def cadence_weeks(strategy: str, horizon_weeks: int) -> list[int]:

@@ -54,7 +54,7 @@ def check_variance(
     horizon_weeks: int,
     reforecasts_done: int,
     threshold: float = 0.20,
-    max_reforecasts: int = 2,
+    max_reforecasts: int | None = None,
 ) -> VarianceCheck:
     """Variance of the latest observed week and the re-forecast decision.
 
@@ -62,7 +62,8 @@ def check_variance(
     1..N. Cumulative variance runs from `plan_first_week`, the first week the current plan did
     not know (1 for the pre-season plan): weeks a re-forecast already absorbed do not count
     again. Re-forecast when abs(cumulative) > threshold, or the last two weeks both exceed it
-    in the same direction; and at least 2 weeks remain; and fewer than `max_reforecasts` ran.
+    in the same direction; and at least 2 weeks remain (and, when a cap is given, fewer than
+    `max_reforecasts` ran: the loop before issue 10 had one).
     """
     week = len(actuals)
     if week == 0 or week > len(plan):
@@ -105,7 +106,7 @@ def check_variance(
         )
     elif remaining < 2:
         decision, reason = False, f"no re-forecast: {trigger}, but only {remaining} week(s) remain"
-    elif reforecasts_done >= max_reforecasts:
+    elif max_reforecasts is not None and reforecasts_done >= max_reforecasts:
         decision, reason = (
             False,
             (

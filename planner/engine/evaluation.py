@@ -6,34 +6,93 @@ No Django imports.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from forecasting.engine.ensemble import forecast_category, seasonal_naive_season
+from forecasting.engine.metrics import wape
 from forecasting.engine.series import weekly_series
 from forecasting.engine.types import Season
+from planner.engine.preseason import PreseasonPlan, PreseasonSettings, plan_preseason
 from planner.engine.report import Accuracy, accuracy
 from planner.engine.sample_inputs import category_inputs, scenario_actuals
 from planner.engine.season import (
-    PreseasonPlan,
-    SeasonReplay,
-    SeasonSettings,
-    plan_preseason,
-    replay_season,
+    SeasonPolicy,
+    SeasonSetup,
+    WeekOutcome,
+    auto_approved,
+    replay_demand,
 )
 from planner.sample_data import SCENARIOS
 
 FORECASTERS = ("ensemble", "prophet", "arima", "seasonal_naive")
 
 
+def season_setup(plan: PreseasonPlan) -> SeasonSetup:
+    """The in-season starting point of a pre-season plan whose order was accepted as is."""
+    return SeasonSetup(
+        base_weeks=plan.forecast.weeks,
+        prior_sd=plan.forecast.level_sd,
+        noise_sd=plan.forecast.noise_sd,
+        shares={line.store_id: line.season_share for line in plan.allocation.stores},
+        initial_units={line.store_id: line.initial_units for line in plan.allocation.stores},
+        dc_units=plan.allocation.dc_holdback_units,
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioReplay:
+    """One scenario served from stock under one policy, every proposal approved as made."""
+
+    outcomes: tuple[WeekOutcome, ...]
+    full_price_demand: tuple[int, ...]  # the scenario file's chain units per week
+    seconds: float
+
+    @property
+    def final(self) -> WeekOutcome:
+        return self.outcomes[-1]
+
+    @property
+    def demand(self) -> int:
+        """What customers wanted, markdown response included: sold + lost."""
+        return sum(o.units_sold + o.lost_units for o in self.outcomes)
+
+    def rest_of_season_wape(self, week: int) -> float | None:
+        """WAPE of the plan in force after `week`'s update on the weeks still to come, against
+        demand at the prices that plan knew of (a markdown decided later lifts demand no plan
+        could foresee); None when fewer than two weeks remain."""
+        if week > len(self.full_price_demand) - 2:
+            return None
+        state = self.outcomes[week - 1].state
+        demand = [
+            units * math.prod(1 + lift for start, lift in state.lifts if number >= start)
+            for number, units in enumerate(self.full_price_demand, start=1)
+        ]
+        return wape(demand[week:], [w.units for w in state.plan[week:]])
+
+
+def replay_scenario(
+    setup: SeasonSetup, policy: SeasonPolicy, demand: dict[str, list[int]]
+) -> ScenarioReplay:
+    started = time.perf_counter()
+    outcomes = replay_demand(setup, auto_approved(policy), demand)
+    return ScenarioReplay(
+        outcomes=tuple(outcomes),
+        full_price_demand=tuple(
+            sum(units[w] for units in demand.values()) for w in range(policy.horizon_weeks)
+        ),
+        seconds=time.perf_counter() - started,
+    )
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
     scenario: str
-    preseason: dict[str, Accuracy]  # forecaster -> accuracy against the scenario's actuals
-    replay: SeasonReplay
-    seconds: float
+    preseason: dict[str, Accuracy]  # forecaster -> accuracy against the scenario's demand
+    replays: dict[str, ScenarioReplay]  # policy name -> replay
 
 
 @dataclass(frozen=True)
@@ -45,9 +104,14 @@ class CategoryEvaluation:
 
 
 def evaluate_category(
-    directory: Path, category: str, slug: str, settings: SeasonSettings
+    directory: Path,
+    category: str,
+    slug: str,
+    settings: PreseasonSettings,
+    policies: dict[str, SeasonPolicy],
 ) -> CategoryEvaluation:
-    """Forecasts the season from history only, allocates, then replays every scenario."""
+    """Forecasts the season from history only, allocates, then replays every scenario under
+    each policy."""
     daily, stores = category_inputs(directory, category)
     plan = plan_preseason(
         daily_units=daily, stores=stores, settings=settings, category_name=category
@@ -59,18 +123,19 @@ def evaluate_category(
         "arima": tuple(w.arima_units or 0.0 for w in plan.forecast.weeks),
         "seasonal_naive": naive,
     }
+    setup = season_setup(plan)
     results = []
     for scenario in SCENARIOS:
-        actuals = scenario_actuals(directory, slug, scenario)
-        totals = [sum(units[w] for units in actuals.values()) for w in range(settings.season.weeks)]
-        started = time.perf_counter()
-        replay = replay_season(plan=plan, settings=settings, store_actuals=actuals)
+        demand = scenario_actuals(directory, slug, scenario)
+        totals = [sum(units[w] for units in demand.values()) for w in range(settings.season.weeks)]
         results.append(
             ScenarioResult(
                 scenario=scenario,
                 preseason={name: accuracy(totals, curve) for name, curve in curves.items()},
-                replay=replay,
-                seconds=time.perf_counter() - started,
+                replays={
+                    name: replay_scenario(setup, policy, demand)
+                    for name, policy in policies.items()
+                },
             )
         )
     return CategoryEvaluation(category, plan, naive, tuple(results))

@@ -54,6 +54,8 @@ class SeasonReport:
     reforecast_weeks: tuple[int, ...]
     markdowns: tuple[tuple[int, float], ...]  # (week, markdown pct)
     advice: tuple[str, ...]
+    lost_units: int | None = None  # demand not served; known only when demand was (replay)
+    excess_units: int = 0  # sales beyond recorded stock, flagged store-week by store-week
 
 
 def season_report(
@@ -71,6 +73,8 @@ def season_report(
     safety_stock_pct: float,
     reforecast_weeks: Sequence[int],
     markdowns: Sequence[tuple[int, float]],
+    lost_units: int | None = None,
+    excess_units: int = 0,
 ) -> SeasonReport:
     """Accuracy of the original plan and of the plan in force each week, sell-through,
     stockouts, leftovers, and rule-based advice for next season."""
@@ -101,6 +105,11 @@ def season_report(
             f"{leftover:,} units ({leftover / manufactured:.0%} of the order) were left over: "
             "order less or plan an earlier markdown checkpoint."
         )
+    if excess_units:
+        advice.append(
+            f"Stores reported {excess_units:,} units sold beyond the stock they were sent: "
+            "check receipts and counts before trusting sell-through above 100 %."
+        )
     if not advice:
         advice.append("No change suggested: stock, holdback and forecast were within bounds.")
     return SeasonReport(
@@ -119,4 +128,6 @@ def season_report(
         reforecast_weeks=tuple(reforecast_weeks),
         markdowns=tuple(markdowns),
         advice=tuple(advice),
+        lost_units=lost_units,
+        excess_units=excess_units,
     )

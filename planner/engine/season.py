@@ -1,318 +1,518 @@
-"""A whole season through the engine, step by step as the workflow runs it (SPEC.md section 4).
+"""The in-season loop: one function, `run_week`, that the product, the replay and the simulator
+all run (SPEC.md section 4, in season). No Django imports.
 
-Pre-season: forecast, clusters, allocation. Then for each week: actuals into the ledger,
-variance against the current plan and, when the rule fires, a Bayesian re-forecast; at the
-checkpoint week, the markdown (approved as recommended) and the plan with its lift; then the
-replenishment for the next cadence period. Used by `evaluate_engine` to replay the generated
-scenarios and by the benchmarks. No Django imports.
+A season starts from the approved order (`SeasonSetup`) and moves one week at a time:
+`run_week(state, week, policy) -> WeekOutcome` takes the week's sales (or, in a replay, its
+demand), receives the shipments approved for the week, updates the ledger, grades the week
+against its plan of record, re-estimates the demand level, records a revision when the
+re-forecast rule fires, handles the markdown checkpoint and proposes the next replenishment.
+Approved shipments and decided markdowns come in as facts (`WeekInput`); the state never
+re-decides them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import multiprocessing
-import time
-from collections import defaultdict
+import math
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from threadpoolctl import threadpool_limits
-
-from allocation.engine.allocation import SAFETY_STOCK_BY_STRATEGY, plan_allocation
-from allocation.engine.clustering import DEFAULT_K, cluster_stores
-from allocation.engine.replenishment import (
-    cadence_weeks,
-    period_weeks,
-    plan_replenishment,
-    store_ledger,
+from allocation.engine.ledger import StoreWeek, store_week
+from allocation.engine.replenishment import cadence_weeks, period_weeks, plan_replenishment
+from allocation.engine.types import ReplenishmentPlan, ShipmentLine
+from forecasting.engine.level import (
+    LevelEstimate,
+    LevelObservation,
+    estimate_level,
+    level_curve,
+    observation,
 )
-from allocation.engine.types import AllocationPlan, Clustering, StoreProfile
-from forecasting.engine.ensemble import forecast_category
-from forecasting.engine.metrics import wape
-from forecasting.engine.reforecast import LevelUpdate, apply_lift, reforecast_curve, update_level
-from forecasting.engine.types import CategoryForecast, ForecastWeek, Season
+from forecasting.engine.reforecast import apply_lift, reforecast_curve, update_level
+from forecasting.engine.types import ForecastWeek
 from forecasting.engine.variance import VarianceCheck, check_variance
 from markdowns.engine.markdown import MarkdownRecommendation, recommend_markdown, sell_through
 from planner.engine.report import SeasonReport, season_report
 
+# A week whose stores that sold out held more than this share of its planned demand says
+# only "demand was at least this" about the level.
+CENSORED_SHARE_LOWER_BOUND = 0.5
+
 
 @dataclass(frozen=True)
-class SeasonSettings:
-    """Season parameters (SPEC.md section 3) and planning defaults (section 7)."""
+class SeasonPolicy:
+    """The season's parameters and the planning settings the weekly loop follows.
 
-    season: Season
-    strategy: str = "weekly"
-    dc_holdback_pct: float = 0.45
+    `max_revisions`, `level_update="at_revision"` and `replenish_from="previous"` reproduce
+    the loop as it was before the plan followed the evidence every week, so the change can be
+    measured (`evaluate_engine --compare`); the product runs the defaults.
+    """
+
+    horizon_weeks: int
+    strategy: str
+    safety_stock_pct: float
+    variance_threshold: float
+    elasticity: float
+    markdown_cap: float
+    lift_per_point: float
     markdown_checkpoint_week: int | None = None
     markdown_threshold: float | None = None
-    safety_stock_pct: float | None = None  # None: by strategy
-    variance_threshold: float = 0.20
-    max_reforecasts: int = 2
-    elasticity: float = 2.0
-    markdown_cap: float = 0.40
-    lift_per_point: float = 1.5
     allow_transfers: bool = False
-    k: int | None = DEFAULT_K
-    # The scenario files hold full-price demand. "expected": after an approved markdown the
-    # replay scales later weeks' sales by its expected lift (the lift assumption holds, so the
-    # re-forecasts are judged on the level alone); "none": sales stay as in the files.
-    markdown_response: str = "expected"
+    auto_approve_replenishment: bool = False
+    auto_approve_markdown: bool = False
+    max_revisions: int | None = None
+    level_update: str = "weekly"  # "weekly" (robust, every week) or "at_revision" (Kalman)
+    replenish_from: str = "updated"  # "updated": after this week's update; "previous"
+
+    def __post_init__(self) -> None:
+        if self.level_update not in ("weekly", "at_revision"):
+            raise ValueError(f"unknown level update {self.level_update!r}")
+        if self.replenish_from not in ("updated", "previous"):
+            raise ValueError(f"unknown replenishment plan {self.replenish_from!r}")
+
+
+@dataclass(frozen=True)
+class SeasonSetup:
+    """What a season starts from: the pre-season plan and the approved order's split."""
+
+    base_weeks: tuple[ForecastWeek, ...]  # the pre-season curve (version 1)
+    prior_sd: float  # backtest level error, log scale
+    noise_sd: float  # backtest weekly error, log scale
+    shares: Mapping[str, float]  # store -> planned share of the season's store demand
+    initial_units: Mapping[str, int]  # store -> units of the initial allocation
+    dc_units: int  # the DC holdback
 
     @property
-    def safety_stock(self) -> float:
-        if self.safety_stock_pct is not None:
-            return self.safety_stock_pct
-        return SAFETY_STOCK_BY_STRATEGY[self.strategy]
+    def manufactured(self) -> int:
+        return self.dc_units + sum(self.initial_units.values())
 
 
 @dataclass(frozen=True)
-class PreseasonPlan:
-    forecast: CategoryForecast
-    clustering: Clustering
-    allocation: AllocationPlan
-    timings: dict[str, float]
+class MarkdownFact:
+    """A decided markdown (0 when none was needed)."""
 
-
-def plan_preseason(
-    *,
-    daily_units: Mapping[dt.date, float],
-    stores: Sequence[StoreProfile],
-    settings: SeasonSettings,
-    category_name: str = "this category",
-    clustering: Clustering | None = None,
-) -> PreseasonPlan:
-    """Forecast, clusters (unless given: they depend on stores only) and the allocation."""
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-    forecast = forecast_category(daily_units, settings.season, category_name=category_name)
-    timings["forecast"] = time.perf_counter() - started
-    started = time.perf_counter()
-    if clustering is None:
-        clustering = cluster_stores(stores, k=settings.k)
-    timings["clustering"] = time.perf_counter() - started
-    started = time.perf_counter()
-    allocation = plan_allocation(
-        weekly_forecast=forecast.curve,
-        stores=stores,
-        assignments=clustering.assignments,
-        safety_stock_pct=settings.safety_stock,
-        dc_holdback_pct=settings.dc_holdback_pct,
-    )
-    timings["allocation"] = time.perf_counter() - started
-    return PreseasonPlan(forecast, clustering, allocation, timings)
-
-
-@dataclass(frozen=True)
-class CategoryInput:
-    name: str
-    daily_units: Mapping[dt.date, float]
-    stores: tuple[StoreProfile, ...]
-
-
-def _plan_one(job: tuple[CategoryInput, SeasonSettings, Clustering]) -> PreseasonPlan:
-    category, settings, clustering = job
-    return plan_preseason(
-        daily_units=category.daily_units,
-        stores=category.stores,
-        settings=settings,
-        category_name=category.name,
-        clustering=clustering,
-    )
-
-
-def _one_blas_thread() -> None:
-    threadpool_limits(1)
-
-
-def plan_categories(
-    categories: Sequence[CategoryInput], settings: SeasonSettings, *, workers: int = 1
-) -> dict[str, PreseasonPlan]:
-    """Pre-season plans for several categories of one chain.
-
-    The stores are clustered once (clusters depend on store attributes, not on the category).
-    With `workers` > 1 the categories are planned in forked processes, which inherit the
-    already-imported forecasting libraries. BLAS runs one thread per process: the fits are
-    small, and two processes each running a two-thread BLAS on two cores ran no faster than
-    one process.
-    """
-    if not categories:
-        return {}
-    clustering = cluster_stores(categories[0].stores, k=settings.k)
-    jobs = [(category, settings, clustering) for category in categories]
-    if workers <= 1 or len(jobs) == 1:
-        with threadpool_limits(1):
-            plans = [_plan_one(job) for job in jobs]
-    else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_one_blas_thread
-        ) as pool:
-            plans = list(pool.map(_plan_one, jobs))
-    return {category.name: plan for category, plan in zip(categories, plans, strict=True)}
-
-
-@dataclass
-class WeekLog:
     week_number: int
-    actual_units: int
-    plan_units: float
+    markdown_pct: float
+    expected_lift: float
+    elasticity: float
+
+
+@dataclass(frozen=True)
+class WeekInput:
+    """One week's facts. `sales` are what stores reported (product); `demand` is what
+    customers wanted (replay, simulator), served from stock. `arrivals` are the shipments
+    approved to arrive at the week's opening; None lets the policy decide (auto-approval).
+    `markdown` is the decision at this checkpoint week, if one was made."""
+
+    week_number: int
+    sales: Mapping[str, int] | None = None
+    demand: Mapping[str, int] | None = None
+    arrivals: tuple[ShipmentLine, ...] | None = None
+    markdown: MarkdownFact | None = None
+    revision_reason: str = ""  # a re-forecast asked for by hand
+
+
+@dataclass(frozen=True)
+class SeasonState:
+    """Everything the weekly loop knows after `week` weeks."""
+
+    setup: SeasonSetup
+    week: int
+    plan: tuple[ForecastWeek, ...]  # the plan in force
+    lifts: tuple[tuple[int, float], ...]  # (from week, lift) of decided markdowns
+    observations: tuple[LevelObservation, ...]
+    level: LevelEstimate | None
+    plans_of_record: tuple[float, ...]  # units planned for each observed week when observed
+    sold_by_week: tuple[int, ...]
+    on_hand: Mapping[str, int]
+    dc_on_hand: int
+    received_by_stores: int  # the initial allocation and DC shipments that arrived
+    proposal: ReplenishmentPlan | None  # for week + 1, until approved or superseded
+    revision_weeks: tuple[int, ...]
+    markdowns: tuple[MarkdownFact, ...]
+    ledger: tuple[StoreWeek, ...]
+
+    @property
+    def stores(self) -> tuple[str, ...]:
+        return tuple(sorted(self.setup.shares))
+
+    @property
+    def units_sold(self) -> int:
+        return sum(self.sold_by_week)
+
+    @property
+    def lost_units(self) -> int:
+        return sum(entry.lost for entry in self.ledger)
+
+    @property
+    def excess_units(self) -> int:
+        return sum(entry.excess for entry in self.ledger)
+
+    @property
+    def stockout_store_weeks(self) -> int:
+        return sum(1 for entry in self.ledger if entry.stockout)
+
+    @property
+    def shipped_from_dc(self) -> int:
+        return self.setup.dc_units - self.dc_on_hand
+
+    def lifted_base(self) -> tuple[ForecastWeek, ...]:
+        """The pre-season curve with every decided markdown's lift: what the level scales."""
+        weeks = self.setup.base_weeks
+        for from_week, lift in self.lifts:
+            weeks = apply_lift(weeks, from_week=from_week, lift=lift)
+        return weeks
+
+
+@dataclass(frozen=True)
+class WeekOutcome:
+    """What one week did; `state` is the season after it."""
+
+    state: SeasonState
+    week_number: int
+    plan_of_record: float
+    units_sold: int
+    lost_units: int
+    stockouts: int
+    flags: tuple[str, ...]  # sales beyond recorded stock, by store
     variance: VarianceCheck
-    level: LevelUpdate | None = None
-    rest_of_season_wape: float | None = None  # of a new plan, known only in a replay
-    markdown: MarkdownRecommendation | None = None
-    replenishment_units: int = 0
-    partial_shipments: int = 0
-    transfer_units: int = 0
-    dc_after: int = 0
-    seconds: float = 0.0
+    revision: bool
+    revision_reason: str
+    arrivals: tuple[ShipmentLine, ...]
+    superseded: tuple[ShipmentLine, ...]  # last week's proposal, not approved in time
+    markdown: MarkdownRecommendation | None  # at the checkpoint
+    markdown_decided: MarkdownFact | None
+    proposal: ReplenishmentPlan | None
+    report: SeasonReport | None = None
+    store_weeks: tuple[StoreWeek, ...] = field(default=())
+
+    @property
+    def markdown_pending(self) -> bool:
+        return self.markdown is not None and self.markdown_decided is None
 
 
-@dataclass
-class SeasonReplay:
-    plan: PreseasonPlan
-    weeks: list[WeekLog]
-    final_curve: tuple[float, ...]
-    report: SeasonReport
-    step_seconds: dict[str, float] = field(default_factory=dict)
+def season_start(setup: SeasonSetup) -> SeasonState:
+    """The season before week 1: the initial allocation arrives with week 1."""
+    return SeasonState(
+        setup=setup,
+        week=0,
+        plan=setup.base_weeks,
+        lifts=(),
+        observations=(),
+        level=None,
+        plans_of_record=(),
+        sold_by_week=(),
+        on_hand={store: 0 for store in setup.shares},
+        dc_on_hand=setup.dc_units,
+        received_by_stores=0,
+        proposal=None,
+        revision_weeks=(),
+        markdowns=(),
+        ledger=(),
+    )
 
 
-def replay_season(
-    *,
-    plan: PreseasonPlan,
-    settings: SeasonSettings,
-    store_actuals: Mapping[str, Sequence[int]],
-) -> SeasonReplay:
-    """Runs the in-season loop over `store_actuals` (store id -> units sold, weeks 1..H)."""
-    horizon = settings.season.weeks
-    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
-    received: dict[str, dict[int, int]] = {
-        line.store_id: {1: line.initial_units} for line in plan.allocation.stores
-    }
-    dc_available = plan.allocation.dc_holdback_units
-    # The pre-season curve with any approved markdown lift: what the level update scales.
-    expected: tuple[ForecastWeek, ...] = plan.forecast.weeks
-    current: tuple[ForecastWeek, ...] = plan.forecast.weeks
-    plan_first_week = 1
-    reforecasts: list[int] = []
-    markdowns: list[tuple[int, float]] = []
-    replenish_at = set(cadence_weeks(settings.strategy, horizon))
-    sales = {s: list(store_actuals[s][:horizon]) for s in shares}
-    totals = [sum(sales[s][w] for s in shares) for w in range(horizon)]
-    logs: list[WeekLog] = []
-    seconds: dict[str, float] = defaultdict(float)
-
-    for week in range(1, horizon + 1):
-        started = time.perf_counter()
-        observed = totals[:week]
-        check = check_variance(
-            plan=[w.units for w in current],
-            actuals=observed,
-            plan_first_week=plan_first_week,
-            horizon_weeks=horizon,
-            reforecasts_done=len(reforecasts),
-            threshold=settings.variance_threshold,
-            max_reforecasts=settings.max_reforecasts,
+def _arrivals(
+    state: SeasonState, week: WeekInput, policy: SeasonPolicy
+) -> tuple[tuple[ShipmentLine, ...], tuple[ShipmentLine, ...]]:
+    """(arriving, superseded): the approved shipments, and the proposal lines nobody approved."""
+    proposal = state.proposal
+    proposed = (*proposal.lines, *proposal.transfers) if proposal else ()
+    if week.arrivals is not None:
+        arriving = tuple(line for line in week.arrivals if line.units)
+    elif policy.auto_approve_replenishment:
+        arriving = tuple(line for line in proposed if line.units)
+    else:
+        arriving = ()
+    superseded = () if arriving else tuple(line for line in proposed if line.units)
+    from_dc = sum(line.units for line in arriving if line.from_store is None)
+    if from_dc > state.dc_on_hand:
+        raise ValueError(
+            f"week {week.week_number}: {from_dc:,} units approved from the DC, which holds "
+            f"{state.dc_on_hand:,}"
         )
-        log = WeekLog(week, observed[-1], current[week - 1].units, check)
-        seconds["variance"] += time.perf_counter() - started
+    return arriving, superseded
 
-        if check.reforecast:
-            started = time.perf_counter()
-            level = update_level(
-                plan=[w.units for w in expected],
-                actuals=observed,
-                prior_sd=plan.forecast.level_sd,
-                noise_sd=plan.forecast.noise_sd,
-            )
-            current = reforecast_curve(plan_weeks=expected, actuals=observed, update=level)
-            plan_first_week = week + 1
-            reforecasts.append(week)
-            log.level = level
-            log.rest_of_season_wape = wape(totals[week:], [w.units for w in current[week:]])
-            seconds["reforecast"] += time.perf_counter() - started
 
-        ledgers = {s: store_ledger(received[s], sales[s][:week]) for s in shares}
-        if week == settings.markdown_checkpoint_week and settings.markdown_threshold is not None:
-            started = time.perf_counter()
-            sold = sum(sum(sales[s][:week]) for s in shares)
-            got = sum(sum(received[s].values()) for s in shares)
-            recommendation = recommend_markdown(
-                sell_through=sell_through(sold, got),
-                target=settings.markdown_threshold,
-                elasticity=settings.elasticity,
-                cap=settings.markdown_cap,
-                lift_per_point=settings.lift_per_point,
-            )
-            log.markdown = recommendation
-            if recommendation.markdown_pct > 0 and week < horizon:
-                lift = recommendation.expected_lift
-                expected = apply_lift(expected, from_week=week + 1, lift=lift)
-                current = apply_lift(current, from_week=week + 1, lift=lift)
-                plan_first_week = week + 1
-                markdowns.append((week, recommendation.markdown_pct))
-                if settings.markdown_response == "expected":
-                    for store in shares:
-                        for later in range(week, horizon):
-                            sales[store][later] = round(sales[store][later] * (1 + lift))
-                    totals = [sum(sales[s][w] for s in shares) for w in range(horizon)]
-            seconds["markdown"] += time.perf_counter() - started
+def _evidence(
+    entries: Sequence[StoreWeek], planned: float, shares: Mapping[str, float]
+) -> tuple[float, bool]:
+    """The week's demand evidence: a store that sold out counts as at least its planned
+    demand (its sales were capped by stock, not by customers); the week is a lower bound
+    when such stores held most of the planned demand."""
+    evidence = 0.0
+    censored_share = 0.0
+    for entry in entries:
+        expected = planned * shares[entry.store_id]
+        if entry.stockout:
+            evidence += max(entry.sold, expected)
+            censored_share += shares[entry.store_id]
+        else:
+            evidence += entry.sold
+    return evidence, censored_share > CENSORED_SHARE_LOWER_BOUND
 
-        next_week = week + 1
-        if next_week in replenish_at and dc_available > 0:
-            started = time.perf_counter()
-            period = period_weeks(settings.strategy, next_week, horizon)
-            window = current[next_week - 1 : next_week - 1 + period]
-            demand = {s: shares[s] * sum(w.units for w in window) for s in shares}
-            replenishment = plan_replenishment(
-                week_number=next_week,
-                period=period,
-                expected_demand=demand,
-                on_hand={s: ledgers[s][-1].closing for s in shares},
-                dc_available=dc_available,
-                safety_stock_pct=settings.safety_stock,
-                allow_transfers=settings.allow_transfers,
+
+def _pooled_safety_stock(
+    policy: SeasonPolicy, remaining: Sequence[ForecastWeek], stock: int
+) -> float:
+    """Safety stock for the next shipment: the policy's, unless the chain's stock cannot cover
+    the rest of the season's expected demand with it. Then the cushion stays at the DC, where
+    it can still go to whichever store needs it (risk pooling), and stores get what the plan
+    expects them to sell (the loop before issue 10 always shipped the full cushion)."""
+    if policy.replenish_from == "previous":
+        return policy.safety_stock_pct
+    expected = math.fsum(w.units for w in remaining)
+    if expected <= 0:
+        return policy.safety_stock_pct
+    return min(policy.safety_stock_pct, max(0.0, stock / expected - 1))
+
+
+def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekOutcome:
+    """Week `state.week + 1` of the season (SPEC.md section 4, in season, steps 1-6)."""
+    number = state.week + 1
+    horizon = policy.horizon_weeks
+    if week.week_number != number:
+        raise ValueError(f"the season is at week {state.week}: week {number} comes next")
+    if number > horizon:
+        raise ValueError(f"the season has {horizon} weeks")
+    setup = state.setup
+
+    reported = week.sales if week.sales is not None else week.demand or {}
+    unknown = sorted(set(reported) - set(setup.shares))
+    if unknown:
+        raise ValueError(f"week {number}: stores {', '.join(unknown[:5])} are not in the order")
+
+    # 1-2. Receipts, then the ledger of every store.
+    arriving, superseded = _arrivals(state, week, policy)
+    received = {
+        store: setup.initial_units.get(store, 0) if number == 1 else 0 for store in setup.shares
+    }
+    for line in arriving:
+        received[line.store_id] += line.units
+        if line.from_store is not None:
+            received[line.from_store] -= line.units
+    entries = tuple(
+        store_week(
+            store_id=store,
+            week_number=number,
+            opening=state.on_hand[store],
+            received=received[store],
+            sales=None if week.sales is None else int(week.sales.get(store, 0)),
+            demand=None if week.demand is None else int(week.demand.get(store, 0)),
+        )
+        for store in state.stores
+    )
+    sold = sum(entry.sold for entry in entries)
+    dc_shipped = sum(line.units for line in arriving if line.from_store is None)
+
+    # 3. Variance against the plan of record; the level; the revision rule.
+    plan_of_record = state.plan[number - 1].units
+    plans_of_record = (*state.plans_of_record, plan_of_record)
+    sold_by_week = (*state.sold_by_week, sold)
+    last_revision = state.revision_weeks[-1] if state.revision_weeks else 0
+    check = check_variance(
+        plan=plans_of_record,
+        actuals=sold_by_week,
+        plan_first_week=last_revision + 1,
+        horizon_weeks=horizon,
+        reforecasts_done=len(state.revision_weeks),
+        threshold=policy.variance_threshold,
+        max_reforecasts=policy.max_revisions,
+    )
+    revision_reason = (
+        f"re-forecast asked for: {week.revision_reason}" if week.revision_reason else check.reason
+    )
+    revision = check.reforecast or bool(week.revision_reason)
+    base = state.lifted_base()
+    evidence, lower_bound = _evidence(entries, base[number - 1].units, setup.shares)
+    observations = (
+        *state.observations,
+        observation(evidence, base[number - 1].units, lower_bound=lower_bound),
+    )
+    level = state.level
+    plan = state.plan
+    if policy.level_update == "weekly":
+        level = estimate_level(observations, prior_sd=setup.prior_sd, noise_sd=setup.noise_sd)
+        plan = level_curve(plan_weeks=base, actuals=sold_by_week, level=level)
+    elif revision:
+        update = update_level(
+            plan=[w.units for w in base],
+            actuals=sold_by_week,
+            prior_sd=setup.prior_sd,
+            noise_sd=setup.noise_sd,
+        )
+        plan = reforecast_curve(plan_weeks=base, actuals=sold_by_week, update=update)
+        level = LevelEstimate(
+            observed_weeks=number,
+            prior_sd=update.prior_sd,
+            noise_sd=update.noise_sd,
+            posterior_mean=update.posterior_mean,
+            posterior_sd=update.posterior_sd,
+            prior_weight=update.prior_weight,
+            likelihood_weight=update.likelihood_weight,
+            adjustment_factor=update.adjustment_factor,
+        )
+    plan_before_update = state.plan
+
+    # 5. The markdown checkpoint: recommended here, decided by a person (or the policy).
+    # Transfers move units between stores; only the initial drop and the DC add to them.
+    initial = sum(setup.initial_units.values()) if number == 1 else 0
+    received_by_stores = state.received_by_stores + initial + dc_shipped
+    lifts = state.lifts
+    markdowns = state.markdowns
+    recommendation = None
+    decided = None
+    if number == policy.markdown_checkpoint_week and policy.markdown_threshold is not None:
+        recommendation = recommend_markdown(
+            sell_through=sell_through(state.units_sold + sold, received_by_stores),
+            target=policy.markdown_threshold,
+            elasticity=policy.elasticity,
+            cap=policy.markdown_cap,
+            lift_per_point=policy.lift_per_point,
+        )
+        if week.markdown is not None:
+            decided = week.markdown
+        elif policy.auto_approve_markdown or not recommendation.markdown_pct:
+            decided = MarkdownFact(
+                number,
+                recommendation.markdown_pct,
+                recommendation.expected_lift,
+                recommendation.elasticity,
             )
-            for line in replenishment.lines:
-                if line.units:
-                    received[line.store_id][next_week] = line.units
-            for line in replenishment.transfers:
-                received[line.store_id][next_week] = (
-                    received[line.store_id].get(next_week, 0) + line.units
+        if decided is not None:
+            markdowns = (*markdowns, decided)
+            if decided.markdown_pct > 0 and number < horizon:
+                lifts = (*lifts, (number + 1, decided.expected_lift))
+                plan = apply_lift(plan, from_week=number + 1, lift=decided.expected_lift)
+                plan_before_update = apply_lift(
+                    plan_before_update, from_week=number + 1, lift=decided.expected_lift
                 )
-                # The donor's units leave before next week's sales.
-                source = received[line.from_store or ""]
-                source[next_week] = source.get(next_week, 0) - line.units
-            dc_available = replenishment.dc_available_after
-            log.replenishment_units = replenishment.shipped_units
-            log.partial_shipments = sum(1 for line in replenishment.lines if line.is_partial)
-            log.transfer_units = sum(line.units for line in replenishment.transfers)
-            seconds["replenishment"] += time.perf_counter() - started
-        log.dc_after = dc_available
-        logs.append(log)
 
-    ledgers = {s: store_ledger(received[s], sales[s]) for s in shares}
-    report = season_report(
-        actual=totals,
-        original_plan=plan.forecast.curve,
-        in_season_plan=[log.plan_units for log in logs],
-        # Transfers move units between stores; only the DC and the initial drop add units.
-        units_received_by_stores=plan.allocation.store_initial_units
-        + sum(line.replenishment_units for line in logs),
-        manufactured=plan.allocation.manufacturing_qty,
-        stockout_store_weeks=sum(1 for s in shares for entry in ledgers[s] if entry.stockout),
-        store_weeks=len(shares) * horizon,
-        leftover_store_units=sum(ledgers[s][-1].closing for s in shares),
-        leftover_dc_units=dc_available,
-        dc_holdback_units=plan.allocation.dc_holdback_units,
-        safety_stock_pct=settings.safety_stock,
-        reforecast_weeks=reforecasts,
-        markdowns=markdowns,
-    )
-    return SeasonReplay(
+    on_hand = {entry.store_id: entry.closing for entry in entries}
+    dc_on_hand = state.dc_on_hand - dc_shipped
+
+    # 4. The replenishment proposal for the next cadence period.
+    proposal = None
+    following = number + 1
+    if following in cadence_weeks(policy.strategy, horizon) and dc_on_hand > 0:
+        source = plan if policy.replenish_from == "updated" else plan_before_update
+        period = period_weeks(policy.strategy, following, horizon)
+        demand = math.fsum(w.units for w in source[following - 1 : following - 1 + period])
+        proposal = plan_replenishment(
+            week_number=following,
+            period=period,
+            expected_demand={s: share * demand for s, share in setup.shares.items()},
+            on_hand=on_hand,
+            dc_available=dc_on_hand,
+            safety_stock_pct=_pooled_safety_stock(
+                policy, source[following - 1 :], dc_on_hand + sum(on_hand.values())
+            ),
+            allow_transfers=policy.allow_transfers,
+        )
+
+    after = SeasonState(
+        setup=setup,
+        week=number,
         plan=plan,
-        weeks=logs,
-        final_curve=tuple(w.units for w in current),
-        report=report,
-        step_seconds=dict(seconds),
+        lifts=lifts,
+        observations=observations,
+        level=level,
+        plans_of_record=plans_of_record,
+        sold_by_week=sold_by_week,
+        on_hand=on_hand,
+        dc_on_hand=dc_on_hand,
+        received_by_stores=received_by_stores,
+        proposal=proposal,
+        revision_weeks=(*state.revision_weeks, number) if revision else state.revision_weeks,
+        markdowns=markdowns,
+        ledger=(*state.ledger, *entries),
     )
+    # 6. After the last week, the season report.
+    report = season_report_of(after, policy) if number == horizon else None
+    return WeekOutcome(
+        state=after,
+        week_number=number,
+        plan_of_record=plan_of_record,
+        units_sold=sold,
+        lost_units=sum(entry.lost for entry in entries),
+        stockouts=sum(1 for entry in entries if entry.stockout),
+        flags=tuple(entry.flag for entry in entries if entry.excess),
+        variance=check,
+        revision=revision,
+        revision_reason=revision_reason,
+        arrivals=arriving,
+        superseded=superseded,
+        markdown=recommendation,
+        markdown_decided=decided,
+        proposal=proposal,
+        report=report,
+        store_weeks=entries,
+    )
+
+
+def season_report_of(state: SeasonState, policy: SeasonPolicy) -> SeasonReport:
+    """The season report (SPEC.md section 7.8) from the state after the last week."""
+    setup = state.setup
+    weeks = state.week
+    return season_report(
+        actual=state.sold_by_week,
+        original_plan=[w.units for w in setup.base_weeks[:weeks]],
+        in_season_plan=state.plans_of_record,
+        units_received_by_stores=state.received_by_stores,
+        manufactured=setup.manufactured,
+        stockout_store_weeks=state.stockout_store_weeks,
+        store_weeks=len(setup.shares) * weeks,
+        leftover_store_units=sum(state.on_hand.values()),
+        leftover_dc_units=state.dc_on_hand,
+        dc_holdback_units=setup.dc_units,
+        safety_stock_pct=policy.safety_stock_pct,
+        reforecast_weeks=state.revision_weeks,
+        markdowns=[(m.week_number, m.markdown_pct) for m in state.markdowns if m.markdown_pct],
+        lost_units=state.lost_units,
+        excess_units=state.excess_units,
+    )
+
+
+def run_weeks(
+    state: SeasonState, weeks: Sequence[WeekInput], policy: SeasonPolicy
+) -> list[WeekOutcome]:
+    """`run_week` over consecutive weeks from `state`."""
+    outcomes = []
+    for week in weeks:
+        outcome = run_week(state, week, policy)
+        outcomes.append(outcome)
+        state = outcome.state
+    return outcomes
+
+
+def replay_demand(
+    setup: SeasonSetup,
+    policy: SeasonPolicy,
+    demand: Mapping[str, Sequence[int]],
+    *,
+    markdown_response: bool = True,
+) -> list[WeekOutcome]:
+    """The season served from stock against scenario demand (store -> units per week).
+
+    The files hold full-price demand; with `markdown_response`, demand after a decided
+    markdown is scaled by its expected lift (the assumption the plan makes), so the
+    re-forecasts are judged on the level alone.
+    """
+    state = season_start(setup)
+    outcomes = []
+    for number in range(1, policy.horizon_weeks + 1):
+        factor = 1.0
+        if markdown_response:
+            for from_week, lift in state.lifts:
+                if number >= from_week:
+                    factor *= 1 + lift
+        week = WeekInput(
+            number, demand={s: round(units[number - 1] * factor) for s, units in demand.items()}
+        )
+        outcome = run_week(state, week, policy)
+        outcomes.append(outcome)
+        state = outcome.state
+    return outcomes
+
+
+def auto_approved(policy: SeasonPolicy) -> SeasonPolicy:
+    """The policy with every proposal approved as made: what a replay assumes."""
+    return replace(policy, auto_approve_replenishment=True, auto_approve_markdown=True)

@@ -1,4 +1,5 @@
-"""Replays the generated scenarios through the engine and prints accuracy and outcomes."""
+"""Replays the generated scenarios through the engine's `run_week` and prints accuracy and
+outcomes, beside the same replay under the loop as it ran before (`--compare`)."""
 
 import datetime as dt
 import time
@@ -9,9 +10,15 @@ from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forecasting.engine.types import Season
-from planner.engine.evaluation import FORECASTERS, evaluate_category, holdout_seasons
+from planner.engine.evaluation import (
+    FORECASTERS,
+    CategoryEvaluation,
+    ScenarioReplay,
+    evaluate_category,
+    holdout_seasons,
+)
+from planner.engine.preseason import PreseasonSettings
 from planner.engine.sample_inputs import category_inputs, read_history
-from planner.engine.season import SeasonSettings
 from planner.fixtures_path import SAMPLE_DIR
 from planner.sample_data import (
     CATEGORIES,
@@ -20,20 +27,48 @@ from planner.sample_data import (
     SEASON_WEEKS,
     write_sample_data,
 )
+from planner.season.policy import policy_before_issue_10, safety_stock_for, season_policy
 
 # 12-week seasons inside 2024, every 8 weeks, each forecast from the history before it.
 HOLDOUT_STARTS = [dt.date(2024, 1, 1) + dt.timedelta(weeks=8 * i) for i in range(6)]
+CHECKPOINT_WEEK = 6
+REPORTED_WEEK = 4  # the rest-of-season error the issue's target names
 
 
 def _pct(value: float) -> str:
     return f"{value:6.1%}"
 
 
+def outcome_row(replay: ScenarioReplay) -> dict[str, Any]:
+    """The figures a merchandiser reads off one replayed season."""
+    final = replay.final
+    state = final.state
+    report = final.report
+    assert report is not None  # the last week always makes the report
+    stocked_out_weeks = {o.week_number for o in replay.outcomes if o.stockouts}
+    return {
+        "sales": state.units_sold,
+        "lost": state.lost_units,
+        # Lost beyond what no allocation could have served: demand above the whole order.
+        "lost_beyond_supply": state.lost_units - max(0, replay.demand - state.setup.manufactured),
+        "stockouts": state.stockout_store_weeks,
+        "dc_left": state.dc_on_hand,
+        "dc_left_pct": state.dc_on_hand / state.setup.dc_units if state.setup.dc_units else 0.0,
+        "dc_left_while_out": bool(stocked_out_weeks) and state.dc_on_hand > 0,
+        "leftover": report.leftover_store_units + report.leftover_dc_units,
+        "sell_through": report.sell_through_received,
+        "revisions": state.revision_weeks,
+        "markdowns": report.markdowns,
+        "wape": [replay.rest_of_season_wape(w) for w in range(1, len(replay.outcomes) + 1)],
+    }
+
+
 class Command(BaseCommand):
     help = (
-        "Replay the five generated scenarios: pre-season accuracy of the ensemble, its members "
-        "and seasonal naive; re-forecasts, markdowns, sell-through, stockouts, leftovers; "
-        "then holdout seasons on history; with wall time per step."
+        "Replay the five generated scenarios as demand (sales = min(demand, stock)) through "
+        "run_week: pre-season accuracy of the ensemble, its members and seasonal naive; sales, "
+        "lost sales, stockouts, DC units never shipped, leftovers and the rest-of-season error "
+        "after each weekly update, beside the loop as it ran before; then holdout seasons."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,11 +79,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--directory", type=Path, default=SAMPLE_DIR)
         parser.add_argument(
-            "--markdown-response",
-            choices=["expected", "none"],
-            default="expected",
-            help="After an approved markdown, scale later sales by its expected lift "
-            "(default) or replay the files unchanged.",
+            "--no-compare",
+            action="store_true",
+            help="Skip the replay under the loop as it ran before (at most two re-forecasts, "
+            "replenishment from the plan before the week's update).",
         )
         parser.add_argument("--skip-holdout", action="store_true")
 
@@ -63,37 +97,41 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown category {unknown[0]!r}; choose from {list(names)}.")
         planning = django_settings.PLANNING
-        settings = SeasonSettings(
-            season=Season(SEASON_START, SEASON_WEEKS),
+        season = Season(SEASON_START, SEASON_WEEKS)
+        preseason = PreseasonSettings(
+            season=season,
             strategy="weekly",
             dc_holdback_pct=planning["DEFAULT_DC_HOLDBACK_PCT"],
-            markdown_checkpoint_week=6,
-            markdown_threshold=planning["DEFAULT_MARKDOWN_THRESHOLD"],
-            variance_threshold=planning["VARIANCE_THRESHOLD"],
-            max_reforecasts=planning["MAX_REFORECASTS"],
-            elasticity=planning["DEFAULT_ELASTICITY"],
-            markdown_cap=planning["MARKDOWN_CAP"],
-            lift_per_point=planning["MARKDOWN_LIFT_PER_POINT"],
-            markdown_response=options["markdown_response"],
+            safety_stock_pct=safety_stock_for("weekly"),
+            k=planning["CLUSTERS"],
         )
+        policy = season_policy(
+            horizon_weeks=season.weeks,
+            strategy="weekly",
+            safety_stock_pct=preseason.safety_stock_pct,
+            markdown_checkpoint_week=CHECKPOINT_WEEK,
+            markdown_threshold=planning["DEFAULT_MARKDOWN_THRESHOLD"],
+        )
+        policies = {"now": policy}
+        if not options["no_compare"]:
+            policies["before"] = policy_before_issue_10(policy)
         for category in chosen:
-            self._category(directory, category, names[category], settings)
+            evaluation = evaluate_category(
+                directory, category, names[category], preseason, policies
+            )
+            self._category(evaluation, preseason)
         if not options["skip_holdout"]:
             self._holdout(directory, chosen)
 
-    def _category(
-        self, directory: Path, category: str, slug: str, settings: SeasonSettings
-    ) -> None:
+    def _category(self, evaluation: CategoryEvaluation, settings: PreseasonSettings) -> None:
         write = self.stdout.write
-        evaluation = evaluate_category(directory, category, slug, settings)
         plan = evaluation.plan
         forecast = plan.forecast
         write(
-            f"\n== {category}: {settings.season.weeks} weeks from {settings.season.start}, "
-            f"{settings.strategy} replenishment, {settings.dc_holdback_pct:.0%} DC holdback, "
-            f"markdown check at week {settings.markdown_checkpoint_week} below "
-            f"{settings.markdown_threshold:.0%} sell-through, markdown response: "
-            f"{settings.markdown_response}"
+            f"\n== {evaluation.category}: {settings.season.weeks} weeks from "
+            f"{settings.season.start}, {settings.strategy} replenishment, "
+            f"{settings.dc_holdback_pct:.0%} DC holdback, markdown check at week "
+            f"{CHECKPOINT_WEEK}; scenario files replayed as demand, every proposal approved"
         )
         backtest = (
             f"; backtest WAPE {forecast.backtest.ensemble_wape:.1%}" if forecast.backtest else ""
@@ -108,7 +146,7 @@ class Command(BaseCommand):
             f"{plan.allocation.store_initial_units:,} to {len(plan.allocation.stores)} stores in "
             f"{plan.clustering.k} clusters (silhouette {plan.clustering.silhouette:.2f})"
         )
-        write("\nPre-season forecast against each scenario's actuals: WAPE / MAPE / bias")
+        write("\nPre-season forecast against each scenario's demand: WAPE / MAPE / bias")
         write(f"{'scenario':<26}" + "".join(f"{name:>26}" for name in FORECASTERS))
         for result in evaluation.scenarios:
             cells = "".join(
@@ -116,41 +154,34 @@ class Command(BaseCommand):
                 for a in (result.preseason[name] for name in FORECASTERS)
             )
             write(f"{result.scenario:<26}{cells}")
-        wins = sum(
-            r.preseason["ensemble"].wape < r.preseason["seasonal_naive"].wape
-            for r in evaluation.scenarios
-        )
-        write(f"Ensemble beats seasonal naive on WAPE in {wins} of {len(evaluation.scenarios)}.")
 
-        write("\nIn season")
         write(
-            f"{'scenario':<26}{'re-forecasts (week: factor, rest-of-season WAPE)':<52}"
-            f"{'markdown':<14}{'sell-through':>14}{'stockout':>10}{'leftover':>10}{'seconds':>9}"
+            "\nIn season (policy: now = level every week, no cap, replenishment from the "
+            "updated plan; before = at most two re-forecasts, replenishment from the plan before "
+            "the update)"
         )
-        write(f"{'':<26}{'':<52}{'':<14}{'recv / mfg':>14}{'st-weeks':>10}{'units':>10}")
+        write(
+            f"{'scenario':<24}{'policy':<7}{'sales':>8}{'lost':>7}{'(>supply)':>10}{'stockout':>9}"
+            f"{'DC left':>13}{'leftover':>9}{'sell-thr':>9}  {'markdown':<9}"
+            f"rest-of-season WAPE after week 1..10"
+        )
         for result in evaluation.scenarios:
-            report = result.replay.report
-            refits = ", ".join(
-                f"w{log.week_number}: x{log.level.adjustment_factor:.2f}, "
-                f"{log.rest_of_season_wape:.1%}"
-                for log in result.replay.weeks
-                if log.level is not None and log.rest_of_season_wape is not None
-            )
-            markdown = ", ".join(f"w{week}: {pct:.0%}" for week, pct in report.markdowns) or "none"
-            write(
-                f"{result.scenario:<26}{refits or 'none':<52}{markdown:<14}"
-                f"{report.sell_through_received:>7.0%} /{report.sell_through_manufactured:>4.0%}"
-                f"{report.stockout_store_weeks:>10}"
-                f"{report.leftover_store_units + report.leftover_dc_units:>10,}"
-                f"{result.seconds:>9.3f}"
-            )
-        steps = {**plan.timings}
-        for result in evaluation.scenarios:
-            for step, seconds in result.replay.step_seconds.items():
-                steps[f"in-season {step} (5 seasons)"] = (
-                    steps.get(f"in-season {step} (5 seasons)", 0.0) + seconds
+            for name, replay in result.replays.items():
+                row = outcome_row(replay)
+                markdown = ", ".join(f"w{w}: {p:.0%}" for w, p in row["markdowns"]) or "none"
+                wapes = " ".join(f"{w:.0%}" for w in row["wape"] if w is not None)
+                write(
+                    f"{result.scenario:<24}{name:<7}{row['sales']:>8,}{row['lost']:>7,}"
+                    f"{row['lost_beyond_supply']:>10,}"
+                    f"{row['stockouts']:>9}{row['dc_left']:>7,} ({row['dc_left_pct']:>3.0%})"
+                    f"{row['leftover']:>9,}{row['sell_through']:>9.0%}  {markdown:<9}{wapes}"
                 )
-        write("\nWall time per step: " + ", ".join(f"{k} {v:.3f} s" for k, v in steps.items()))
+        seconds = sum(r.seconds for s in evaluation.scenarios for r in s.replays.values())
+        weeks = sum(len(r.outcomes) for s in evaluation.scenarios for r in s.replays.values())
+        write(
+            f"\nWall time: forecast {plan.timings['forecast']:.3f} s, clustering "
+            f"{plan.timings['clustering']:.3f} s; run_week {1000 * seconds / weeks:.2f} ms a week"
+        )
 
     def _holdout(self, directory: Path, categories: list[str]) -> None:
         write = self.stdout.write

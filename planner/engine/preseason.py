@@ -1,0 +1,120 @@
+"""The pre-season plan through the engine: forecast, clusters, allocation (SPEC.md section 4,
+steps 1-2), for one category or many in parallel. Used by `evaluate_engine` and the benchmarks.
+No Django imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from threadpoolctl import threadpool_limits
+
+from allocation.engine.allocation import plan_allocation
+from allocation.engine.clustering import DEFAULT_K, cluster_stores
+from allocation.engine.types import AllocationPlan, Clustering, StoreProfile
+from forecasting.engine.ensemble import forecast_category
+from forecasting.engine.types import CategoryForecast, Season
+
+
+@dataclass(frozen=True)
+class PreseasonSettings:
+    """What the pre-season plan needs of the season parameters (SPEC.md section 3) and of the
+    planning settings (section 7.3): callers pass the configured values, there are no defaults
+    here."""
+
+    season: Season
+    strategy: str
+    dc_holdback_pct: float
+    safety_stock_pct: float
+    k: int | None = DEFAULT_K
+
+
+@dataclass(frozen=True)
+class PreseasonPlan:
+    forecast: CategoryForecast
+    clustering: Clustering
+    allocation: AllocationPlan
+    timings: dict[str, float]
+
+
+def plan_preseason(
+    *,
+    daily_units: Mapping[dt.date, float],
+    stores: Sequence[StoreProfile],
+    settings: PreseasonSettings,
+    category_name: str = "this category",
+    clustering: Clustering | None = None,
+) -> PreseasonPlan:
+    """Forecast, clusters (unless given: they depend on stores only) and the allocation."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    forecast = forecast_category(daily_units, settings.season, category_name=category_name)
+    timings["forecast"] = time.perf_counter() - started
+    started = time.perf_counter()
+    if clustering is None:
+        clustering = cluster_stores(stores, k=settings.k)
+    timings["clustering"] = time.perf_counter() - started
+    started = time.perf_counter()
+    allocation = plan_allocation(
+        weekly_forecast=forecast.curve,
+        stores=stores,
+        assignments=clustering.assignments,
+        safety_stock_pct=settings.safety_stock_pct,
+        dc_holdback_pct=settings.dc_holdback_pct,
+    )
+    timings["allocation"] = time.perf_counter() - started
+    return PreseasonPlan(forecast, clustering, allocation, timings)
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    name: str
+    daily_units: Mapping[dt.date, float]
+    stores: tuple[StoreProfile, ...]
+
+
+def _plan_one(job: tuple[CategoryInput, PreseasonSettings, Clustering]) -> PreseasonPlan:
+    category, settings, clustering = job
+    return plan_preseason(
+        daily_units=category.daily_units,
+        stores=category.stores,
+        settings=settings,
+        category_name=category.name,
+        clustering=clustering,
+    )
+
+
+def _one_blas_thread() -> None:
+    threadpool_limits(1)
+
+
+def plan_categories(
+    categories: Sequence[CategoryInput], settings: PreseasonSettings, *, workers: int = 1
+) -> dict[str, PreseasonPlan]:
+    """Pre-season plans for several categories of one chain.
+
+    The stores are clustered once (clusters depend on store attributes, not on the category).
+    With `workers` > 1 the categories are planned in forked processes, which inherit the
+    already-imported forecasting libraries. BLAS runs one thread per process: the fits are
+    small, and two processes each running a two-thread BLAS on two cores ran no faster than
+    one process.
+    """
+    if not categories:
+        return {}
+    clustering = cluster_stores(categories[0].stores, k=settings.k)
+    jobs = [(category, settings, clustering) for category in categories]
+    if workers <= 1 or len(jobs) == 1:
+        with threadpool_limits(1):
+            plans = [_plan_one(job) for job in jobs]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_one_blas_thread
+        ) as pool:
+            plans = list(pool.map(_plan_one, jobs))
+    return {category.name: plan for category, plan in zip(categories, plans, strict=True)}

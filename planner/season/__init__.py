@@ -1,0 +1,2 @@
+"""The season core: its state machine, the weekly service around the engine's `run_week`,
+the runner that executes workflow steps, and the Celery tasks."""

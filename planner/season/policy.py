@@ -1,0 +1,45 @@
+"""The weekly loop's policy from the configured planning settings (the `PLANNING_*` variables
+are the one source of the defaults) and a season's parameters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.conf import settings
+
+from planner.engine.season import SeasonPolicy
+
+
+def safety_stock_for(strategy: str) -> float:
+    """The configured safety stock of a replenishment strategy (SPEC.md section 7.3)."""
+    return float(settings.PLANNING["SAFETY_STOCK_PCT"][strategy])
+
+
+def season_policy(
+    *,
+    horizon_weeks: int,
+    strategy: str,
+    safety_stock_pct: float,
+    markdown_checkpoint_week: int | None,
+    markdown_threshold: float | None,
+) -> SeasonPolicy:
+    planning = settings.PLANNING
+    return SeasonPolicy(
+        horizon_weeks=horizon_weeks,
+        strategy=strategy,
+        safety_stock_pct=safety_stock_pct,
+        markdown_checkpoint_week=markdown_checkpoint_week,
+        markdown_threshold=markdown_threshold,
+        variance_threshold=planning["VARIANCE_THRESHOLD"],
+        elasticity=planning["DEFAULT_ELASTICITY"],
+        markdown_cap=planning["MARKDOWN_CAP"],
+        lift_per_point=planning["MARKDOWN_LIFT_PER_POINT"],
+        auto_approve_replenishment=settings.AUTO_APPROVE_REPLENISHMENT,
+    )
+
+
+def policy_before_issue_10(policy: SeasonPolicy) -> SeasonPolicy:
+    """The loop as it ran before the plan followed the evidence every week: at most two
+    re-forecasts (a Kalman update with its floors), replenishment from the plan in force
+    before the week's re-forecast. Kept only to measure the change (`evaluate_engine`)."""
+    return replace(policy, max_revisions=2, level_update="at_revision", replenish_from="previous")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from allocation.models import ClusteringRun, StoreCluster
+from allocation.choices import ShipmentKind, ShipmentStatus
+from allocation.engine.types import ShipmentLine
+from allocation.models import Allocation, ClusteringRun, StoreCluster
+from planner.engine.numbers import largest_remainder
 
 
 def clusters_of_run(*, run_id: int | None = None) -> QuerySet[StoreCluster]:
@@ -23,3 +26,42 @@ def clusters_of_run(*, run_id: int | None = None) -> QuerySet[StoreCluster]:
         .prefetch_related("stores")
         .order_by("label")
     )
+
+
+def season_allocation(*, workflow_id: int) -> Allocation | None:
+    """The order of a season's pre-season forecast (proposed or approved), if any yet."""
+    return (
+        Allocation.objects.filter(forecast__workflow_id=workflow_id, forecast__version=1)
+        .select_related("clustering_run", "forecast")
+        .first()
+    )
+
+
+def approved_arrivals(*, allocation: Allocation) -> dict[int, tuple[ShipmentLine, ...]]:
+    """Week -> the approved replenishment and transfer lines arriving at its opening: the
+    facts the weekly loop receives."""
+    arrivals: dict[int, list[ShipmentLine]] = {}
+    rows = allocation.shipments.filter(
+        kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
+        status=ShipmentStatus.APPROVED,
+    ).order_by("week_number", "kind", "store_id")
+    for row in rows:
+        arrivals.setdefault(row.week_number, []).append(
+            ShipmentLine(
+                store_id=row.store_id,
+                requested_units=row.requested_units,
+                units=row.units,
+                is_partial=row.is_partial,
+                weeks_of_cover=0.0,
+                from_store=row.from_store_id,
+            )
+        )
+    return {week: tuple(lines) for week, lines in arrivals.items()}
+
+
+def dc_reserve_by_store(*, allocation: Allocation) -> dict[str, int]:
+    """Each store's part of the DC holdback, by its season share, summing exactly to the
+    holdback (largest remainder, SPEC.md section 2)."""
+    rows = list(allocation.store_rows.order_by("store_id").values_list("store_id", "season_share"))
+    units = largest_remainder(allocation.dc_holdback_units, [share for _, share in rows])
+    return {store: part for (store, _), part in zip(rows, units, strict=True)}

@@ -145,7 +145,15 @@ def allocation_approve(*, allocation: Allocation) -> Allocation:
 def replenishment_propose(
     *, allocation: Allocation, plan: ReplenishmentPlan, approve: bool
 ) -> list[Shipment]:
-    """Stores a replenishment proposal (and its transfers) for `plan.week_number`."""
+    """Stores the proposal (and its transfers) for `plan.week_number`, replacing an earlier
+    proposal for that week. A week whose shipments were already approved keeps them (they
+    are facts) and gets no new proposal."""
+    kinds = [ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER]
+    week = Shipment.objects.filter(
+        allocation=allocation, week_number=plan.week_number, kind__in=kinds
+    )
+    if week.filter(status=ShipmentStatus.APPROVED).exists():
+        return []
     status = ShipmentStatus.APPROVED if approve else ShipmentStatus.PROPOSED
     now = timezone.now() if approve else None
     rows = [
@@ -168,20 +176,40 @@ def replenishment_propose(
         for line in lines
     ]
     with transaction.atomic():
-        Shipment.objects.filter(
-            allocation=allocation,
-            week_number=plan.week_number,
-            kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
-            status=ShipmentStatus.PROPOSED,
-        ).delete()
+        week.delete()
         return Shipment.objects.bulk_create(rows)
 
 
+def replenishment_supersede(*, allocation: Allocation, before_week: int) -> int:
+    """Proposals for weeks that have arrived without an approval are superseded: they hold
+    no DC stock any more (SPEC.md section 4, step 4). Returns how many lines."""
+    return Shipment.objects.filter(
+        allocation=allocation,
+        week_number__lt=before_week,
+        kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
+        status=ShipmentStatus.PROPOSED,
+    ).update(status=ShipmentStatus.SUPERSEDED)
+
+
+def replenishment_withdraw(*, allocation: Allocation, from_week: int) -> int:
+    """Deletes proposals (never approved shipments) from `from_week` on, before the weeks
+    that made them are recomputed."""
+    deleted, _ = Shipment.objects.filter(
+        allocation=allocation,
+        week_number__gte=from_week,
+        kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
+        status__in=[ShipmentStatus.PROPOSED, ShipmentStatus.SUPERSEDED],
+    ).delete()
+    return deleted
+
+
 def replenishment_approve(*, allocation: Allocation, week_number: int) -> int:
-    """Approves a week's proposed shipments; returns how many were approved."""
+    """Approves a week's proposed shipments (units moving with a zero quantity are not
+    shipments); returns how many lines were approved."""
     return Shipment.objects.filter(
         allocation=allocation,
         week_number=week_number,
         kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
         status=ShipmentStatus.PROPOSED,
+        units__gt=0,
     ).update(status=ShipmentStatus.APPROVED, approved_at=timezone.now())

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from forecasting import fetch
-from forecasting.engine.reforecast import apply_lift
-from forecasting.engine.types import ForecastWeek
 from forecasting.models import Forecast
 
 
-def root_forecast(forecast: Forecast) -> Forecast:
-    """The pre-season version a forecast descends from."""
-    while forecast.parent_id is not None:
-        forecast = forecast.parent  # type: ignore[assignment]
-    return forecast
+def season_forecast(*, workflow_id: int, version: int = 1) -> Forecast | None:
+    """A version of a season's plan: 1 is the pre-season forecast, k + 1 the plan in force
+    after week k."""
+    return Forecast.objects.filter(workflow_id=workflow_id, version=version).first()
 
 
 def latest_forecast_for(*, workflow_id: int) -> Forecast | None:
-    """The current plan of a season: the newest version made by the season workflow or by
-    its reforecast workflows."""
-    return (
-        Forecast.objects.filter(Q(workflow_id=workflow_id) | Q(workflow__parent_id=workflow_id))
-        .order_by("-version")
-        .first()
-    )
-
-
-def expected_weeks(forecast: Forecast) -> tuple[ForecastWeek, ...]:
-    """The pre-season curve with every markdown lift approved up to `forecast`: the plan a
-    Bayesian update scales (SPEC 7.6)."""
-    weeks = fetch.forecast_weeks(root_forecast(forecast))
-    for from_week, lift in forecast.adjustment.get("lifts", []):
-        weeks = apply_lift(weeks, from_week=from_week, lift=lift)
-    return weeks
+    """The plan in force: the season's newest version."""
+    return Forecast.objects.filter(workflow_id=workflow_id).order_by("-version").first()
 
 
 def forecast_by_id(forecast_id: int) -> Forecast:
@@ -42,3 +22,10 @@ def forecast_by_id(forecast_id: int) -> Forecast:
         return Forecast.objects.get(pk=forecast_id)
     except Forecast.DoesNotExist:
         raise Forecast.DoesNotExist(f"No forecast with id {forecast_id}.") from None
+
+
+def root_forecast(forecast: Forecast) -> Forecast:
+    """The pre-season version (1) of the season a plan version belongs to."""
+    if forecast.version == 1:
+        return forecast
+    return Forecast.objects.get(workflow_id=forecast.workflow_id, version=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.db import transaction
 from forecasting import fetch
 from forecasting.choices import ForecastMethod
 from forecasting.engine.ensemble import forecast_category
-from forecasting.engine.reforecast import LevelUpdate, apply_lift, reforecast_curve, update_level
+from forecasting.engine.level import LevelEstimate
 from forecasting.engine.types import ForecastWeek, Season
 from forecasting.models import Forecast
 from forecasting.models import ForecastWeek as ForecastWeekRow
@@ -77,80 +78,64 @@ def forecast_create(*, workflow: Workflow) -> Forecast:
     return forecast
 
 
-def _new_version(
+def forecast_versions_delete(*, root: Forecast, from_version: int) -> None:
+    """Deletes the season's plan versions from `from_version` on, newest first (each is the
+    parent of the next): an earlier week was replaced, so they are recomputed."""
+    for forecast in Forecast.objects.filter(
+        workflow_id=root.workflow_id, version__gte=max(from_version, 2)
+    ).order_by("-version"):
+        forecast.delete()
+
+
+def forecast_version_create(
     *,
-    parent: Forecast,
-    workflow: Workflow,
+    root: Forecast,
+    after_week: int,
     weeks: Sequence[ForecastWeek],
-    method: str,
-    adjustment: dict[str, object],
+    level: LevelEstimate | None,
+    revision: bool,
+    reason: str,
+    lifts: Sequence[tuple[int, float]],
 ) -> Forecast:
+    """The plan in force after `after_week`'s update: version `after_week + 1` of the season's
+    plan (version 1 is the pre-season forecast). Observed weeks hold the actuals."""
+    parent = Forecast.objects.get(workflow_id=root.workflow_id, version=after_week)
     with transaction.atomic():
         forecast = Forecast.objects.create(
-            category_id=parent.category_id,
-            workflow=workflow,
+            category_id=root.category_id,
+            workflow_id=root.workflow_id,
             parent=parent,
-            version=parent.version + 1,
-            season_start_date=parent.season_start_date,
-            season_end_date=parent.season_end_date,
-            horizon_weeks=parent.horizon_weeks,
-            total_units=round(sum(w.units for w in weeks)),
-            method=method,
-            prophet_weight=parent.prophet_weight,
-            arima_weight=parent.arima_weight,
-            weighting_note=parent.weighting_note,
-            backtest_mape=parent.backtest_mape,
-            backtest_wape=parent.backtest_wape,
+            version=after_week + 1,
+            season_start_date=root.season_start_date,
+            season_end_date=root.season_end_date,
+            horizon_weeks=root.horizon_weeks,
+            total_units=round(math.fsum(w.units for w in weeks)),
+            method=ForecastMethod.MARKDOWN_LIFT
+            if any(start == after_week + 1 for start, _ in lifts)
+            else ForecastMethod.BAYESIAN_UPDATE,
+            prophet_weight=root.prophet_weight,
+            arima_weight=root.arima_weight,
+            weighting_note=root.weighting_note,
+            backtest_mape=root.backtest_mape,
+            backtest_wape=root.backtest_wape,
             peak_week=max(weeks, key=lambda w: w.units).week_number,
-            adjustment={**parent.adjustment, **adjustment},
+            adjustment={
+                **{k: root.adjustment[k] for k in ("level_sd", "noise_sd") if k in root.adjustment},
+                "after_week": after_week,
+                "revision": revision,
+                "reason": reason,
+                "lifts": [list(lift) for lift in lifts],
+                **(
+                    {}
+                    if level is None
+                    else {
+                        "adjustment_factor": level.adjustment_factor,
+                        "posterior_sd": level.posterior_sd,
+                        "prior_weight": level.prior_weight,
+                        "likelihood_weight": level.likelihood_weight,
+                    }
+                ),
+            },
         )
         _save_weeks(forecast, weeks)
     return forecast
-
-
-def forecast_reforecast(
-    *, parent: Forecast, workflow: Workflow, expected: Sequence[ForecastWeek], actuals: list[float]
-) -> tuple[Forecast, LevelUpdate]:
-    """A new version after a Bayesian level update on the observed weeks (SPEC 7.6).
-
-    `expected` is the pre-season curve with any approved markdown lift: what the level scales.
-    """
-    level = update_level(
-        plan=[w.units for w in expected],
-        actuals=actuals,
-        prior_sd=float(parent.adjustment.get("level_sd", 0.0)),
-        noise_sd=float(parent.adjustment.get("noise_sd", 0.0)),
-    )
-    weeks = reforecast_curve(plan_weeks=expected, actuals=actuals, update=level)
-    forecast = _new_version(
-        parent=parent,
-        workflow=workflow,
-        weeks=weeks,
-        method=ForecastMethod.BAYESIAN_UPDATE,
-        adjustment={
-            "observed_weeks": level.observed_weeks,
-            "prior_weight": level.prior_weight,
-            "likelihood_weight": level.likelihood_weight,
-            "adjustment_factor": level.adjustment_factor,
-            "posterior_sd": level.posterior_sd,
-        },
-    )
-    return forecast, level
-
-
-def forecast_apply_markdown(
-    *, parent: Forecast, workflow: Workflow, from_week: int, lift: float
-) -> Forecast:
-    """A new version with the approved markdown's expected lift on the remaining weeks."""
-    weeks = apply_lift(fetch.forecast_weeks(parent), from_week=from_week, lift=lift)
-    return _new_version(
-        parent=parent,
-        workflow=workflow,
-        weeks=weeks,
-        method=ForecastMethod.MARKDOWN_LIFT,
-        adjustment={
-            "lifts": [*parent.adjustment.get("lifts", []), [from_week, lift]],
-            # Variance against this plan counts from the first week it changed.
-            "plan_first_week": from_week,
-        },
-    )

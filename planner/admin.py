@@ -9,6 +9,7 @@ from planner.models import (
     WeekReview,
     Workflow,
     WorkflowEvent,
+    WorkflowTransition,
 )
 
 
@@ -72,22 +73,31 @@ class WorkflowEventInline(admin.TabularInline):
     can_delete = False
 
 
+class WorkflowTransitionInline(admin.TabularInline):
+    model = WorkflowTransition
+    extra = 0
+    fields = ("event", "from_status", "to_status", "season_week", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+
 @admin.register(Workflow)
 class WorkflowAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "type",
         "category",
         "status",
+        "season_week",
         "current_agent",
-        "awaiting_action",
         "progress_pct",
         "created_at",
     ]
-    list_filter = ["type", "status", "category", "current_agent"]
-    search_fields = ["id", "category__name", "error", "reason"]
-    raw_id_fields = ["parent", "parameters"]
-    inlines = [WorkflowEventInline]
+    list_filter = ["status", "category", "current_agent"]
+    search_fields = ["id", "category__name", "error"]
+    raw_id_fields = ["parameters"]
+    # The status moves only through planner.season.states: shown, never edited here.
+    readonly_fields = ["status", "season_week"]
+    inlines = [WorkflowTransitionInline, WorkflowEventInline]
 
 
 @admin.register(WorkflowEvent)
@@ -120,4 +130,4 @@ class WeekReviewAdmin(admin.ModelAdmin):
     ]
     list_filter = ["reforecast_triggered", "cumulative_band"]
     search_fields = ["workflow__id", "reason"]
-    raw_id_fields = ["workflow", "forecast", "reforecast_workflow"]
+    raw_id_fields = ["workflow", "forecast"]

@@ -12,10 +12,9 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from planner.routing import websocket_application  # noqa: E402
+from planner.season.runner import recover_in_background  # noqa: E402
 
 if settings.WORKFLOW_RECOVER_ON_START:
-    from planner.runner import recover_in_background
-
     recover_in_background()
 
 application = ProtocolTypeRouter(

@@ -11,4 +11,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planner.settings")
 
 app = Celery("planner")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["planner"])
+app.autodiscover_tasks(["planner.season"])

@@ -27,17 +27,18 @@ class ExtractionConfidence(models.TextChoices):
     LOW = "low", "Low"
 
 
-class WorkflowType(models.TextChoices):
-    FORECAST = "forecast", "Pre-season forecast"
-    REFORECAST = "reforecast", "Re-forecast"
-
-
 class WorkflowStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
-    COMPLETED = "completed", "Completed"
+    """Where a season is (SPEC.md section 4). `planner.season.states` owns the transitions."""
+
+    PENDING = "pending", "Waiting to start"
+    PLANNING = "planning", "Planning"
+    AWAITING_ORDER = "awaiting_order", "Waiting for the order approval"
+    PRICING = "pricing", "Planning the markdown check"
+    IN_SEASON = "in_season", "In season"
+    AWAITING_MARKDOWN = "awaiting_markdown", "Waiting for the markdown decision"
+    CLOSED = "closed", "Closed"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class AgentName(models.TextChoices):

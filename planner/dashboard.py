@@ -9,12 +9,19 @@ import plotly.graph_objects as go
 from django.conf import settings
 from django.db.models import Max
 
-from allocation.models import Allocation
+from allocation import selectors as allocation_selectors
+from allocation.choices import AllocationStatus
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import Forecast
-from markdowns.models import MarkdownDecision
-from planner.inseason import season_report_for
+from markdowns import selectors as markdown_selectors
 from planner.models import WeeklyActual, WeekReview, Workflow
+from planner.season.selectors import (
+    replenishment_lines,
+    season_outcomes,
+    season_record,
+    season_to_date,
+)
+from planner.season.states import AWAITING_ACTION, describe
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
 AGENTS = ("orchestrator", "demand", "inventory", "pricing")
@@ -56,7 +63,11 @@ def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
         elif event.type == "error":
             card["state"] = "error"
             card["lines"].append(payload["error_message"])
-    if workflow.awaiting_action and workflow.current_agent in cards:
+    awaiting = AWAITING_ACTION.get(workflow.status)
+    for card in cards.values():
+        if card["state"] == "needs_you" and not awaiting:
+            card["state"] = "done"  # the decision was made
+    if awaiting and workflow.current_agent in cards:
         cards[workflow.current_agent]["state"] = "needs_you"
     return list(cards.values())
 
@@ -119,7 +130,7 @@ def forecast_chart(original: Forecast, current: Forecast, reviews: list[WeekRevi
             go.Scatter(
                 x=x,
                 y=[w.units for w in current.weeks.order_by("week_number")],
-                name=f"Current plan (v{current.version})",
+                name=f"Plan in force (v{current.version}, after week {current.version - 1})",
                 line={"color": "#ef6c00", "width": 3},
             )
         )
@@ -195,27 +206,21 @@ def report_chart(reviews: list[WeekReview], original: Forecast, received_by_week
     return str(figure.to_html(include_plotlyjs=False, full_html=False))
 
 
-def season_allocation(workflow: Workflow) -> Allocation | None:
-    """The allocation of the season's pre-season forecast, if it has one yet."""
-    return (
-        Allocation.objects.filter(forecast__workflow=workflow, forecast__version=1)
-        .select_related("clustering_run")
-        .first()
-    )
-
-
 def season_context(workflow: Workflow) -> dict[str, Any]:
-    original = Forecast.objects.filter(workflow=workflow, version=1).first()
+    original = forecasting_selectors.season_forecast(workflow_id=workflow.pk)
     current = forecasting_selectors.latest_forecast_for(workflow_id=workflow.pk) or original
-    allocation = season_allocation(workflow)
+    allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
     reviews = list(WeekReview.objects.filter(workflow=workflow).order_by("week_number"))
     by_week: dict[int, list[WeeklyActual]] = {}
     for actual in WeeklyActual.objects.filter(workflow=workflow).order_by("week_number", "store"):
         by_week.setdefault(actual.week_number, []).append(actual)
     for review in reviews:
         review.store_actuals = by_week.get(review.week_number, [])  # type: ignore[attr-defined]
+    horizon = workflow.parameters.forecast_horizon_weeks
     context: dict[str, Any] = {
         "workflow": workflow,
+        "status_text": describe(workflow),
+        "awaiting_action": AWAITING_ACTION.get(workflow.status, ""),
         "last_sequence": workflow.events.aggregate(last=Max("sequence"))["last"] or 0,
         "parameters": workflow.parameters,
         "cards": agent_cards(workflow),
@@ -223,60 +228,48 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
         "current": current,
         "allocation": allocation,
         "reviews": reviews,
-        "next_week": len(reviews) + 1,
-        "markdowns": list(MarkdownDecision.objects.filter(forecast=original)) if original else [],
-        "pending_markdown": MarkdownDecision.objects.filter(
-            forecast=original, status="pending"
-        ).first()
+        "next_week": workflow.season_week + 1 if workflow.season_week < horizon else None,
+        "markdowns": markdown_selectors.season_markdowns(root=original) if original else [],
+        "pending_markdown": markdown_selectors.pending_markdown(root=original)
         if original
         else None,
         "weeks_to_checkpoint": max(
-            0, (workflow.parameters.markdown_checkpoint_week or 0) - len(reviews)
+            0, (workflow.parameters.markdown_checkpoint_week or 0) - workflow.season_week
         ),
         "markdown_cap": settings.PLANNING["MARKDOWN_CAP"],
         "lift_per_point": settings.PLANNING["MARKDOWN_LIFT_PER_POINT"],
-        "report": season_report_for(workflow) if reviews else None,
+        "report": None,
+        "to_date": None,
     }
     if original is not None and current is not None:
         context["chart"] = forecast_chart(original, current, reviews)
-    if allocation is not None:
-        clusters = []
-        for row in allocation.cluster_rows.select_related("cluster").order_by("-share"):
-            stores = [
-                s
-                for s in allocation.store_rows.select_related("store")
-                if s.cluster_id == row.cluster_id
-            ]
-            name = row.cluster.label.replace("_", " ").capitalize()
-            tiers = Counter(s.store.fashion_tier or "unknown tier" for s in stores)
-            described = ", ".join(f"{count} {tier}" for tier, count in tiers.most_common())
-            clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
-        context["clusters"] = clusters
-        store_rows = list(allocation.store_rows.select_related("store", "cluster"))
-        for store_row in store_rows:
-            # The store's part of the DC holdback, by its season share.
-            reserve = round(allocation.dc_holdback_units * store_row.season_share)
-            store_row.dc_reserve = reserve  # type: ignore[attr-defined]
-        context["store_rows"] = store_rows
-        context["replenishments"] = allocation.shipments.exclude(kind="initial").order_by(
-            "-week_number", "store_id"
-        )
-        shipped = sum(
-            s.units
-            for s in context["replenishments"]
-            if s.kind == "replenishment" and s.status != "rejected"
-        )
-        context["dc_available"] = allocation.dc_holdback_units - shipped
-        if reviews and original is not None:
-            received = []
-            for review in reviews:
-                arrived = sum(
-                    s.units
-                    for s in context["replenishments"]
-                    if s.kind == "replenishment"
-                    and s.status == "approved"
-                    and s.week_number <= review.week_number
-                )
-                received.append(allocation.store_initial_units + arrived)
-            context["report_chart"] = report_chart(reviews, original, received)
+    if allocation is None:
+        return context
+    clusters = []
+    store_rows = list(allocation.store_rows.select_related("store", "cluster"))
+    for row in allocation.cluster_rows.select_related("cluster").order_by("-share"):
+        stores = [s for s in store_rows if s.cluster_id == row.cluster_id]
+        name = row.cluster.label.replace("_", " ").capitalize()
+        tiers = Counter(s.store.fashion_tier or "unknown tier" for s in stores)
+        described = ", ".join(f"{count} {tier}" for tier, count in tiers.most_common())
+        clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
+    context["clusters"] = clusters
+    reserve = allocation_selectors.dc_reserve_by_store(allocation=allocation)
+    for store_row in store_rows:
+        store_row.dc_reserve = reserve[store_row.store_id]  # type: ignore[attr-defined]
+    context["store_rows"] = store_rows
+    context["replenishments"] = replenishment_lines(allocation)
+    context["dc_available"] = allocation.dc_holdback_units
+    if allocation.status != AllocationStatus.APPROVED:
+        return context
+    record = season_record(workflow)
+    outcomes = season_outcomes(record)
+    to_date = season_to_date(record, outcomes)
+    context["to_date"] = to_date
+    context["dc_available"] = to_date.dc_available
+    if outcomes and outcomes[-1].report is not None:
+        context["report"] = outcomes[-1].report
+    if reviews and original is not None:
+        received = [o.state.received_by_stores for o in outcomes]
+        context["report_chart"] = report_chart(reviews, original, received)
     return context

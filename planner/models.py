@@ -13,7 +13,6 @@ from planner.choices import (
     LocationTier,
     ReplenishmentStrategy,
     WorkflowStatus,
-    WorkflowType,
 )
 
 
@@ -198,9 +197,11 @@ class SeasonParameters(models.Model):
 
 
 class Workflow(models.Model):
-    """One durable run for one category and one season's parameters (SPEC.md section 4)."""
+    """One season of one category: the pre-season plan, then its weeks (SPEC.md section 4).
 
-    type = models.CharField(max_length=10, choices=WorkflowType.choices)
+    `status` says where the season is; only `planner.season.states.transition` changes it.
+    """
+
     status = models.CharField(
         max_length=20, choices=WorkflowStatus.choices, default=WorkflowStatus.PENDING
     )
@@ -208,26 +209,14 @@ class Workflow(models.Model):
     parameters = models.ForeignKey(
         SeasonParameters, on_delete=models.PROTECT, related_name="workflows"
     )
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reforecasts",
-        help_text="For a reforecast: the season workflow it revises.",
-    )
-    reason = models.TextField(blank=True, default="", help_text="Why a reforecast was started.")
-    observed_weeks = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="For a reforecast: the weeks of actuals it uses."
-    )
-    step = models.CharField(
+    current_agent = models.CharField(
         max_length=20,
-        default="orchestrator",
-        help_text="The next step to run: orchestrator, demand, inventory, approval, pricing, done.",
+        choices=AgentName.choices,
+        blank=True,
+        help_text="While planning: the agent running or next to run; then the last one.",
     )
-    current_agent = models.CharField(max_length=20, choices=AgentName.choices, blank=True)
-    awaiting_action = models.CharField(
-        max_length=40, blank=True, help_text="The approval the workflow waits for, if any."
+    season_week = models.PositiveSmallIntegerField(
+        default=0, help_text="Weeks of actuals uploaded (0 before the season)."
     )
     progress_pct = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True, default="")
@@ -240,24 +229,36 @@ class Workflow(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(type__in=WorkflowType.values), name="workflow_type_valid"
-            ),
-            models.CheckConstraint(
                 condition=Q(status__in=WorkflowStatus.values), name="workflow_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(progress_pct__lte=100), name="workflow_progress_at_most_100"
             ),
             models.CheckConstraint(
-                condition=Q(type=WorkflowType.FORECAST, parent__isnull=True)
-                | Q(type=WorkflowType.REFORECAST, parent__isnull=False),
-                name="workflow_reforecast_has_parent",
+                condition=Q(season_week__lte=52), name="workflow_season_week_in_range"
             ),
         ]
         indexes = [models.Index(fields=["status"], name="workflow_status")]
 
     def __str__(self) -> str:
-        return f"Workflow {self.pk} ({self.type}, {self.category_id}, {self.status})"
+        return f"Season {self.pk} ({self.category_id}, {self.get_status_display()})"
+
+
+class WorkflowTransition(models.Model):
+    """One change of a season's status, append-only (healthchecks' Flip)."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="transitions")
+    event = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, choices=WorkflowStatus.choices)
+    to_status = models.CharField(max_length=20, choices=WorkflowStatus.choices)
+    season_week = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workflow", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_id}: {self.from_status} -{self.event}-> {self.to_status}"
 
 
 class WorkflowEvent(models.Model):
@@ -313,8 +314,9 @@ class WeeklyActual(models.Model):
 
 
 class WeekReview(models.Model):
-    """A season week after its actuals: variance against the plan of the day, the re-forecast
-    decision with its reason, and what was done (SPEC.md section 7.5)."""
+    """A season week after its actuals: variance against its plan of record, the level update,
+    the revision decision with its reason, the ledger's flags, and what was done
+    (SPEC.md sections 4, 7.5 and 7.6). Rewritten when an earlier week is replaced."""
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="week_reviews")
     week_number = models.PositiveSmallIntegerField()
@@ -322,7 +324,7 @@ class WeekReview(models.Model):
         "forecasting.Forecast",
         on_delete=models.PROTECT,
         related_name="week_reviews",
-        help_text="The plan the week was compared with (the latest version then).",
+        help_text="The plan of record: the version in force when the week was first observed.",
     )
     actual_units = models.PositiveIntegerField()
     forecast_units = models.FloatField()
@@ -330,11 +332,21 @@ class WeekReview(models.Model):
     cumulative_variance = models.FloatField()
     weekly_band = models.CharField(max_length=10)
     cumulative_band = models.CharField(max_length=10)
-    reforecast_triggered = models.BooleanField(default=False)
-    reason = models.TextField()
-    reforecast_workflow = models.ForeignKey(
-        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    reforecast_triggered = models.BooleanField(
+        default=False, help_text="The re-forecast rule fired: a revision was recorded."
     )
+    reason = models.TextField()
+    requested_revision = models.TextField(
+        blank=True, default="", help_text="Why a person asked for a re-forecast at this week."
+    )
+    level_factor = models.FloatField(
+        default=1.0, help_text="The plan in force after the week: pre-season plan x this."
+    )
+    stockout_stores = models.PositiveSmallIntegerField(default=0)
+    excess_units = models.PositiveIntegerField(
+        default=0, help_text="Units sold beyond the recorded stock, summed over stores."
+    )
+    flags = models.JSONField(default=list, help_text="Store-by-store ledger warnings.")
     actions = models.JSONField(default=list, help_text="What the system did this week.")
     created_at = models.DateTimeField(auto_now=True)
 

@@ -14,9 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from allocation import selectors as allocation_selectors
 from allocation.models import Allocation
-from planner import dashboard, inseason, selectors, services, workflows
+from planner import dashboard, selectors, services
 from planner.access import user_can
+from planner.conflicts import Conflict
 from planner.forms import (
     DataUploadForm,
     DescribeSeasonForm,
@@ -27,6 +29,8 @@ from planner.forms import (
 )
 from planner.imports import ImportRejected
 from planner.models import Store, Workflow
+from planner.season import weekly, workflows
+from planner.season.selectors import replenishment_lines
 from season_agents.extraction.types import ParameterOutOfRange, SeasonParameterSet
 from season_agents.services import parameters_extract
 
@@ -57,9 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "categories": selectors.category_list(),
             "store_count": Store.objects.count(),
-            "seasons": Workflow.objects.filter(type="forecast").select_related(
-                "category", "parameters"
-            )[:50],
+            "seasons": Workflow.objects.select_related("category", "parameters")[:50],
         },
     )
 
@@ -163,8 +165,8 @@ def _season_csv(
 ) -> HttpResponse:
     """A season's allocation rendered as a CSV download (back to the season page, with a
     message, while it has no allocation)."""
-    workflow = get_object_or_404(Workflow, pk=workflow_id, type="forecast")
-    allocation = dashboard.season_allocation(workflow)
+    workflow = get_object_or_404(Workflow, pk=workflow_id)
+    allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
     if allocation is None:
         messages.error(request, "This season has no allocation yet.")
         return redirect("season", workflow_id=workflow_id)
@@ -182,6 +184,7 @@ def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse
     are prefixed with a quote."""
 
     def rows(allocation: Allocation) -> Iterable[list[object]]:
+        reserve = allocation_selectors.dc_reserve_by_store(allocation=allocation)
         for row in allocation.store_rows.select_related("store", "cluster"):
             yield [
                 _safe_cell(row.store_id),
@@ -189,7 +192,7 @@ def store_allocation_csv(request: HttpRequest, workflow_id: int) -> HttpResponse
                 row.cluster.label,
                 row.initial_units,
                 f"{row.season_share:.6f}",
-                round(allocation.dc_holdback_units * row.season_share),
+                reserve[row.store_id],
             ]
 
     header = ["store_id", "store_name", "cluster", "initial_units", "season_share"]
@@ -201,8 +204,7 @@ def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """Every replenishment and transfer shipment of the season as CSV."""
 
     def rows(allocation: Allocation) -> Iterable[list[object]]:
-        shipments = allocation.shipments.exclude(kind="initial")
-        for s in shipments.order_by("-week_number", "store_id"):
+        for s in replenishment_lines(allocation):
             yield [
                 s.week_number,
                 s.kind,
@@ -225,7 +227,7 @@ def _safe_cell(value: str) -> str:
 @role_required("view")
 def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
     workflow = get_object_or_404(
-        Workflow.objects.select_related("category", "parameters"), pk=workflow_id, type="forecast"
+        Workflow.objects.select_related("category", "parameters"), pk=workflow_id
     )
     context = dashboard.season_context(workflow)
     context.update(
@@ -259,7 +261,7 @@ def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpRespons
                 safety_stock_pct=None if percent is None else percent / 100,
             )
             messages.success(request, f"Manufacturing order {form.cleaned_data['action']}ed.")
-        except (workflows.WorkflowConflict, ValueError) as exc:
+        except (Conflict, ValueError) as exc:
             _conflict(request, exc)
     return redirect("season", workflow_id=workflow_id)
 
@@ -272,7 +274,7 @@ def upload_week(request: HttpRequest, workflow_id: int) -> HttpResponse:
         messages.error(request, "Choose the week and a CSV file.")
         return redirect("season", workflow_id=workflow_id)
     try:
-        outcome = inseason.weekly_sales_upload(
+        outcome = weekly.week_upload(
             workflow_id=workflow_id,
             week_number=form.cleaned_data["week_number"],
             raw=form.cleaned_data["file"].read(),
@@ -283,7 +285,7 @@ def upload_week(request: HttpRequest, workflow_id: int) -> HttpResponse:
             f"row {p.row}, {p.column}: {p.message}" if p.row else p.message for p in exc.listed[:20]
         )
         messages.error(request, f"{exc.message} {problems}")
-    except workflows.WorkflowConflict as exc:
+    except Conflict as exc:
         _conflict(request, exc)
     else:
         variance = outcome["variance"]
@@ -304,13 +306,13 @@ def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
         messages.error(request, "Elasticity must be 1.0-3.0.")
     else:
         try:
-            decision = inseason.approve_markdown(
+            decision = weekly.markdown_decide(
                 workflow_id=workflow_id,
                 action=form.cleaned_data["action"],
                 elasticity=form.cleaned_data["elasticity"],
             )
             messages.success(request, decision.reasoning)
-        except (workflows.WorkflowConflict, ValueError) as exc:
+        except (Conflict, ValueError) as exc:
             _conflict(request, exc)
     return redirect("season", workflow_id=workflow_id)
 
@@ -319,9 +321,9 @@ def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
 @require_POST
 def approve_replenishment(request: HttpRequest, workflow_id: int, week_number: int) -> HttpResponse:
     try:
-        approved = inseason.approve_replenishment(workflow_id=workflow_id, week_number=week_number)
+        approved = weekly.replenishment_approve(workflow_id=workflow_id, week_number=week_number)
         messages.success(request, f"Approved {approved} shipments for week {week_number}.")
-    except workflows.WorkflowConflict as exc:
+    except Conflict as exc:
         _conflict(request, exc)
     return redirect("season", workflow_id=workflow_id)
 

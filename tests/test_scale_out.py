@@ -19,12 +19,12 @@ from collections.abc import Iterator
 
 import pytest
 import websocket
+from planner.tasks import advance_workflow
 
 from conftest import user_with_roles
 from forecasting.models import Forecast
 from planner.access import ROLES
 from planner.models import Category, WorkflowEvent
-from planner.tasks import advance_workflow
 from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import process_env
 from planner.tests.test_workflows import PARAMETERS

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from allocation import selectors
 from allocation.api.serializers import AllocationSerializer, StoreClusterSerializer
 from allocation.models import Allocation
-from forecasting.selectors import forecast_by_id
+from forecasting.selectors import forecast_by_id, root_forecast
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number is no id (SQLite would overflow)
 
@@ -45,8 +45,6 @@ class AllocationView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, forecast_id: int) -> Response:
-        from forecasting.selectors import root_forecast
-
         forecast = forecast_by_id(forecast_id)
         allocation = Allocation.objects.filter(forecast=root_forecast(forecast)).first()
         if allocation is None:

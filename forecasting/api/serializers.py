@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forecasting.models import Forecast, ForecastWeek
+from forecasting.selectors import root_forecast
 
 
 class ForecastWeekSerializer(serializers.ModelSerializer):
@@ -62,8 +63,6 @@ class ForecastDetailSerializer(ForecastListSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_clusters(self, forecast: Forecast) -> list[dict[str, object]]:
         """The cluster split of this forecast's season (from its allocation, if any)."""
-        from forecasting.selectors import root_forecast
-
         allocation = getattr(root_forecast(forecast), "allocation", None)
         if allocation is None:
             return []

@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from forecasting.selectors import forecast_by_id, root_forecast
 from markdowns.models import MarkdownDecision
+from markdowns.selectors import markdown_summary
 
 
 class MarkdownListView(APIView):
@@ -12,8 +13,6 @@ class MarkdownListView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, forecast_id: int) -> Response:
-        from planner.inseason import markdown_summary
-
         forecast = forecast_by_id(forecast_id)
         decisions = MarkdownDecision.objects.filter(forecast=root_forecast(forecast))
         return Response(

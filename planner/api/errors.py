@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from forecasting.models import Forecast
+from planner.conflicts import Conflict
 from planner.imports import ImportRejected
 from planner.middleware import error_body
 from planner.models import Workflow
-from planner.workflows import WorkflowConflict
 
 
 def _first_message(detail: Any) -> str:
@@ -50,7 +50,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_count=exc.total,
         )
         return Response(body, status=exc.status)
-    if isinstance(exc, WorkflowConflict):
+    if isinstance(exc, Conflict):
         return Response(error_body(request, 409, str(exc)), status=409)
     if isinstance(exc, Workflow.DoesNotExist | Forecast.DoesNotExist):
         return Response(error_body(request, 404, str(exc)), status=404)

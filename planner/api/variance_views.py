@@ -9,7 +9,8 @@ from planner.models import WeekReview
 
 
 class VarianceView(APIView):
-    """Week N's weekly and cumulative variance, the re-forecast decision and what was done."""
+    """Week N's weekly and cumulative variance against its plan of record, the level update,
+    the revision decision, the ledger's flags and what was done."""
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, forecast_id: int, week_number: int) -> Response:
@@ -33,7 +34,10 @@ class VarianceView(APIView):
                 "cumulative_band": review.cumulative_band,
                 "reforecast_triggered": review.reforecast_triggered,
                 "reason": review.reason,
-                "reforecast_workflow_id": review.reforecast_workflow_id,
+                "plan_factor": review.level_factor,
+                "stockout_stores": review.stockout_stores,
+                "excess_units": review.excess_units,
+                "flags": review.flags,
                 "actions": review.actions,
             }
         )

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE
 from planner.models import Workflow
+from planner.season.states import AWAITING_ACTION, describe
 from season_agents.extraction.types import STRATEGIES
 
 
@@ -56,20 +57,20 @@ class WorkflowStartedSerializer(serializers.Serializer):
 class WorkflowSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category_id")
     websocket_url = serializers.SerializerMethodField()
+    status_text = serializers.SerializerMethodField()
+    awaiting_action = serializers.SerializerMethodField()
 
     class Meta:
         model = Workflow
         fields = [
             "id",
-            "type",
             "status",
-            "step",
-            "current_agent",
+            "status_text",
+            "season_week",
             "awaiting_action",
+            "current_agent",
             "progress_pct",
             "category",
-            "parent",
-            "reason",
             "error",
             "created_at",
             "started_at",
@@ -79,6 +80,14 @@ class WorkflowSerializer(serializers.ModelSerializer):
 
     def get_websocket_url(self, workflow: Workflow) -> str:
         return f"/api/workflows/{workflow.pk}/stream"
+
+    def get_status_text(self, workflow: Workflow) -> str:
+        """Where the season is, in words (e.g. "in season, week 5 of 12 (week 6 due)")."""
+        return describe(workflow)
+
+    def get_awaiting_action(self, workflow: Workflow) -> str:
+        """The decision a person must make now, if any."""
+        return AWAITING_ACTION.get(workflow.status, "")
 
 
 class ManufacturingApprovalSerializer(serializers.Serializer):

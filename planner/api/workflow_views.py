@@ -1,5 +1,5 @@
-"""Workflows, approvals and in-season uploads: thin views over planner.workflows and
-planner.inseason."""
+"""Seasons, approvals and in-season uploads: thin views over planner.season.workflows
+(pre-season) and planner.season.weekly (in season)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forecasting.selectors import forecast_by_id
-from planner import inseason, workflows
+from markdowns.selectors import markdown_summary
 from planner.api.permissions import ApproverPermission
 from planner.api.workflow_serializers import (
     AgentStepRequestSerializer,
@@ -31,6 +31,9 @@ from planner.api.workflow_serializers import (
 )
 from planner.imports import reject_if_too_large
 from planner.models import Category, Workflow
+from planner.season import weekly, workflows
+from planner.season.selectors import workflow_results
+from planner.season.states import SeasonConflict
 from season_agents.extraction.types import SeasonParameterSet
 
 
@@ -76,22 +79,28 @@ class StartForecastView(APIView):
 
 
 class StartReforecastView(APIView):
-    """Re-forecast a season by hand from its actuals so far (the rule does it automatically)."""
+    """Record a re-forecast of a season by hand (the rule records one automatically; the plan
+    follows the evidence every week either way): the latest week is re-run with the revision
+    and its reason, and the plan in force is returned. A revision of the season, not a new one."""
 
-    @extend_schema(request=StartReforecastSerializer, responses={201: WorkflowStartedSerializer})
+    @extend_schema(request=StartReforecastSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         form = StartReforecastSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         forecast = forecast_by_id(form.validated_data["forecast_id"])
-        season = forecast.workflow
-        if season is not None and season.parent_id is not None:
-            season = season.parent
-        if season is None:
-            raise workflows.WorkflowConflict(
-                f"Forecast {forecast.pk} belongs to no season workflow."
-            )
-        workflow = inseason.reforecast_start(season=season, reason=form.validated_data["reason"])
-        return _started(workflow)
+        if forecast.workflow_id is None:
+            raise SeasonConflict(f"Forecast {forecast.pk} belongs to no season.")
+        plan = weekly.revision_request(
+            workflow_id=forecast.workflow_id, reason=form.validated_data["reason"]
+        )
+        body = {
+            "workflow_id": plan.workflow_id,
+            "forecast_id": plan.pk,
+            "version": plan.version,
+            "total_units": plan.total_units,
+            "websocket_url": f"/api/workflows/{plan.workflow_id}/stream",
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -99,14 +108,14 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
 
     serializer_class = WorkflowSerializer
     queryset = Workflow.objects.all()
-    filterset_fields = ["type", "status", "category"]
+    filterset_fields = ["status", "category"]
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
         """Ids and headline figures of what the workflow produced."""
         workflow = self.get_object()
-        return Response(inseason.workflow_results(workflow))
+        return Response(workflow_results(workflow))
 
 
 class ManufacturingApprovalView(APIView):
@@ -129,8 +138,8 @@ class ManufacturingApprovalView(APIView):
 
 
 class MarkdownApprovalView(APIView):
-    """`accept` approves the markdown and re-forecasts the remaining weeks with its lift;
-    `modify` recomputes it at another elasticity (1.0-3.0) and asks again."""
+    """`accept` decides the markdown (a fact from then on) and the plan in force carries its
+    lift; `modify` recomputes it at another elasticity (1.0-3.0) and asks again."""
 
     permission_classes = [ApproverPermission]
 
@@ -138,12 +147,12 @@ class MarkdownApprovalView(APIView):
     def post(self, request: Request) -> Response:
         form = MarkdownApprovalSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        decision = inseason.approve_markdown(
+        decision = weekly.markdown_decide(
             workflow_id=form.validated_data["workflow_id"],
             action=form.validated_data["action"],
             elasticity=form.validated_data.get("elasticity_coefficient"),
         )
-        return Response(inseason.markdown_summary(decision))
+        return Response(markdown_summary(decision))
 
 
 class ReplenishmentApprovalView(APIView):
@@ -155,14 +164,16 @@ class ReplenishmentApprovalView(APIView):
     def post(self, request: Request) -> Response:
         form = ReplenishmentApprovalSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        approved = inseason.approve_replenishment(**form.validated_data)
+        approved = weekly.replenishment_approve(**form.validated_data)
         return Response({"approved_shipments": approved, **form.validated_data})
 
 
 class WeeklySalesUploadView(APIView):
-    """Week N's actuals (`date,store_id,quantity_sold` daily rows or
-    `store_id,week_number,units_sold`): runs the variance check, maybe a re-forecast, the
-    replenishment proposal and, at the checkpoint, the markdown recommendation."""
+    """Week N's sales (`date,store_id,quantity_sold` daily rows or
+    `store_id,week_number,units_sold`): the ledger, variance against the week's plan of
+    record, the level update (and a revision when the rule fires), the replenishment proposal
+    and, at the checkpoint, the markdown recommendation. 409 when the season cannot take the
+    week now (weeks go in order; one upload of a week at a time; not while a markdown waits)."""
 
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "uploads"
@@ -174,7 +185,7 @@ class WeeklySalesUploadView(APIView):
         data: dict[str, Any] = form.validated_data
         upload = data["file"]
         reject_if_too_large(upload.size, what="weekly sales", max_bytes=settings.UPLOAD_MAX_BYTES)
-        outcome = inseason.weekly_sales_upload(
+        outcome = weekly.week_upload(
             workflow_id=data["workflow_id"],
             week_number=data["week_number"],
             raw=upload.read(),

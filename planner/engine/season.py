@@ -489,16 +489,17 @@ def replay_demand(
     demand: Mapping[str, Sequence[int]],
     *,
     markdown_response: bool = True,
+    weeks: int | None = None,
 ) -> list[WeekOutcome]:
     """The season served from stock against scenario demand (store -> units per week).
 
     The files hold full-price demand; with `markdown_response`, demand after a decided
     markdown is scaled by its expected lift (the assumption the plan makes), so the
-    re-forecasts are judged on the level alone.
+    re-forecasts are judged on the level alone. `weeks` stops early (default: the season).
     """
     state = season_start(setup)
     outcomes = []
-    for number in range(1, policy.horizon_weeks + 1):
+    for number in range(1, (weeks or policy.horizon_weeks) + 1):
         factor = 1.0
         if markdown_response:
             for from_week, lift in state.lifts:

@@ -17,8 +17,8 @@ from planner import services
 from planner.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
 from planner.models import Category, Workflow
 from planner.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
+from planner.season.workflows import workflow_start_forecast
 from planner.throwaway import throwaway_database
-from planner.workflows import workflow_start_forecast
 from season_agents.extraction.types import SeasonParameterSet
 
 

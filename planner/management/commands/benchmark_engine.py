@@ -16,18 +16,17 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from allocation.engine.allocation import plan_allocation
 from allocation.engine.clustering import cluster_stores
-from allocation.engine.replenishment import plan_replenishment, store_ledger
 from forecasting.engine.ensemble import forecast_category
-from forecasting.engine.reforecast import reforecast_curve, update_level
 from forecasting.engine.types import Season
-from forecasting.engine.variance import check_variance
+from planner.engine.evaluation import season_setup
+from planner.engine.preseason import CategoryInput, PreseasonSettings, plan_categories
 from planner.engine.sample_inputs import (
     category_inputs,
     read_history,
     scenario_actuals,
     store_profiles,
 )
-from planner.engine.season import CategoryInput, SeasonSettings, plan_categories
+from planner.engine.season import WeekInput, auto_approved, replay_demand, run_week
 from planner.fixtures_path import SAMPLE_DIR
 from planner.sample_data import (
     CATEGORIES,
@@ -37,6 +36,7 @@ from planner.sample_data import (
     generate_chain,
     write_sample_data,
 )
+from planner.season.policy import safety_stock_for, season_policy
 
 T = TypeVar("T")
 
@@ -71,7 +71,12 @@ class Command(BaseCommand):
             write_sample_data(directory)
         started = time.perf_counter()
         season = Season(SEASON_START, SEASON_WEEKS)
-        settings = SeasonSettings(season=season, strategy="weekly", dc_holdback_pct=0.45)
+        settings = PreseasonSettings(
+            season=season,
+            strategy="weekly",
+            dc_holdback_pct=django_settings.PLANNING["DEFAULT_DC_HOLDBACK_PCT"],
+            safety_stock_pct=safety_stock_for("weekly"),
+        )
         history = read_history(directory)
         inputs = {c.name: category_inputs(directory, c.name, history) for c in CATEGORIES}
         category_inputs_ = [
@@ -103,8 +108,8 @@ class Command(BaseCommand):
                 weekly_forecast=first_forecast.curve,
                 stores=stores,
                 assignments=clustering.assignments,
-                safety_stock_pct=0.20,
-                dc_holdback_pct=0.45,
+                safety_stock_pct=settings.safety_stock_pct,
+                dc_holdback_pct=settings.dc_holdback_pct,
             )
         )
         self.line("allocation 50 stores", seconds, f"{plan.manufacturing_qty:,} units")
@@ -144,42 +149,26 @@ class Command(BaseCommand):
         )
         return float(result.stdout.strip().splitlines()[-1])
 
-    def _weekly_update(self, directory: Path, plan: Any, settings: SeasonSettings) -> None:
-        actuals = scenario_actuals(directory, CATEGORIES[0].slug, "low_demand")
-        week = 4
-        totals = [sum(units[w] for units in actuals.values()) for w in range(week)]
-        shares = {line.store_id: line.season_share for line in plan.allocation.stores}
-        received = {line.store_id: {1: line.initial_units} for line in plan.allocation.stores}
-
-        def update() -> None:
-            check = check_variance(
-                plan=plan.forecast.curve,
-                actuals=totals,
-                plan_first_week=1,
+    def _weekly_update(self, directory: Path, plan: Any, settings: PreseasonSettings) -> None:
+        """One `run_week` (the product's weekly step) at week 5 of the low-demand scenario."""
+        demand = scenario_actuals(directory, CATEGORIES[0].slug, "low_demand")
+        policy = auto_approved(
+            season_policy(
                 horizon_weeks=settings.season.weeks,
-                reforecasts_done=0,
+                strategy=settings.strategy,
+                safety_stock_pct=settings.safety_stock_pct,
+                markdown_checkpoint_week=None,
+                markdown_threshold=None,
             )
-            level = update_level(
-                plan=plan.forecast.curve,
-                actuals=totals,
-                prior_sd=plan.forecast.level_sd,
-                noise_sd=plan.forecast.noise_sd,
-            )
-            curve = reforecast_curve(plan_weeks=plan.forecast.weeks, actuals=totals, update=level)
-            on_hand = {s: store_ledger(received[s], actuals[s][:week])[-1].closing for s in shares}
-            plan_replenishment(
-                week_number=week + 1,
-                period=1,
-                expected_demand={s: shares[s] * curve[week].units for s in shares},
-                on_hand=on_hand,
-                dc_available=plan.allocation.dc_holdback_units,
-                safety_stock_pct=0.20,
-            )
-            assert check.week_number == week
-
-        runs = [timed(update)[1] for _ in range(20)]
+        )
+        setup = season_setup(plan)
+        state = replay_demand(setup, policy, {s: d[:4] for s, d in demand.items()}, weeks=4)[
+            -1
+        ].state
+        week = WeekInput(5, demand={s: d[4] for s, d in demand.items()})
+        runs = [timed(partial(run_week, state, week, policy))[1] for _ in range(20)]
         self.line(
-            "weekly update: ledger + variance + re-forecast + replenishment",
+            "weekly step (run_week): ledger, variance, level, revision rule, replenishment",
             statistics.median(runs),
             "median of 20, 50 stores",
         )

@@ -10,10 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from allocation.models import Allocation
-from planner import inseason, workflows
+from planner.choices import WorkflowStatus
 from planner.fixtures_path import SAMPLE_DIR
 from planner.models import Category, Workflow
 from planner.sample_data import CATEGORIES, SCENARIO_DIR, SCENARIOS
+from planner.season import weekly, workflows
+from planner.season.selectors import season_report_for
 from season_agents.extraction.rules import extract_rules
 from season_agents.extraction.types import SeasonParameterSet
 
@@ -25,9 +27,10 @@ DEFAULT_TEXT = (
 
 class Command(BaseCommand):
     help = (
-        "Plan a season and replay a generated scenario's weekly actuals through it: pre-season "
-        "workflow, approvals (with --auto-accept), weekly uploads, variance, re-forecasts, "
-        "replenishment, markdown, report."
+        "Plan a season and upload a generated scenario's weeks through it as sales: pre-season "
+        "workflow, approvals (with --auto-accept), weekly uploads, variance, the weekly level "
+        "update and revisions, replenishment, markdown, report. (The files are demand; "
+        "evaluate_engine replays them as demand served from stock.)"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -59,7 +62,7 @@ class Command(BaseCommand):
             workflow = workflows.workflow_start_forecast(category=category, parameters=parameters)
         workflow.refresh_from_db()
         self._print_events(workflow)
-        if workflow.status == "failed":
+        if workflow.status == WorkflowStatus.FAILED:
             raise CommandError(workflow.error)
         if not options["auto_accept"]:
             write(
@@ -79,10 +82,13 @@ class Command(BaseCommand):
     def _weeks(self, workflow: Workflow, parameters: SeasonParameterSet, path: Path) -> None:
         write = self.stdout.write
         frame = pd.read_csv(path)
-        write(f"\n{'week':>4} {'actual':>8} {'plan':>8} {'week var':>9} {'cum var':>8}  actions")
+        write(
+            f"\n{'week':>4} {'sold':>8} {'plan':>8} {'week var':>9} {'cum var':>8} {'plan x':>7}"
+            "  actions"
+        )
         for week in range(1, parameters.forecast_horizon_weeks + 1):
             rows = frame[frame["week_number"] == week]
-            outcome = inseason.weekly_sales_upload(
+            outcome = weekly.week_upload(
                 workflow_id=workflow.pk,
                 week_number=week,
                 raw=rows.to_csv(index=False).encode(),
@@ -90,20 +96,21 @@ class Command(BaseCommand):
             v = outcome["variance"]
             write(
                 f"{week:>4} {v['actual_units']:>8,} {v['forecast_units']:>8,.0f} "
-                f"{v['weekly_variance']:>+9.1%} {v['cumulative_variance']:>+8.1%}  "
-                + "; ".join(outcome["actions"] or ["-"])
+                f"{v['weekly_variance']:>+9.1%} {v['cumulative_variance']:>+8.1%} "
+                f"{outcome['plan_factor']:>7.2f}  " + "; ".join(outcome["actions"] or ["-"])
             )
             replenishment = outcome["replenishment"]
             if replenishment and replenishment["status"] == "proposed" and replenishment["units"]:
-                inseason.approve_replenishment(
+                weekly.replenishment_approve(
                     workflow_id=workflow.pk, week_number=replenishment["week_number"]
                 )
             workflow.refresh_from_db()
-            if workflow.awaiting_action == workflows.MARKDOWN_ACTION:
-                decision = inseason.approve_markdown(workflow_id=workflow.pk, action="accept")
+            if workflow.status == WorkflowStatus.AWAITING_MARKDOWN:
+                decision = weekly.markdown_decide(workflow_id=workflow.pk, action="accept")
                 write(f"     markdown approved: {decision.reasoning}")
-        report = inseason.season_report_for(workflow)
-        assert report is not None
+        report = season_report_for(workflow)
+        if report is None:
+            raise CommandError(f"Season {workflow.pk} did not close: {workflow.status}.")
         write(
             f"\nSeason report: sold {report.units_sold:,} of {report.manufactured:,} made; "
             f"sell-through {report.sell_through_received:.0%} of received, "

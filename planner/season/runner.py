@@ -23,8 +23,10 @@ from django.db import (
 )
 from django.utils import timezone
 
-from planner.choices import WorkflowStatus
+from planner.celery import app as celery_app
 from planner.models import Workflow
+from planner.season.states import RUNNABLE
+from planner.season.steps import workflow_advance
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ _lock = threading.Lock()
 TRANSIENT = (OperationalError, InterfaceError)
 RETRY_DELAYS_SECONDS = (1.0, 2.0, 4.0, 8.0)
 _LOCK_NAMESPACE = 0x5EA5  # PostgreSQL advisory locks: (namespace, workflow id)
+ADVANCE_TASK = "planner.season.tasks.advance_workflow"
 
 
 @contextmanager
@@ -60,8 +63,6 @@ def workflow_lock(workflow_id: int) -> Iterator[bool]:
 def run_here(workflow_id: int) -> None:
     """Runs the workflow's next steps in this thread (Celery tasks call this too), unless
     another runner is advancing it."""
-    from planner.workflows import workflow_advance
-
     try:
         with workflow_lock(workflow_id) as held:
             if held:
@@ -109,11 +110,10 @@ def submit(workflow_id: int) -> Future[None] | None:
             return None
         _active.add(workflow_id)
     if settings.WORKFLOW_EXECUTION == "celery":
-        from planner.tasks import advance_workflow
-
         with _lock:
             _active.discard(workflow_id)  # the worker, not this process, runs it
-        advance_workflow.delay(workflow_id)
+        # By name: the task module imports this one.
+        celery_app.send_task(ADVANCE_TASK, args=[workflow_id])
         return None
     if settings.WORKFLOW_EXECUTION == "inline":
         run_with_retries(workflow_id)
@@ -122,14 +122,12 @@ def submit(workflow_id: int) -> Future[None] | None:
 
 
 def workflows_recover() -> list[int]:
-    """Resubmits every pending or running workflow (after a restart nothing runs them).
+    """Resubmits every season with a step to run (after a restart nothing runs them).
 
     Each workflow is claimed by a compare-and-set on `updated_at`, so processes starting
     together resume it once between them.
     """
-    candidates = Workflow.objects.filter(
-        status__in=[WorkflowStatus.PENDING, WorkflowStatus.RUNNING]
-    ).values_list("pk", "updated_at")
+    candidates = Workflow.objects.filter(status__in=RUNNABLE).values_list("pk", "updated_at")
     resumed = []
     for workflow_id, seen in list(candidates):
         if workflow_claim(workflow_id, seen):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from planner import runner
+from planner.season import runner
 
 
 @shared_task(

@@ -1,0 +1,123 @@
+"""Starting a season and the order approval (SPEC.md section 4, pre-season). Steps run
+through `planner.season.runner` after commit (a background thread by default)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from allocation import selectors as allocation_selectors
+from allocation import services as allocation_services
+from allocation.choices import AllocationStatus
+from forecasting.models import Forecast
+from planner.choices import AgentName
+from planner.choices import WorkflowStatus as S
+from planner.events import event_publish
+from planner.models import Category, SeasonParameters, Workflow
+from planner.season import runner
+from planner.season.states import SeasonConflict, describe, season_lock, transition
+from planner.season.steps import (
+    PROGRESS,
+    agent_tools,
+    ask_order_approval,
+    inventory_tool,
+    parameters_dict,
+)
+from season_agents.extraction.types import SeasonParameterSet
+from season_agents.models import ParameterExtraction
+from season_agents.runtime import Backend, CollectedOutcomes, default_backend, run_chain
+
+
+def workflow_start_forecast(
+    *, category: Category, parameters: SeasonParameterSet, extraction_id: int | None = None
+) -> Workflow:
+    """Stores the confirmed parameters and a pending season; its steps start after commit,
+    in the background."""
+    with transaction.atomic():
+        stored = SeasonParameters.objects.create(
+            forecast_horizon_weeks=parameters.forecast_horizon_weeks,
+            season_start_date=parameters.season_start_date,
+            season_end_date=parameters.season_end_date,
+            replenishment_strategy=parameters.replenishment_strategy,
+            dc_holdback_percentage=parameters.dc_holdback_percentage,
+            markdown_checkpoint_week=parameters.markdown_checkpoint_week,
+            markdown_threshold=parameters.markdown_threshold,
+            extraction_confidence=parameters.extraction_confidence,
+            extraction_reasoning=parameters.extraction_reasoning,
+            stated_fields=list(parameters.stated_fields),
+            defaulted_fields=list(parameters.defaulted_fields),
+        )
+        if extraction_id is not None:
+            ParameterExtraction.objects.filter(pk=extraction_id).update(parameters=stored)
+        workflow = Workflow.objects.create(
+            category=category, parameters=stored, current_agent=AgentName.ORCHESTRATOR
+        )
+        transaction.on_commit(lambda: runner.submit(workflow.pk))
+    return workflow
+
+
+def approve_manufacturing(
+    *, workflow_id: int, action: str, safety_stock_pct: float | None = None
+) -> Workflow:
+    """`modify` recomputes quantity and allocation at a new safety stock (nothing committed);
+    `accept` commits the order and moves on to the Pricing step."""
+    with transaction.atomic():
+        workflow = season_lock(workflow_id)
+        if workflow.status != S.AWAITING_ORDER:
+            raise SeasonConflict(
+                f"Season {workflow_id} is {describe(workflow)}; no order waits for approval."
+            )
+        if action == "modify":
+            if safety_stock_pct is None:
+                raise ValueError("modify needs safety_stock_pct (0.10-0.30)")
+            result = inventory_tool(workflow, safety_stock_pct=safety_stock_pct)
+            transition(workflow, "order_modified")
+            event_publish(
+                workflow=workflow,
+                kind="agent_progress",
+                agent=AgentName.INVENTORY,
+                message=f"safety stock changed to {safety_stock_pct:.0%}: "
+                f"{result.payload.manufacturing_qty:,} units",
+                progress_pct=PROGRESS["inventory"],
+            )
+            ask_order_approval(workflow, result.payload)
+            return workflow
+        allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
+        if allocation is None or allocation.status != AllocationStatus.PROPOSED:
+            raise SeasonConflict(f"Season {workflow_id} has no proposed order to accept.")
+        allocation_services.allocation_approve(allocation=allocation)
+        transition(workflow, "order_accepted", current_agent=AgentName.PRICING)
+        transaction.on_commit(lambda: runner.submit(workflow.pk))
+    return workflow
+
+
+def agent_step_run(
+    *, workflow_id: int, agent: str, backend: Backend | None = None
+) -> dict[str, Any]:
+    """Runs one agent's step of a season directly (for debugging and integrations), outside
+    the state machine: the step's results are reused if they exist, nothing is approved."""
+    workflow = (
+        Workflow.objects.select_related("parameters", "category").filter(pk=workflow_id).first()
+    )
+    if workflow is None:
+        raise Workflow.DoesNotExist(f"No season with id {workflow_id}.")
+    if agent == AgentName.INVENTORY and not Forecast.objects.filter(workflow=workflow).exists():
+        raise SeasonConflict(f"Season {workflow_id} has no forecast yet; run demand first.")
+    collected = CollectedOutcomes()
+    run_chain(
+        backend or default_backend(),
+        [agent],
+        parameters_dict(workflow.parameters),
+        agent_tools(workflow),
+        collected,
+    )
+    outcome = collected.outcomes[agent]
+    return {
+        "workflow_id": workflow_id,
+        "agent": agent,
+        "mode": outcome.mode,
+        "fallback_reason": outcome.fallback_reason,
+        "reasoning": outcome.reasoning,
+        "result": outcome.result.summary,
+    }

@@ -53,6 +53,13 @@ def api_client(member: Any) -> APIClient:
 
 
 @pytest.fixture
+def signed_in(client: Any, member: Any) -> Any:
+    """Django's test client, signed in as `member` (for the pages)."""
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
 def anonymous_client() -> APIClient:
     return APIClient()
 

@@ -67,7 +67,7 @@ def _plan(
 def safety_stock_reasoning(plan: AllocationPlan, strategy: str) -> str:
     return (
         f"Safety stock {plan.safety_stock_pct:.0%} for {strategy} replenishment: "
-        f"ceil({plan.total_forecast:,.0f} forecast units x {1 + plan.safety_stock_pct:.2f}) = "
+        f"ceil({plan.total_forecast:,.1f} forecast units x {1 + plan.safety_stock_pct:.2f}) = "
         f"{plan.manufacturing_qty:,} units to manufacture; {plan.dc_holdback_pct:.0%} held at "
         f"the DC ({plan.dc_holdback_units:,}), {plan.store_initial_units:,} to stores."
     )

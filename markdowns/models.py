@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from markdowns.choices import MarkdownStatus
+
+
+def default_elasticity() -> float:
+    """The configured default (PLANNING_DEFAULT_ELASTICITY)."""
+    return float(settings.PLANNING["DEFAULT_ELASTICITY"])
 
 
 class MarkdownDecision(models.Model):
@@ -18,7 +24,7 @@ class MarkdownDecision(models.Model):
     sell_through = models.FloatField(help_text="Sold / received by stores so far, fraction.")
     target_sell_through = models.FloatField(help_text="The season's markdown threshold.")
     gap = models.FloatField(help_text="target - sell-through; no markdown when <= 0.")
-    elasticity = models.FloatField(default=2.0, help_text="1.0-3.0.")
+    elasticity = models.FloatField(default=default_elasticity, help_text="1.0-3.0.")
     recommended_pct = models.FloatField(help_text="Markdown as a fraction of price, 0-0.40.")
     expected_lift = models.FloatField(help_text="Expected demand lift, fraction.")
     status = models.CharField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Max
 
 from allocation import selectors as allocation_selectors
 from allocation.choices import AllocationStatus
+from allocation.engine.allocation import SAFETY_STOCK_RANGE, order_split
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
@@ -254,6 +256,13 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
         described = ", ".join(f"{count} {tier}" for tier, count in tiers.most_common())
         clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
     context["clusters"] = clusters
+    if original is not None:
+        total = math.fsum(w.units for w in original.weeks.all())
+        low, high = SAFETY_STOCK_RANGE
+        context["order_previews"] = {
+            percent: order_split(total, percent / 100, allocation.dc_holdback_pct)
+            for percent in range(round(100 * low), round(100 * high) + 1)
+        }
     reserve = allocation_selectors.dc_reserve_by_store(allocation=allocation)
     for store_row in store_rows:
         store_row.dc_reserve = reserve[store_row.store_id]  # type: ignore[attr-defined]

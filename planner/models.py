@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -14,6 +15,11 @@ from planner.choices import (
     ReplenishmentStrategy,
     WorkflowStatus,
 )
+
+
+def default_dc_holdback() -> float:
+    """The configured default (PLANNING_DEFAULT_DC_HOLDBACK_PCT)."""
+    return float(settings.PLANNING["DEFAULT_DC_HOLDBACK_PCT"])
 
 
 class Category(models.Model):
@@ -137,7 +143,9 @@ class SeasonParameters(models.Model):
         choices=ReplenishmentStrategy.choices,
         default=ReplenishmentStrategy.WEEKLY,
     )
-    dc_holdback_percentage = models.FloatField(default=0.45, help_text="Fraction 0-1.")
+    dc_holdback_percentage = models.FloatField(
+        default=default_dc_holdback, help_text="Fraction 0-1."
+    )
     markdown_checkpoint_week = models.PositiveSmallIntegerField(null=True, blank=True)
     markdown_threshold = models.FloatField(
         null=True, blank=True, help_text="Sell-through target at the checkpoint, fraction 0-1."

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from functools import cache, wraps
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -237,7 +238,9 @@ def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
             else None
         ),
         upload_form=WeeklyUploadForm(initial={"week_number": context["next_week"]}),
-        markdown_form=MarkdownForm(initial={"elasticity": 2.0}),
+        markdown_form=MarkdownForm(
+            initial={"elasticity": django_settings.PLANNING["DEFAULT_ELASTICITY"]}
+        ),
     )
     return render(request, "planner/season.html", context)
 

@@ -13,7 +13,11 @@ from django.utils import timezone
 from season_agents.choices import Extractor
 from season_agents.extraction.llm import ProviderError, extract_llm
 from season_agents.extraction.rules import extract_rules
-from season_agents.extraction.types import ParameterOutOfRange, SeasonParameterSet
+from season_agents.extraction.types import (
+    ExtractionDefaults,
+    ParameterOutOfRange,
+    SeasonParameterSet,
+)
 from season_agents.models import ParameterExtraction
 
 logger = logging.getLogger(__name__)
@@ -29,6 +33,14 @@ class ExtractionOutcome:
 
 def llm_configured() -> bool:
     return bool(settings.OPENAI_API_KEY)
+
+
+def extraction_defaults() -> ExtractionDefaults:
+    """The configured defaults for what a season's text leaves unsaid."""
+    return ExtractionDefaults(
+        dc_holdback_percentage=settings.PLANNING["DEFAULT_DC_HOLDBACK_PCT"],
+        markdown_threshold=settings.PLANNING["DEFAULT_MARKDOWN_THRESHOLD"],
+    )
 
 
 def parameters_extract(*, text: str, today: dt.date | None = None) -> ExtractionOutcome:
@@ -47,6 +59,7 @@ def parameters_extract(*, text: str, today: dt.date | None = None) -> Extraction
             result = extract_llm(
                 text,
                 today=today,
+                defaults=extraction_defaults(),
                 api_key=settings.OPENAI_API_KEY,
                 base_url=settings.OPENAI_BASE_URL,
                 model=settings.OPENAI_MODEL,
@@ -58,7 +71,7 @@ def parameters_extract(*, text: str, today: dt.date | None = None) -> Extraction
             logger.warning("LLM extraction failed, falling back to rules: %s", exc)
     try:
         if result is None:
-            result = extract_rules(text, today=today)
+            result = extract_rules(text, today=today, defaults=extraction_defaults())
     except ParameterOutOfRange as exc:
         errors.append(f"{exc.field}: {exc}")
         ParameterExtraction.objects.create(

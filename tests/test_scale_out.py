@@ -19,12 +19,12 @@ from collections.abc import Iterator
 
 import pytest
 import websocket
-from planner.tasks import advance_workflow
 
 from conftest import user_with_roles
 from forecasting.models import Forecast
 from planner.access import ROLES
 from planner.models import Category, WorkflowEvent
+from planner.season.tasks import advance_workflow
 from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import process_env
 from planner.tests.test_workflows import PARAMETERS
@@ -133,19 +133,20 @@ def test_workers_and_web_processes_share_workflows_and_streams(cluster: dict) ->
             token,
             {"workflow_id": started["workflow_id"], "action": "accept"},
         )
-        after = [_receive_until(client, "workflow_complete") for client in clients]
+        # The season starts: the orchestrator says so once Pricing is done.
+        after = [_receive_until(client, "agent_progress") for client in clients]
     finally:
         for client in clients:
             client.close()
 
-    assert approval["status"] == "running"
+    assert approval["status"] == "pricing"
     streams = [b + a for b, a in zip(before, after, strict=True)]
     sequences = [[m["sequence"] for m in stream] for stream in streams]
     assert all(s == sequences[0] for s in sequences)
     assert sequences[0] == sorted(set(sequences[0]))  # in order, each event once
     agents = [m.get("agent") for m in streams[0] if m["type"] == "agent_completed"]
     assert agents == ["orchestrator", "demand", "inventory", "pricing"]
-    assert [m["type"] for m in after[0]][-1] == "workflow_complete"
+    assert (after[0][-1]["type"], after[0][-1]["agent"]) == ("agent_progress", "orchestrator")
 
 
 def _children(pid: int) -> list[int]:
@@ -170,8 +171,10 @@ def test_a_worker_process_killed_mid_step_is_replaced_and_the_step_reruns(season
             os.kill(child, signal.SIGKILL)
         # acks_late + reject_on_worker_lost: the task goes back to the queue and a new pool
         # process runs the step again.
-        while workflow.awaiting_action != "approve_manufacturing_order":
-            assert time.monotonic() < deadline + 120, f"stuck: {workflow.status} {workflow.step}"
+        while workflow.status != "awaiting_order":
+            assert time.monotonic() < deadline + 120, (
+                f"stuck: {workflow.status} {workflow.current_agent}"
+            )
             time.sleep(0.2)
             workflow.refresh_from_db()
     finally:

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from allocation.engine.types import AllocationPlan, ClusterLine, StoreLine, StoreProfile
 from planner.engine.numbers import ceil_units, largest_remainder, round_half_up
 
-SAFETY_STOCK_BY_STRATEGY = {"weekly": 0.20, "bi-weekly": 0.22, "none": 0.25}
 SAFETY_STOCK_RANGE = (0.10, 0.30)
 HISTORY_WEIGHT = 0.7  # within a cluster: the store's share of the cluster's category history
 ATTRIBUTE_WEIGHT = 0.3  # ... and its share of the attribute score
@@ -77,6 +76,16 @@ def store_shares(
     return cluster_share, share
 
 
+def order_split(
+    total_forecast: float, safety_stock_pct: float, dc_holdback_pct: float
+) -> tuple[int, int, int]:
+    """(manufacturing quantity, DC holdback, store units) of SPEC.md section 7.3: the one place
+    they are computed, for the order, its reasoning text and the page's live preview."""
+    quantity = ceil_units(total_forecast * (1 + safety_stock_pct))
+    holdback = int(round_half_up(quantity * dc_holdback_pct))
+    return quantity, holdback, quantity - holdback
+
+
 def plan_allocation(
     *,
     weekly_forecast: Sequence[float],
@@ -99,9 +108,7 @@ def plan_allocation(
     if not stores:
         raise ValueError("allocation needs at least one store")
     total = math.fsum(weekly_forecast)
-    quantity = ceil_units(total * (1 + safety_stock_pct))
-    holdback = int(round_half_up(quantity * dc_holdback_pct))
-    store_units = quantity - holdback
+    quantity, holdback, store_units = order_split(total, safety_stock_pct, dc_holdback_pct)
 
     cluster_share, share = store_shares(stores, assignments)
     clusters = sorted(cluster_share)

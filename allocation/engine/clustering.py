@@ -13,7 +13,6 @@ import numpy as np
 
 from allocation.engine.types import CLUSTER_FEATURES, Clustering, StoreProfile
 
-DEFAULT_K = 3
 DEFAULT_SEED = 42
 MIN_FEATURE_COVERAGE = 0.5
 K_CANDIDATES = range(2, 7)
@@ -65,7 +64,7 @@ def _feature_matrix(
 def cluster_stores(
     stores: Sequence[StoreProfile],
     *,
-    k: int | None = DEFAULT_K,
+    k: int | None,
     seed: int = DEFAULT_SEED,
 ) -> Clustering:
     """K-means with `k` clusters, or with the K of best silhouette (2..6) when `k` is None."""

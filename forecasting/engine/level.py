@@ -4,8 +4,8 @@ The unknown is theta = log(true demand / planned demand), shared by the season's
 observed week gives y_w = log(evidence_w / plan_w). The estimate is a robust, shrunk mean:
 
 - Each week is winsorised to within `CLIP_LOG` of the median of the *other* observed weeks
-  (of 0, the plan, when it is the only one). One odd week therefore counts as at most a
-  `CLIP_LOG` surprise, while weeks that agree with each other count in full: a single +30 %
+  and the plan (0), which votes like one more week. One odd week therefore counts as at most
+  a `CLIP_LOG` surprise, while weeks that agree with each other count in full: a single +30 %
   spike moves the plan by under a third of it, a steady -30 % is followed within a few weeks.
   (A Student-t likelihood behaves the same way; the winsorised mean says it in one line.)
 - Recent weeks weigh more (`RECENCY` per week back), so the level can drift within a season.
@@ -63,8 +63,7 @@ def observation(evidence: float, planned: float, *, lower_bound: bool = False) -
 def _winsorised(values: Sequence[float]) -> list[float]:
     clipped = []
     for index, value in enumerate(values):
-        others = [v for j, v in enumerate(values) if j != index]
-        centre = statistics.median(others) if others else 0.0
+        centre = statistics.median([0.0, *(v for j, v in enumerate(values) if j != index)])
         clipped.append(min(max(value, centre - CLIP_LOG), centre + CLIP_LOG))
     return clipped
 

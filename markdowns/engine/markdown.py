@@ -9,10 +9,7 @@ from dataclasses import dataclass
 
 from planner.engine.numbers import round_half_up
 
-DEFAULT_ELASTICITY = 2.0
 ELASTICITY_RANGE = (1.0, 3.0)
-DEFAULT_CAP = 0.40
-DEFAULT_LIFT_PER_POINT = 1.5
 STEP = 0.05
 
 
@@ -37,13 +34,14 @@ def recommend_markdown(
     *,
     sell_through: float,
     target: float,
-    elasticity: float = DEFAULT_ELASTICITY,
-    cap: float = DEFAULT_CAP,
-    lift_per_point: float = DEFAULT_LIFT_PER_POINT,
+    elasticity: float,
+    cap: float,
+    lift_per_point: float,
 ) -> MarkdownRecommendation:
     """gap = target - sell-through; none when gap <= 0; otherwise
     markdown = min(cap, gap x elasticity rounded half up to a multiple of 0.05);
-    expected demand lift = 1.5 x markdown."""
+    expected demand lift = lift_per_point x markdown. The configured planning settings give
+    elasticity, cap and lift (PLANNING_DEFAULT_ELASTICITY, _MARKDOWN_CAP, _LIFT_PER_POINT)."""
     low, high = ELASTICITY_RANGE
     if not low <= elasticity <= high:
         raise ValueError(f"elasticity must be {low}-{high}, got {elasticity}")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
@@ -31,7 +32,7 @@ class ParametersInSerializer(serializers.Serializer):
                 {"markdown_checkpoint_week": f"must be within the {weeks} season weeks"}
             )
         if checkpoint is not None and data.get("markdown_threshold") is None:
-            data["markdown_threshold"] = 0.60
+            data["markdown_threshold"] = settings.PLANNING["DEFAULT_MARKDOWN_THRESHOLD"]
         if checkpoint is None:
             data["markdown_threshold"] = None
         return data

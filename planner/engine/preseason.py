@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from threadpoolctl import threadpool_limits
 
 from allocation.engine.allocation import plan_allocation
-from allocation.engine.clustering import DEFAULT_K, cluster_stores
+from allocation.engine.clustering import cluster_stores
 from allocation.engine.types import AllocationPlan, Clustering, StoreProfile
 from forecasting.engine.ensemble import forecast_category
 from forecasting.engine.types import CategoryForecast, Season
@@ -31,7 +31,7 @@ class PreseasonSettings:
     strategy: str
     dc_holdback_pct: float
     safety_stock_pct: float
-    k: int | None = DEFAULT_K
+    k: int | None  # clusters (PLANNING_CLUSTERS); None picks K by silhouette
 
 
 @dataclass(frozen=True)

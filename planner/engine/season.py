@@ -129,6 +129,7 @@ class SeasonState:
     revision_weeks: tuple[int, ...]
     markdowns: tuple[MarkdownFact, ...]
     ledger: tuple[StoreWeek, ...]
+    demand_known: bool = True  # every week came as demand, so lost sales are known
 
     @property
     def stores(self) -> tuple[str, ...]:
@@ -424,6 +425,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         revision_weeks=(*state.revision_weeks, number) if revision else state.revision_weeks,
         markdowns=markdowns,
         ledger=(*state.ledger, *entries),
+        demand_known=state.demand_known and week.demand is not None,
     )
     # 6. After the last week, the season report.
     report = season_report_of(after, policy) if number == horizon else None
@@ -466,7 +468,7 @@ def season_report_of(state: SeasonState, policy: SeasonPolicy) -> SeasonReport:
         safety_stock_pct=policy.safety_stock_pct,
         reforecast_weeks=state.revision_weeks,
         markdowns=[(m.week_number, m.markdown_pct) for m in state.markdowns if m.markdown_pct],
-        lost_units=state.lost_units,
+        lost_units=state.lost_units if state.demand_known else None,
         excess_units=state.excess_units,
     )
 

@@ -77,6 +77,8 @@ def describe(workflow: Workflow) -> str:
     """Where the season is, in words: 'in season, week 5 of 12 (week 6 due)'."""
     status = workflow.status
     horizon = _horizon(workflow)
+    if status == S.IN_SEASON and workflow.season_week == 0:
+        return "in season (week 1 due)"
     if status == S.IN_SEASON:
         due = f"week {workflow.season_week + 1} due" if workflow.season_week < horizon else ""
         return f"in season, week {workflow.season_week} of {horizon}" + (f" ({due})" if due else "")
@@ -115,6 +117,14 @@ def transition(workflow: Workflow, event: str, **fields: Any) -> Workflow:
             season_week=workflow.season_week,
         )
     return workflow
+
+
+def season_read(workflow_id: int) -> Workflow:
+    """The season row without a lock (for checks that are repeated under it)."""
+    try:
+        return Workflow.objects.select_related("parameters", "category").get(pk=workflow_id)
+    except Workflow.DoesNotExist:
+        raise Workflow.DoesNotExist(f"No season with id {workflow_id}.") from None
 
 
 def season_lock(workflow_id: int) -> Workflow:

@@ -42,6 +42,7 @@ from planner.season.states import (
     SeasonConflict,
     describe,
     season_lock,
+    season_read,
     transition,
 )
 
@@ -262,6 +263,33 @@ def _upload_summary(
     }
 
 
+def _check_upload(workflow: Workflow, week_number: int, replace: bool) -> bool:
+    """Whether the season can take `week_number` now (SeasonConflict if not); True when the
+    upload replaces a week already in."""
+    horizon = workflow.parameters.forecast_horizon_weeks
+    if workflow.status == S.AWAITING_MARKDOWN:
+        raise SeasonConflict(
+            f"Season {workflow.pk} waits for the week {workflow.season_week} markdown "
+            "decision; decide it before uploading more weeks."
+        )
+    if workflow.status not in (S.IN_SEASON, S.CLOSED):
+        raise SeasonConflict(
+            f"Season {workflow.pk} is {describe(workflow)}: weekly sales come after the "
+            "manufacturing order is accepted."
+        )
+    if not 1 <= week_number <= horizon:
+        raise SeasonConflict(f"The season has weeks 1-{horizon}, not {week_number}.")
+    replacing = week_number <= workflow.season_week
+    if replacing and not replace:
+        raise SeasonConflict(
+            f"Week {week_number} is already uploaded; upload it again with 'replace' "
+            "(replace=true in the API) to replace it."
+        )
+    if week_number > workflow.season_week + 1:
+        raise SeasonConflict(f"Upload week {workflow.season_week + 1} first: weeks go in order.")
+    return replacing
+
+
 def week_upload(
     *, workflow_id: int, week_number: int, raw: bytes, replace: bool = False
 ) -> dict[str, Any]:
@@ -269,32 +297,13 @@ def week_upload(
     order; an uploaded week needs `replace`, which recomputes it and the weeks after it.
     Raises SeasonConflict (409) when the season cannot take the week now."""
     started = time.perf_counter()
+    # Say "not now" before reading the file; the check is repeated under the lock.
+    _check_upload(season_read(workflow_id), week_number, replace)
     frame = read_csv(raw, what="weekly sales", max_bytes=settings.UPLOAD_MAX_BYTES)
     with transaction.atomic():
         workflow = season_lock(workflow_id)
         horizon = workflow.parameters.forecast_horizon_weeks
-        if workflow.status == S.AWAITING_MARKDOWN:
-            raise SeasonConflict(
-                f"Season {workflow_id} waits for the week {workflow.season_week} markdown "
-                "decision; decide it before uploading more weeks."
-            )
-        if workflow.status not in (S.IN_SEASON, S.CLOSED):
-            raise SeasonConflict(
-                f"Season {workflow_id} is {describe(workflow)}: weekly sales come after the "
-                "manufacturing order is accepted."
-            )
-        if not 1 <= week_number <= horizon:
-            raise SeasonConflict(f"The season has weeks 1-{horizon}, not {week_number}.")
-        replacing = week_number <= workflow.season_week
-        if replacing and not replace:
-            raise SeasonConflict(
-                f"Week {week_number} is already uploaded; upload it again with 'replace' "
-                "(replace=true in the API) to replace it."
-            )
-        if week_number > workflow.season_week + 1:
-            raise SeasonConflict(
-                f"Upload week {workflow.season_week + 1} first: weeks go in order."
-            )
+        replacing = _check_upload(workflow, week_number, replace)
         p = workflow.parameters
         units = check_weekly_actuals(
             frame,

@@ -65,7 +65,6 @@ class WorkflowFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Workflow
 
-    type = "forecast"
     category = factory.SubFactory(CategoryFactory)
     parameters = factory.SubFactory(SeasonParametersFactory)
-    step = "orchestrator"
+    current_agent = "orchestrator"

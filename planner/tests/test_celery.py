@@ -18,7 +18,7 @@ def test_a_celery_worker_runs_the_workflow_steps(season_data, api_client: APICli
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
     ):
         workflow_id = start(api_client)["workflow_id"]
-        workflow = wait_for(workflow_id, {"awaiting_approval", "failed"})
+        workflow = wait_for(workflow_id, {"awaiting_order", "failed"})
 
-    assert workflow.status == "awaiting_approval", workflow.error
+    assert workflow.status == "awaiting_order", workflow.error
     assert workflow.events.filter(type="agent_completed").count() == 3

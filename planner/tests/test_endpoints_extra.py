@@ -85,7 +85,7 @@ def test_reforecast_and_variance_error_paths(season_data, api_client: APIClient)
     assert (unknown.status_code, unknown.json()["message"]) == (404, "No forecast with id 999.")
     assert no_actuals.status_code == 409
     assert no_actuals.json()["message"] == (
-        f"Workflow {workflow_id} has no actuals yet; nothing to re-forecast."
+        f"Season {workflow_id} has no actuals yet; nothing to re-forecast."
     )
     assert no_week.status_code == 404
     assert no_week.json()["message"] == (

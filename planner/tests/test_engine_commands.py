@@ -20,6 +20,8 @@ def test_evaluate_engine_replays_every_scenario(sample_dir: Path) -> None:
         "steady_underperformance",
         "severe_underperformance",
     ):
-        assert text.count(f"\n{scenario} ") == 2  # pre-season and in-season rows
+        # The pre-season row, then the season under today's policy and the one before.
+        assert text.count(f"\n{scenario} ") == 3
+        assert f"\n{scenario:<24}now " in text and f"\n{scenario:<24}before " in text
     assert "Ensemble beats seasonal naive on WAPE in " in text
-    assert "Wall time per step: forecast " in text
+    assert "run_week " in text and " ms a week" in text

@@ -142,22 +142,22 @@ def test_a_worker_killed_mid_step_is_resumed_and_the_step_reruns_once(season_dat
             worker.kill()
 
     workflow.refresh_from_db()
-    assert workflow.status == "running"
-    assert workflow.step == "demand"
+    assert workflow.status == "planning"
+    assert workflow.current_agent == "demand"
     assert Forecast.objects.filter(workflow=workflow).count() == 0
 
     listed = subprocess.run(
         [*MANAGE, "resume_workflows", "--list"], env=env, capture_output=True, text=True
     )
-    assert f"workflow {workflow.pk} (forecast, running) at step demand" in listed.stdout
+    assert f"season {workflow.pk} (planning) at demand" in listed.stdout
     resumed = subprocess.run(
         [*MANAGE, "resume_workflows"], env=env, capture_output=True, text=True, timeout=300
     )
 
     assert resumed.returncode == 0, resumed.stderr
-    assert "-> awaiting_approval, waiting for approve_manufacturing_order" in resumed.stdout
+    assert "-> waiting for the order approval" in resumed.stdout
     workflow.refresh_from_db()
-    assert workflow.awaiting_action == "approve_manufacturing_order"
+    assert workflow.status == "awaiting_order"
     assert Forecast.objects.filter(workflow=workflow).count() == 1
     started = WorkflowEvent.objects.filter(workflow=workflow, type="agent_started")
     assert [e.agent for e in started.order_by("sequence")] == [
@@ -171,7 +171,7 @@ def test_a_worker_killed_mid_step_is_resumed_and_the_step_reruns_once(season_dat
 def test_a_step_the_database_refuses_is_retried_then_left_for_resume(season_data, caplog) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's write lock makes the fault")
-    from planner.runner import run_with_retries
+    from planner.season.runner import run_with_retries
 
     workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
     options = {**connection.settings_dict["OPTIONS"], "timeout": 0.1}
@@ -193,5 +193,5 @@ def test_a_step_the_database_refuses_is_retried_then_left_for_resume(season_data
         releaser.join()
 
     workflow.refresh_from_db()
-    assert workflow.awaiting_action == "approve_manufacturing_order"
+    assert workflow.status == "awaiting_order"
     assert Forecast.objects.filter(workflow=workflow).count() == 1

@@ -1,18 +1,28 @@
-"""The weekly loop through the API on the generated scenarios."""
+"""The weekly loop through the API: each defect the in-season issue listed, and one season
+through the REST API against the engine's replay of the same season."""
 
 from __future__ import annotations
 
+import json
+import math
+import threading
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from allocation.models import Allocation, Shipment
+from conftest import token_client
 from forecasting.models import Forecast
 from markdowns.models import MarkdownDecision
-from planner.models import Workflow
+from planner.engine.season import WeekInput, auto_approved, run_week, season_start
+from planner.models import Workflow, WorkflowTransition
+from planner.season.selectors import season_record
 from planner.tests.test_workflows import start
 
 pytestmark = [
@@ -38,9 +48,16 @@ def approved_season(client: APIClient, **overrides) -> int:
     return workflow_id
 
 
-def week_csv(sample_dir: Path, scenario: str, week: int) -> bytes:
+def week_csv(sample_dir: Path, scenario: str, week: int, scale: float = 1.0) -> bytes:
     frame = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / f"{scenario}.csv")
-    return frame[frame["week_number"] == week].to_csv(index=False).encode()
+    rows = frame[frame["week_number"] == week].copy()
+    rows["units_sold"] = (rows["units_sold"] * scale).round().astype(int)
+    return rows.to_csv(index=False).encode()
+
+
+def sales_csv(week: int, units: dict[str, int]) -> bytes:
+    lines = ["store_id,week_number,units_sold", *(f"{s},{week},{u}" for s, u in units.items())]
+    return ("\n".join(lines) + "\n").encode()
 
 
 def upload(client: APIClient, workflow_id: int, week: int, raw: bytes, **extra):
@@ -56,123 +73,56 @@ def upload(client: APIClient, workflow_id: int, week: int, raw: bytes, **extra):
     )
 
 
-def test_high_demand_triggers_a_reforecast_that_becomes_the_plan(
+def approve_proposal(client: APIClient, workflow_id: int, outcome: dict) -> None:
+    proposal = outcome["replenishment"]
+    if proposal and proposal["units"]:
+        response = client.post(
+            "/api/approvals/replenishment",
+            {"workflow_id": workflow_id, "week_number": proposal["week_number"]},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+
+
+# --- the state machine -----------------------------------------------------------------------
+
+
+def test_a_season_is_in_season_after_the_order_and_closed_only_after_its_last_week(
     api_client: APIClient, sample_dir: Path
 ) -> None:
-    season = approved_season(api_client)
-    outcomes = [
-        upload(api_client, season, week, week_csv(sample_dir, "high_demand", week)).json()
-        for week in range(1, 7)
+    season = approved_season(api_client, forecast_horizon_weeks=4, markdown_checkpoint_week=None)
+
+    detail = api_client.get(f"/api/workflows/{season}").json()
+    assert (detail["status"], detail["season_week"]) == ("in_season", 0)
+    first = upload(api_client, season, 1, week_csv(sample_dir, "normal", 1)).json()
+    assert first["status"] == "in_season" and first["report"] is None
+    assert api_client.get(f"/api/workflows/{season}/results").json()["report"] is None
+    outcomes = [first] + [
+        upload(api_client, season, w, week_csv(sample_dir, "normal", w)).json() for w in (2, 3, 4)
     ]
 
-    triggered = [o for o in outcomes if o["variance"]["reforecast"]]
-    assert len(triggered) == 1
-    fired = triggered[0]
-    assert fired["variance"]["cumulative_variance"] > 0.20
-    reforecast = Workflow.objects.get(pk=fired["reforecast_workflow_id"])
-    assert (reforecast.type, reforecast.status, reforecast.parent_id) == (
-        "reforecast",
-        "completed",
-        season,
-    )
-    version = Forecast.objects.get(workflow=reforecast)
-    assert version.version == 2 and version.method == "bayesian_update"
-    assert version.adjustment["adjustment_factor"] == pytest.approx(1.25, rel=0.1)
-    assert version.weeks.filter(is_actual=True).count() == fired["week_number"]
-    # The next week is compared with the new plan and no longer looks 25 % high.
-    after = outcomes[fired["week_number"]]
-    assert abs(after["variance"]["weekly_variance"]) < 0.15
-    assert after["variance"]["reforecast"] is False
-
-    variance = api_client.get(f"/api/variance/{version.parent_id}/week/{fired['week_number']}")
-    assert variance.status_code == 200
-    assert variance.json()["reforecast_workflow_id"] == reforecast.pk
-    assert variance.json()["reason"].startswith("re-forecast: cumulative variance +")
-
-
-def test_low_demand_brings_a_markdown_to_approve(api_client: APIClient, sample_dir: Path) -> None:
-    season = approved_season(api_client)
-    for week in range(1, 7):
-        response = upload(api_client, season, week, week_csv(sample_dir, "low_demand", week))
-        assert response.status_code == 200, response.json()
+    assert [o["status"] for o in outcomes] == ["in_season"] * 3 + ["closed"]
+    report = outcomes[-1]["report"]
+    assert report["units_sold"] == sum(o["variance"]["actual_units"] for o in outcomes)
+    assert api_client.get(f"/api/workflows/{season}/results").json()["report"] == report
     workflow = Workflow.objects.get(pk=season)
-    decision = MarkdownDecision.objects.get()
-
-    assert (workflow.status, workflow.awaiting_action) == ("awaiting_approval", "approve_markdown")
-    assert decision.sell_through < 0.60 and decision.recommended_pct > 0
-    assert decision.status == "pending"
-    question = workflow.events.filter(type="human_input_required").last()
-    assert question.payload["data"]["recommended_pct"] == decision.recommended_pct
-
-    modified = api_client.post(
-        "/api/approvals/markdown",
-        {"workflow_id": season, "action": "modify", "elasticity_coefficient": 1.0},
-        format="json",
-    ).json()
-    accepted = api_client.post(
-        "/api/approvals/markdown", {"workflow_id": season, "action": "accept"}, format="json"
+    assert workflow.events.filter(type="workflow_complete").count() == 1
+    events = list(
+        WorkflowTransition.objects.filter(workflow=workflow).values_list("event", flat=True)
     )
-
-    assert modified["elasticity"] == 1.0
-    assert modified["recommended_pct"] <= decision.recommended_pct
-    assert accepted.status_code == 200
-    assert accepted.json()["status"] == "applied"
-    lifted = Forecast.objects.filter(method="markdown_lift").get()
-    assert lifted.adjustment["lifts"] == [[7, modified["expected_lift"]]]
-    markdowns = api_client.get(f"/api/markdowns/{lifted.pk}").json()["markdowns"]
-    assert [m["status"] for m in markdowns] == ["applied"]
-    again = api_client.post(
-        "/api/approvals/markdown", {"workflow_id": season, "action": "accept"}, format="json"
-    )
-    assert again.status_code == 409
-
-
-def test_replenishment_is_proposed_then_approved(api_client: APIClient, sample_dir: Path) -> None:
-    season = approved_season(api_client, dc_holdback_percentage=0.6)
-    week = 1
-    outcome = upload(api_client, season, week, week_csv(sample_dir, "high_demand", week)).json()
-    while outcome["replenishment"] is None or not outcome["replenishment"]["units"]:
-        week += 1
-        outcome = upload(api_client, season, week, week_csv(sample_dir, "high_demand", week)).json()
-    proposal = outcome["replenishment"]
-
-    assert proposal["status"] == "proposed" and proposal["week_number"] == week + 1
-    approve = api_client.post(
-        "/api/approvals/replenishment",
-        {"workflow_id": season, "week_number": week + 1},
-        format="json",
-    )
-    again = api_client.post(
-        "/api/approvals/replenishment",
-        {"workflow_id": season, "week_number": week + 1},
-        format="json",
-    )
-    assert approve.status_code == 200 and approve.json()["approved_shipments"] > 0
-    assert again.status_code == 409
-    forecast_id = api_client.get(f"/api/workflows/{season}/results").json()["forecasts"][0]["id"]
-    plan = api_client.get(f"/api/allocations/{forecast_id}").json()
-    assert {s["status"] for s in plan["shipments"]} == {"approved"}
-    assert len(plan["stores"]) == 50
-
-
-def test_daily_rows_are_summed_into_the_week(api_client: APIClient, sample_dir: Path) -> None:
-    season = approved_season(api_client)
-    weekly = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "normal.csv")
-    week1 = weekly[weekly["week_number"] == 1]
-    rows = [
-        {
-            "date": f"2025-02-{17 + day}",
-            "store_id": r.store_id,
-            "quantity_sold": r.units_sold // 7 + (1 if day < r.units_sold % 7 else 0),
-        }
-        for r in week1.itertuples()
-        for day in range(7)
+    assert events == [
+        "start",
+        "plan_ready",
+        "order_accepted",
+        "priced",
+        "week_uploaded",
+        "week_uploaded",
+        "week_uploaded",
+        "week_uploaded",
+        "season_closed",
     ]
-    raw = pd.DataFrame(rows).to_csv(index=False).encode()
-
-    outcome = upload(api_client, season, 1, raw).json()
-
-    assert outcome["variance"]["actual_units"] == week1["units_sold"].sum()
+    after_close = upload(api_client, season, 5, week_csv(sample_dir, "normal", 4))
+    assert after_close.status_code == 409
 
 
 def test_weekly_upload_errors_say_what_to_do(api_client: APIClient, sample_dir: Path) -> None:
@@ -184,40 +134,321 @@ def test_weekly_upload_errors_say_what_to_do(api_client: APIClient, sample_dir: 
     skipped = upload(api_client, season, 2, week_csv(sample_dir, "normal", 2))
     first = upload(api_client, season, 1, week1)
     duplicate = upload(api_client, season, 1, week1)
-    replaced = upload(api_client, season, 1, week1, replace="true")
     missing_store = upload(
-        api_client,
-        season,
-        2,
-        b"store_id,week_number,units_sold\nS001,2,10\nS999,2,5\n",
+        api_client, season, 2, b"store_id,week_number,units_sold\nS001,2,10\nS999,2,5\n"
     )
 
     assert early.status_code == 409
-    assert "no approved manufacturing order yet" in early.json()["message"]
+    assert "weekly sales come after the manufacturing order is accepted" in early.json()["message"]
     assert skipped.status_code == 409
     assert skipped.json()["message"] == "Upload week 1 first: weeks go in order."
     assert first.status_code == 200
     assert duplicate.status_code == 409
     assert duplicate.json()["message"] == (
-        "Week 1 is already uploaded; send replace=true to replace it."
+        "Week 1 is already uploaded; upload it again with 'replace' (replace=true in the API) "
+        "to replace it."
     )
-    assert replaced.status_code == 200
     assert missing_store.status_code == 400
     messages = [e["message"] for e in missing_store.json()["errors"]]
     assert "not a store of this season's plan" in messages
-    assert any(m.startswith("49 store(s) of the plan are missing: S002") for m in messages)
 
 
-def test_the_last_week_brings_the_season_report(api_client: APIClient, sample_dir: Path) -> None:
-    season = approved_season(api_client, forecast_horizon_weeks=4, markdown_checkpoint_week=None)
+def test_the_same_week_uploaded_twice_at_once_is_accepted_once(
+    member, api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    raw = week_csv(sample_dir, "normal", 1)
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def send() -> None:
+        client = token_client(member)
+        barrier.wait()
+        try:
+            statuses.append(upload(client, season, 1, raw).status_code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert sorted(statuses) == [200, 409]
+    workflow = Workflow.objects.get(pk=season)
+    assert workflow.season_week == 1
+    assert workflow.week_reviews.count() == 1
+
+
+# --- the ledger --------------------------------------------------------------------------------
+
+
+def test_sales_beyond_the_stock_are_flagged_never_a_silent_ratio_above_100(
+    api_client: APIClient,
+) -> None:
+    season = approved_season(api_client, replenishment_strategy="none")
+    allocation = Allocation.objects.get()
+    held = dict(allocation.store_rows.values_list("store_id", "initial_units"))
+    units = {store: 0 for store in held}
+    units["S014"] = held["S014"] + 37
+
+    outcome = upload(api_client, season, 1, sales_csv(1, units)).json()
+
+    assert outcome["flags"] == ["S014 sold 37 more than it held in week 1 — check receipts"]
+    assert outcome["to_date"]["excess_units"] == 37
+    assert outcome["to_date"]["flags"] == outcome["flags"]
+    review = Workflow.objects.get(pk=season).week_reviews.get()
+    assert review.excess_units == 37 and review.flags == outcome["flags"]
+    page = api_client.get(f"/api/variance/{allocation.forecast_id}/week/1").json()
+    assert page["flags"] == outcome["flags"]
+
+
+def test_proposals_not_approved_are_superseded_and_hold_no_dc_stock(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    holdback = Allocation.objects.get().dc_holdback_units
     outcomes = [
-        upload(api_client, season, week, week_csv(sample_dir, "normal", week)).json()
-        for week in range(1, 5)
+        upload(api_client, season, w, week_csv(sample_dir, "high_demand", w)).json()
+        for w in range(1, 9)
     ]
 
-    report = outcomes[-1]["report"]
-    assert outcomes[2]["report"] is None
-    assert report["units_sold"] == sum(o["variance"]["actual_units"] for o in outcomes)
-    assert 0 < report["sell_through_received"] <= 1.5
-    assert report["advice"]
-    assert api_client.get(f"/api/workflows/{season}/results").json()["report"] == report
+    proposals = [o["replenishment"] for o in outcomes if o["replenishment"]]
+    assert proposals and any(p["units"] for p in proposals)
+    assert outcomes[-1]["to_date"]["dc_available"] == holdback
+    assert outcomes[-1]["to_date"]["dc_on_hand"] == holdback
+    past = Shipment.objects.filter(kind="replenishment", week_number__lte=8)
+    assert set(past.values_list("status", flat=True)) <= {"superseded"}
+    late = api_client.post(
+        "/api/approvals/replenishment", {"workflow_id": season, "week_number": 8}, format="json"
+    )
+    assert late.status_code == 409 and "superseded" in late.json()["message"]
+
+
+# --- decisions are facts -----------------------------------------------------------------------
+
+
+def _to_markdown(client: APIClient, sample_dir: Path) -> int:
+    season = approved_season(client)
+    for week in range(1, 7):
+        response = upload(client, season, week, week_csv(sample_dir, "low_demand", week))
+        assert response.status_code == 200, response.json()
+    return season
+
+
+def test_the_next_week_waits_while_a_markdown_is_pending(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = _to_markdown(api_client, sample_dir)
+    workflow = Workflow.objects.get(pk=season)
+    decision = MarkdownDecision.objects.get()
+    assert workflow.status == "awaiting_markdown"
+    assert decision.status == "pending" and decision.recommended_pct > 0
+
+    waiting = upload(api_client, season, 7, week_csv(sample_dir, "low_demand", 7))
+
+    assert waiting.status_code == 409
+    assert "waits for the week 6 markdown decision" in waiting.json()["message"]
+    assert api_client.get(f"/api/workflows/{season}").json()["awaiting_action"] == (
+        "approve_markdown"
+    )
+
+
+def test_a_markdown_is_decided_once_and_a_reupload_never_reapplies_it(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = _to_markdown(api_client, sample_dir)
+    modified = api_client.post(
+        "/api/approvals/markdown",
+        {"workflow_id": season, "action": "modify", "elasticity_coefficient": 1.0},
+        format="json",
+    ).json()
+    accepted = api_client.post(
+        "/api/approvals/markdown", {"workflow_id": season, "action": "accept"}, format="json"
+    )
+    assert accepted.status_code == 200 and accepted.json()["status"] == "applied"
+    lift = modified["expected_lift"]
+    plan_after = Forecast.objects.get(workflow_id=season, version=7)
+    assert plan_after.adjustment["lifts"] == [[7, lift]]
+
+    replaced = upload(api_client, season, 6, week_csv(sample_dir, "low_demand", 6), replace="true")
+    again = api_client.post(
+        "/api/approvals/markdown", {"workflow_id": season, "action": "accept"}, format="json"
+    )
+
+    assert replaced.status_code == 200
+    decision = MarkdownDecision.objects.get()
+    assert (decision.status, decision.expected_lift) == ("applied", lift)
+    replanned = Forecast.objects.get(workflow_id=season, version=7)
+    assert replanned.adjustment["lifts"] == [[7, lift]]
+    assert replanned.total_units == plan_after.total_units
+    assert again.status_code == 409
+    assert Workflow.objects.get(pk=season).status == "in_season"
+
+
+def test_replacing_a_week_grades_it_against_its_own_plan_of_record(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    week1 = week_csv(sample_dir, "severe_underperformance", 1)
+    first = upload(api_client, season, 1, week1).json()
+    upload(api_client, season, 2, week_csv(sample_dir, "severe_underperformance", 2))
+    before = api_client.get(f"/api/workflows/{season}/results").json()
+
+    again = upload(api_client, season, 1, week1, replace="true").json()
+
+    assert again["variance"] == first["variance"]
+    assert first["variance"]["weekly_variance"] < -0.2  # a real miss, still shown as one
+    after = api_client.get(f"/api/workflows/{season}/results").json()
+    assert [f["total_units"] for f in after["forecasts"]] == [
+        f["total_units"] for f in before["forecasts"]
+    ]
+
+
+def test_replacing_a_week_keeps_approved_shipments_and_never_answers_500(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    outcome = None
+    week = 0
+    while outcome is None or not (outcome["replenishment"] and outcome["replenishment"]["units"]):
+        week += 1
+        outcome = upload(api_client, season, week, week_csv(sample_dir, "high_demand", week)).json()
+    approve_proposal(api_client, season, outcome)
+    approved = list(
+        Shipment.objects.filter(status="approved", kind="replenishment").values_list("pk", "units")
+    )
+
+    replaced = upload(
+        api_client, season, week, week_csv(sample_dir, "high_demand", week, 0.5), replace="true"
+    )
+
+    assert replaced.status_code == 200, replaced.json()
+    assert (
+        list(
+            Shipment.objects.filter(status="approved", kind="replenishment").values_list(
+                "pk", "units"
+            )
+        )
+        == approved
+    )
+    following = upload(api_client, season, week + 1, week_csv(sample_dir, "high_demand", week + 1))
+    assert following.status_code == 200
+
+
+def test_a_manual_reforecast_is_a_revision_of_its_season(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    upload(api_client, season, 1, week_csv(sample_dir, "normal", 1))
+    original = Forecast.objects.get(workflow_id=season, version=1)
+
+    response = api_client.post(
+        "/api/workflows/reforecast",
+        {"forecast_id": original.pk, "reason": "a competitor closed"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["workflow_id"] == season and body["version"] == 2
+    assert Workflow.objects.count() == 1
+    review = Workflow.objects.get(pk=season).week_reviews.get()
+    assert review.reforecast_triggered
+    assert review.reason == "re-forecast asked for: a competitor closed"
+
+
+# --- units conserved in every split shown ------------------------------------------------------
+
+
+def test_the_dc_reserve_by_store_sums_to_the_holdback(signed_in, api_client) -> None:
+    season = approved_season(api_client)
+    allocation = Allocation.objects.get()
+
+    lines = signed_in.get(f"/seasons/{season}/stores.csv").content.decode().splitlines()
+
+    reserve = [int(line.rsplit(",", 1)[1]) for line in lines[1:]]
+    assert sum(reserve) == allocation.dc_holdback_units
+
+
+def test_the_order_text_preview_and_quantity_come_from_one_function(
+    api_client: APIClient, signed_in
+) -> None:
+    season = start(api_client)["workflow_id"]
+    allocation = Allocation.objects.get()
+    total = math.fsum(w.units for w in allocation.forecast.weeks.all())
+
+    page = signed_in.get(f"/seasons/{season}")
+
+    previews = page.context["order_previews"]
+    assert previews[20] == (
+        allocation.manufacturing_qty,
+        allocation.dc_holdback_units,
+        allocation.store_initial_units,
+    )
+    assert f"= {allocation.manufacturing_qty:,} units" in allocation.reasoning
+    assert f"ceil({total:,.1f} forecast units" in allocation.reasoning
+
+
+# --- one engine: the product and the replay agree -----------------------------------------------
+
+
+def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    """The replay serves the scenario's demand from stock with every proposal approved and
+    the markdown accepted; the same sales go through the API with the same approvals. Plans,
+    shipments, markdowns, ledgers and the report must be the same week by week."""
+    season = approved_season(api_client)
+    record = season_record(Workflow.objects.get(pk=season))
+    policy = auto_approved(record.policy)
+    demand = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "low_demand.csv")
+    state = season_start(record.setup)
+    for week in range(1, 13):
+        rows = demand[demand["week_number"] == week]
+        lift = math.prod(1 + lift for start, lift in state.lifts if week >= start)
+        wanted = {r.store_id: round(r.units_sold * lift) for r in rows.itertuples()}
+        replayed = run_week(state, WeekInput(week, demand=wanted), policy)
+        sold = {e.store_id: e.sold for e in replayed.store_weeks}
+
+        outcome = upload(api_client, season, week, sales_csv(week, sold)).json()
+        if replayed.markdown is not None and replayed.markdown.markdown_pct:
+            accepted = api_client.post(
+                "/api/approvals/markdown",
+                {"workflow_id": season, "action": "accept"},
+                format="json",
+            )
+            assert accepted.status_code == 200
+        approve_proposal(api_client, season, outcome)
+
+        product = season_record(Workflow.objects.get(pk=season))
+        plan = Forecast.objects.get(workflow_id=season, version=week + 1)
+        assert [round(w.units, 6) for w in plan.weeks.order_by("week_number")] == [
+            round(w.units, 6) for w in replayed.state.plan
+        ]
+        assert outcome["variance"]["weekly_variance"] == pytest.approx(
+            replayed.variance.weekly_variance
+        )
+        assert outcome["to_date"]["dc_on_hand"] == replayed.state.dc_on_hand
+        assert outcome["to_date"]["store_units"] == sum(replayed.state.on_hand.values())
+        proposal = replayed.state.proposal
+        approved = product.weeks[-1]  # this week's arrivals as the database holds them
+        assert approved.week_number == week
+        stored = sorted(
+            Shipment.objects.filter(kind="replenishment", week_number=week + 1).values_list(
+                "store_id", "units"
+            )
+        )
+        assert stored == sorted(
+            (line.store_id, line.units) for line in (proposal.lines if proposal else ())
+        )
+        state = replayed.state
+
+    # The product sees sales only: its lost sales are unknown, not zero.
+    replay_report = json.loads(json.dumps(asdict(replayed.report)))
+    assert replay_report.pop("lost_units") > 0
+    assert outcome["report"].pop("lost_units") is None
+    assert outcome["report"] == replay_report
+    markdowns = list(MarkdownDecision.objects.values_list("week_number", "recommended_pct"))
+    assert [(m.week_number, m.markdown_pct) for m in state.markdowns] == markdowns

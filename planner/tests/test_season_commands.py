@@ -26,12 +26,13 @@ def test_run_season_plays_a_whole_season(season_data, sample_dir: Path, monkeypa
     text = out.getvalue()
     assert "[demand] Forecast " in text
     assert "Approved: " in text
-    assert "started re-forecast workflow" in text
+    # The plan follows the +25 % every week: the level column reaches it.
+    assert "plan x" in text and "   1.2" in text
     assert "\n  12 " in text
     assert "Season report: sold " in text
-    season = Workflow.objects.get(type="forecast")
+    season = Workflow.objects.get()
+    assert season.status == "closed"
     assert season.week_reviews.count() == 12
-    assert Workflow.objects.filter(type="reforecast", status="completed").exists()
 
 
 def test_run_season_stops_at_the_approval_without_auto_accept(season_data) -> None:
@@ -40,7 +41,7 @@ def test_run_season_stops_at_the_approval_without_auto_accept(season_data) -> No
     call_command("run_season", stdout=out)
 
     assert "waits for the manufacturing approval" in out.getvalue()
-    assert Workflow.objects.get().status == "awaiting_approval"
+    assert Workflow.objects.get().status == "awaiting_order"
 
 
 def test_reforecast_command(season_data, sample_dir: Path, monkeypatch) -> None:
@@ -52,8 +53,11 @@ def test_reforecast_command(season_data, sample_dir: Path, monkeypatch) -> None:
     call_command("reforecast", str(original.pk), stdout=out)
 
     newest = Forecast.objects.order_by("-version").first()
-    assert out.getvalue().startswith(f"Workflow {newest.workflow_id}: forecast {newest.pk} v")
-    assert newest.adjustment["observed_weeks"] == 12
+    assert out.getvalue().startswith(
+        f"Season {newest.workflow_id}: plan in force v13 (after week 12)"
+    )
+    assert newest.adjustment["after_week"] == 12 and newest.adjustment["revision"] is True
+    assert Workflow.objects.count() == 1
     with pytest.raises(CommandError, match="No forecast with id 999999"):
         call_command("reforecast", "999999")
 

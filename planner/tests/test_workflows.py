@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from allocation.models import Allocation, Shipment
 from planner.models import Category, SeasonParameters, Workflow
-from planner.runner import recover_in_background, workflow_claim, workflows_recover
+from planner.season.runner import recover_in_background, workflow_claim, workflows_recover
 from planner.stream import validate_message
 from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
@@ -79,7 +79,7 @@ def test_preseason_streams_every_agent_pauses_for_approval_and_completes(
             format="json",
         )
         assert approval.status_code == 200
-        after = await receive_until(live, "workflow_complete")
+        after = await receive_until(live, "agent_progress")
         await live.disconnect()
 
         late = stream_client(started["websocket_url"], api_client.token)
@@ -109,7 +109,7 @@ def test_preseason_streams_every_agent_pauses_for_approval_and_completes(
     assert [(m["type"], m.get("agent")) for m in after] == [
         ("agent_started", "pricing"),
         ("agent_completed", "pricing"),
-        ("workflow_complete", None),
+        ("agent_progress", "orchestrator"),  # the season starts; "complete" comes at its end
     ]
     assert replay == before + after
     assert [m["sequence"] for m in replay] == list(range(1, len(replay) + 1))
@@ -133,7 +133,7 @@ def test_modify_recomputes_nothing_is_committed_and_double_approval_is_409(
     second = Allocation.objects.get()
 
     assert modified.status_code == 200
-    assert modified.json()["status"] == "awaiting_approval"
+    assert modified.json()["status"] == "awaiting_order"
     assert second.pk != first.pk and second.manufacturing_qty > first.manufacturing_qty
     assert second.status == "proposed" and not Shipment.objects.exists()
 
@@ -157,13 +157,14 @@ def test_modify_recomputes_nothing_is_committed_and_double_approval_is_409(
     assert accepted.status_code == 200
     assert again.status_code == 409
     assert again.json()["message"] == (
-        f"Workflow {workflow_id} is completed and waits for nothing; "
-        "approve_manufacturing_order cannot be done now."
+        f"Season {workflow_id} is in season (week 1 due); no order waits for approval."
     )
     assert Shipment.objects.count() == 50
     results = api_client.get(f"/api/workflows/{workflow_id}/results").json()
     assert results["allocation"]["manufacturing_qty"] == second.manufacturing_qty
-    assert api_client.get(f"/api/workflows/{workflow_id}").json()["progress_pct"] == 100
+    detail = api_client.get(f"/api/workflows/{workflow_id}").json()
+    assert (detail["status"], detail["season_week"], detail["progress_pct"]) == ("in_season", 0, 0)
+    assert detail["status_text"] == "in season (week 1 due)"
 
 
 def test_unknown_workflow_stream_closes_with_a_reason(api_client: APIClient) -> None:
@@ -223,7 +224,7 @@ def test_a_workflow_interrupted_by_a_restart_resumes(season_data, api_client) ->
     workflow = Workflow.objects.get(pk=workflow_id)
     # As if the process died in the middle of the inventory step.
     Allocation.objects.all().delete()
-    workflow.status, workflow.step = "running", "inventory"
+    workflow.status, workflow.current_agent = "planning", "inventory"
     workflow.save()
 
     with override_settings(WORKFLOW_EXECUTION="inline"):
@@ -231,7 +232,7 @@ def test_a_workflow_interrupted_by_a_restart_resumes(season_data, api_client) ->
 
     assert resumed == [workflow_id]
     workflow.refresh_from_db()
-    assert (workflow.status, workflow.step) == ("awaiting_approval", "approval")
+    assert (workflow.status, workflow.current_agent) == ("awaiting_order", "inventory")
     assert Allocation.objects.count() == 1
     assert workflow.events.filter(type="agent_completed", agent="demand").count() == 1
 
@@ -248,7 +249,7 @@ def test_processes_starting_together_resume_a_workflow_once(season_data) -> None
 def test_start_up_recovery_runs_outside_the_servers_event_loop(season_data, api_client) -> None:
     with override_settings(WORKFLOW_EXECUTION="inline"):
         workflow_id = start(api_client)["workflow_id"]
-    Workflow.objects.filter(pk=workflow_id).update(status="running", step="pricing")
+    Workflow.objects.filter(pk=workflow_id).update(status="pricing", current_agent="pricing")
 
     async def server_start() -> None:  # uvicorn imports the app inside its running loop
         with override_settings(WORKFLOW_EXECUTION="inline"):
@@ -256,7 +257,7 @@ def test_start_up_recovery_runs_outside_the_servers_event_loop(season_data, api_
 
     asyncio.run(server_start())
 
-    assert Workflow.objects.get(pk=workflow_id).status == "completed"
+    assert Workflow.objects.get(pk=workflow_id).status == "in_season"
 
 
 def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_data) -> None:
@@ -266,7 +267,7 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
     from agents.testing import ScriptedModel, assistant_message, function_call
 
     from planner.models import Category
-    from planner.workflows import workflow_advance
+    from planner.season.steps import workflow_advance
     from season_agents.runtime import SdkBackend
 
     def note(reasoning: str) -> str:
@@ -286,9 +287,7 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
         season_end_date=dt.date(2025, 5, 11),
         dc_holdback_percentage=0.45,
     )
-    workflow = Workflow.objects.create(
-        type="forecast", category=Category.objects.get(), parameters=parameters
-    )
+    workflow = Workflow.objects.create(category=Category.objects.get(), parameters=parameters)
 
     workflow_advance(workflow.pk, backend=SdkBackend(model))
 
@@ -302,7 +301,7 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
     assert fallback.startswith("the model failed (")
     assert fallback.endswith("); ran deterministically")
     workflow.refresh_from_db()
-    assert workflow.status == "awaiting_approval"
+    assert workflow.status == "awaiting_order"
 
 
 @override_settings(WORKFLOW_EXECUTION="inline")
@@ -322,4 +321,4 @@ def test_one_agent_step_can_be_run_directly(season_data, api_client: APIClient) 
     assert demand.json()["mode"] == "deterministic"
     assert pricing.json()["result"]["markdown_checkpoint_week"] == 6
     assert missing.status_code == 404
-    assert missing.json()["message"] == "No workflow with id 999."
+    assert missing.json()["message"] == "No season with id 999."

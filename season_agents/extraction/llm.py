@@ -12,14 +12,13 @@ import json
 from typing import Any
 
 from season_agents.extraction.rules import (
-    DEFAULT_HOLDBACK,
     DEFAULT_HORIZON_WEEKS,
     DEFAULT_STRATEGY,
-    DEFAULT_THRESHOLD,
 )
 from season_agents.extraction.types import (
     CONCEPT_FIELDS,
     CONCEPTS,
+    ExtractionDefaults,
     ParameterOutOfRange,
     SeasonParameterSet,
     confidence_for,
@@ -87,7 +86,9 @@ def build_messages(text: str, *, today: dt.date) -> list[dict[str, str]]:
     ]
 
 
-def parse_output(raw: str | None, *, today: dt.date) -> SeasonParameterSet:
+def parse_output(
+    raw: str | None, *, today: dt.date, defaults: ExtractionDefaults
+) -> SeasonParameterSet:
     """Model JSON -> validated parameters; ProviderError when it is not usable."""
     try:
         data = json.loads(raw or "")
@@ -117,14 +118,16 @@ def parse_output(raw: str | None, *, today: dt.date) -> SeasonParameterSet:
             forecast_horizon_weeks=int(horizon) if horizon is not None else DEFAULT_HORIZON_WEEKS,
             season_start_date=start,
             replenishment_strategy=str(strategy) if strategy is not None else DEFAULT_STRATEGY,
-            dc_holdback_percentage=float(holdback) if holdback is not None else DEFAULT_HOLDBACK,
+            dc_holdback_percentage=float(holdback)
+            if holdback is not None
+            else defaults.dc_holdback_percentage,
             markdown_checkpoint_week=int(checkpoint) if checkpoint is not None else None,
             markdown_threshold=(
                 None
                 if checkpoint is None
                 else float(threshold)
                 if threshold is not None
-                else DEFAULT_THRESHOLD
+                else defaults.markdown_threshold
             ),
             extraction_confidence=confidence_for(sum(stated.values())),
             extraction_reasoning=str(data.get("reasoning") or ""),
@@ -141,7 +144,14 @@ def parse_output(raw: str | None, *, today: dt.date) -> SeasonParameterSet:
 
 
 def extract_llm(
-    text: str, *, today: dt.date, api_key: str, base_url: str, model: str, timeout: float
+    text: str,
+    *,
+    today: dt.date,
+    defaults: ExtractionDefaults,
+    api_key: str,
+    base_url: str,
+    model: str,
+    timeout: float,
 ) -> SeasonParameterSet:
     """One chat completion at temperature 0 with JSON-schema output.
 
@@ -166,4 +176,4 @@ def extract_llm(
     message = completion.choices[0].message
     if getattr(message, "refusal", None):
         raise ProviderError(f"the model refused: {message.refusal}")
-    return parse_output(message.content, today=today)
+    return parse_output(message.content, today=today, defaults=defaults)

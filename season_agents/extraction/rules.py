@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from season_agents.extraction.types import (
     CONCEPT_FIELDS,
     CONCEPTS,
+    ExtractionDefaults,
     ParameterOutOfRange,
     SeasonParameterSet,
     confidence_for,
@@ -22,8 +23,6 @@ from season_agents.extraction.types import (
 
 DEFAULT_HORIZON_WEEKS = 12
 DEFAULT_STRATEGY = "weekly"
-DEFAULT_HOLDBACK = 0.45
-DEFAULT_THRESHOLD = 0.60
 
 _MONTHS = {
     name: number
@@ -174,7 +173,7 @@ def _markdown(text: str, horizon: int) -> tuple[_Found, _Found | None] | None:
     return checkpoint, found
 
 
-def extract_rules(text: str, *, today: dt.date) -> SeasonParameterSet:
+def extract_rules(text: str, *, today: dt.date, defaults: ExtractionDefaults) -> SeasonParameterSet:
     """Extracts the five season concepts from `text`; unstated ones take their defaults.
 
     Raises ParameterOutOfRange when a stated value is outside the SPEC's ranges.
@@ -202,7 +201,7 @@ def extract_rules(text: str, *, today: dt.date) -> SeasonParameterSet:
         note("replenishment", strategy_found, "replenishment_strategy", strategy)
 
     holdback_found = _holdback(text)
-    holdback = float(holdback_found.value) if holdback_found else DEFAULT_HOLDBACK  # type: ignore[arg-type]
+    holdback = float(holdback_found.value) if holdback_found else defaults.dc_holdback_percentage  # type: ignore[arg-type]
     if holdback_found:
         note("holdback", holdback_found, "dc_holdback_percentage", f"{holdback:.2f}")
 
@@ -218,7 +217,7 @@ def extract_rules(text: str, *, today: dt.date) -> SeasonParameterSet:
                 threshold = float(threshold_found.value)  # type: ignore[arg-type]
                 reasons.append(f"'{threshold_found.words}' -> markdown_threshold = {threshold:.2f}")
             else:
-                threshold = DEFAULT_THRESHOLD
+                threshold = defaults.markdown_threshold
                 reasons.append(f"no sell-through target stated -> markdown_threshold = {threshold}")
 
     defaulted = [

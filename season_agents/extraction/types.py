@@ -37,6 +37,15 @@ def confidence_for(stated_concepts: int) -> str:
 
 
 @dataclass(frozen=True)
+class ExtractionDefaults:
+    """What a season takes when its text does not say: the configured planning settings
+    (PLANNING_DEFAULT_DC_HOLDBACK_PCT, PLANNING_DEFAULT_MARKDOWN_THRESHOLD)."""
+
+    dc_holdback_percentage: float
+    markdown_threshold: float
+
+
+@dataclass(frozen=True)
 class SeasonParameterSet:
     forecast_horizon_weeks: int
     season_start_date: dt.date

@@ -1,6 +1,7 @@
 // Live agent cards: follow the workflow's WebSocket stream (the server replays stored events
-// on connect), reconnect after a drop, and reload the page when a person is needed or the
-// workflow ends, so the server-rendered sections show the new figures.
+// on connect), reconnect after a drop, and reload the page when a person is needed, the season
+// starts (the orchestrator's message, sent with the status change) or ends, so the
+// server-rendered sections show the new figures.
 (function () {
   var section = document.getElementById("agents");
   if (!section) { return; }
@@ -28,8 +29,9 @@
       line.textContent = message.message || message.error_message;
       target.querySelector(".log").appendChild(line);
     }
-    var ends = ["human_input_required", "workflow_complete", "error", "agent_completed"];
-    if (ends.indexOf(message.type) >= 0) {
+    var ends = ["human_input_required", "workflow_complete", "error"];
+    var started = message.type === "agent_progress" && message.agent === "orchestrator";
+    if (ends.indexOf(message.type) >= 0 || started) {
       setTimeout(function () { location.reload(); }, 300);
     }
   }
@@ -89,21 +91,19 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   update();
 })();
 
-// Manufacturing preview while the safety stock is edited: SPEC 7.3's quantity and split
-// (Recompute stores the exact allocation).
+// Manufacturing preview while the safety stock is edited: the server's own split
+// (allocation.engine.allocation.order_split) for every whole percent 10-30, looked up here.
 (function () {
   var form = document.getElementById("order-form");
   if (!form) { return; }
   var input = form.querySelector('input[name="safety_stock_percent"]');
   var preview = document.getElementById("order-preview");
-  var total = parseFloat(form.dataset.total), holdback = parseFloat(form.dataset.holdback);
+  var splits = JSON.parse(document.getElementById("order-previews").textContent);
   function update() {
-    var safety = parseFloat(input.value) / 100;
-    if (isNaN(safety)) { preview.textContent = ""; return; }
-    var quantity = Math.ceil(Math.round(total * (1 + safety) * 1e6) / 1e6);
-    var dc = Math.floor(quantity * holdback + 0.5);
-    preview.textContent = "about " + quantity.toLocaleString() + " units: " + dc.toLocaleString() +
-      " at the DC, " + (quantity - dc).toLocaleString() + " to stores";
+    var split = splits[String(parseInt(input.value, 10))];
+    if (!split) { preview.textContent = ""; return; }
+    preview.textContent = split[0].toLocaleString() + " units: " + split[1].toLocaleString() +
+      " at the DC, " + split[2].toLocaleString() + " to stores";
   }
   input.addEventListener("input", update);
   update();

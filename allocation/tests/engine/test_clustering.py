@@ -102,4 +102,4 @@ def test_stores_without_attributes_cannot_be_clustered() -> None:
     stores = [StoreProfile(store_id=f"S{i}") for i in range(5)]
 
     with pytest.raises(ClusteringError, match="upload store attributes"):
-        cluster_stores(stores)
+        cluster_stores(stores, k=3)

@@ -1,25 +1,30 @@
-"""Inventory ledger and replenishment (SPEC.md section 7.4)."""
+"""Store-weeks of the ledger and replenishment (SPEC.md sections 4 and 7.4)."""
 
 import pytest
 
-from allocation.engine.replenishment import (
-    cadence_weeks,
-    period_weeks,
-    plan_replenishment,
-    store_ledger,
-)
+from allocation.engine.ledger import store_week
+from allocation.engine.replenishment import cadence_weeks, period_weeks, plan_replenishment
 
 
-def test_ledger_is_received_minus_sold_and_never_negative() -> None:
-    weeks = store_ledger({1: 10, 3: 5}, [4, 8, 2, 1])
+def test_sales_beyond_stock_are_counted_as_excess_and_stock_stops_at_zero() -> None:
+    week = store_week(store_id="S1", week_number=2, opening=6, received=0, sales=8)
 
-    assert [(w.opening, w.received, w.sold, w.closing) for w in weeks] == [
-        (0, 10, 4, 6),
-        (6, 0, 8, 0),  # sold more than held: sales are what they were, stock stops at zero
-        (0, 5, 2, 3),
-        (3, 0, 1, 2),
-    ]
-    assert [w.stockout for w in weeks] == [False, True, False, False]
+    assert (week.sold, week.closing, week.excess, week.stockout) == (8, 0, 2, True)
+    assert week.opening + week.received + week.excess == week.sold + week.closing
+    assert week.flag == "S1 sold 2 more than it held in week 2 — check receipts"
+
+
+def test_demand_is_served_from_stock_and_the_rest_is_lost() -> None:
+    week = store_week(store_id="S1", week_number=1, opening=0, received=10, demand=14)
+
+    assert (week.sold, week.closing, week.lost, week.excess, week.flag) == (10, 0, 4, 0, "")
+
+
+def test_a_store_week_needs_sales_or_demand_not_both() -> None:
+    with pytest.raises(ValueError, match="either sales or demand"):
+        store_week(store_id="S1", week_number=1, opening=0, received=1)
+    with pytest.raises(ValueError, match="either sales or demand"):
+        store_week(store_id="S1", week_number=1, opening=0, received=1, sales=1, demand=1)
 
 
 def test_cadence_weeks_by_strategy() -> None:

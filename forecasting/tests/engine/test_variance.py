@@ -64,10 +64,13 @@ def test_two_weeks_beyond_in_opposite_directions_do_not() -> None:
 
 def test_no_reforecast_when_under_two_weeks_remain_or_the_limit_is_reached() -> None:
     late = _check([70] * 11)
-    capped = _check([70, 70], reforecasts_done=2)
+    uncapped = _check([70, 70], reforecasts_done=5)
+    # The loop before issue 10 had a cap; evaluate_engine still replays it for comparison.
+    capped = _check([70, 70], reforecasts_done=2, max_reforecasts=2)
 
     assert not late.reforecast
     assert late.reason.endswith("but only 1 week(s) remain")
+    assert uncapped.reforecast
     assert not capped.reforecast
     assert capped.reason.endswith("already had 2 re-forecast(s) (limit 2)")
 

@@ -76,6 +76,7 @@ class Command(BaseCommand):
             strategy="weekly",
             dc_holdback_pct=django_settings.PLANNING["DEFAULT_DC_HOLDBACK_PCT"],
             safety_stock_pct=safety_stock_for("weekly"),
+            k=django_settings.PLANNING["CLUSTERS"],
         )
         history = read_history(directory)
         inputs = {c.name: category_inputs(directory, c.name, history) for c in CATEGORIES}
@@ -99,9 +100,9 @@ class Command(BaseCommand):
             self.line(f"forecast {category.name}", seconds, f"{forecast.total_units:,.0f} units")
 
         stores = inputs[first][1]
-        clustering, cold = timed(lambda: cluster_stores(stores))
+        clustering, cold = timed(lambda: cluster_stores(stores, k=settings.k))
         self.line("clustering 50 stores, cold", cold, "includes importing scikit-learn")
-        clustering, seconds = timed(lambda: cluster_stores(stores))
+        clustering, seconds = timed(lambda: cluster_stores(stores, k=settings.k))
         self.line("clustering 50 stores", seconds, f"silhouette {clustering.silhouette:.2f}")
         plan, seconds = timed(
             lambda: plan_allocation(
@@ -182,7 +183,7 @@ class Command(BaseCommand):
             CategoryInput(name, daily, tuple(store_profiles(chain.stores, chain.store_units[name])))
             for name, daily in chain.daily_units.items()
         ]
-        clustering, seconds = timed(lambda: cluster_stores(categories[0].stores))
+        clustering, seconds = timed(lambda: cluster_stores(categories[0].stores, k=settings.k))
         self.line(f"clustering {store_count:,} stores", seconds, f"k={clustering.k}")
         plans, seconds = timed(lambda: plan_categories(categories, settings, workers=workers))
         total_units = sum(p.allocation.manufacturing_qty for p in plans.values())

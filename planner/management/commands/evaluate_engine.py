@@ -154,6 +154,11 @@ class Command(BaseCommand):
                 for a in (result.preseason[name] for name in FORECASTERS)
             )
             write(f"{result.scenario:<26}{cells}")
+        wins = sum(
+            r.preseason["ensemble"].wape < r.preseason["seasonal_naive"].wape
+            for r in evaluation.scenarios
+        )
+        write(f"Ensemble beats seasonal naive on WAPE in {wins} of {len(evaluation.scenarios)}.")
 
         write(
             "\nIn season (policy: now = level every week, no cap, replenishment from the "

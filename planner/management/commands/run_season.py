@@ -18,6 +18,7 @@ from planner.season import weekly, workflows
 from planner.season.selectors import season_report_for
 from season_agents.extraction.rules import extract_rules
 from season_agents.extraction.types import SeasonParameterSet
+from season_agents.services import extraction_defaults
 
 DEFAULT_TEXT = (
     "12-week season starting February 17, 2025 with weekly replenishment and 45% DC holdback. "
@@ -55,7 +56,9 @@ class Command(BaseCommand):
         scenario_file = (
             SAMPLE_DIR / SCENARIO_DIR / slugs[options["category"]] / f"{options['scenario']}.csv"
         )
-        parameters = extract_rules(options["text"], today=pd.Timestamp("2025-01-15").date())
+        parameters = extract_rules(
+            options["text"], today=pd.Timestamp("2025-01-15").date(), defaults=extraction_defaults()
+        )
         write(f"Season: {parameters.extraction_reasoning}")
 
         with transaction.atomic():

@@ -1,33 +1,269 @@
-"""Whole seasons replayed through the engine on the generated scenarios."""
+"""The in-season loop: `run_week` on small hand-checked seasons, properties on random ones,
+and the generated scenarios replayed as demand (SPEC.md section 4)."""
 
+import dataclasses
 import datetime as dt
+import itertools
 import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from forecasting.engine.types import Season
+from allocation.engine.types import ShipmentLine
+from forecasting.engine.types import ForecastWeek, Season
+from planner.engine.evaluation import replay_scenario, season_setup
+from planner.engine.preseason import (
+    CategoryInput,
+    PreseasonSettings,
+    plan_categories,
+    plan_preseason,
+)
 from planner.engine.sample_inputs import category_inputs, scenario_actuals
-from planner.engine.season import SeasonSettings, plan_preseason, replay_season
+from planner.engine.season import (
+    MarkdownFact,
+    SeasonPolicy,
+    SeasonSetup,
+    SeasonState,
+    WeekInput,
+    run_week,
+    run_weeks,
+    season_start,
+)
 
-SETTINGS = SeasonSettings(
-    season=Season(dt.date(2025, 2, 17), 12),
+SEASON = Season(dt.date(2025, 2, 17), 12)
+PRESEASON = PreseasonSettings(
+    season=SEASON, strategy="weekly", dc_holdback_pct=0.45, safety_stock_pct=0.20, k=3
+)
+POLICY = SeasonPolicy(
+    horizon_weeks=12,
     strategy="weekly",
-    dc_holdback_pct=0.45,
+    safety_stock_pct=0.20,
+    variance_threshold=0.20,
+    elasticity=2.0,
+    markdown_cap=0.40,
+    lift_per_point=1.5,
     markdown_checkpoint_week=6,
     markdown_threshold=0.60,
 )
 
 
+def _setup(weeks: int = 12, per_week: float = 100.0, dc: int = 400) -> SeasonSetup:
+    base = tuple(
+        ForecastWeek(n, SEASON.week_start(n), per_week, per_week * 0.9, per_week * 1.1, 0, 1e9)
+        for n in range(1, weeks + 1)
+    )
+    return SeasonSetup(
+        base_weeks=base,
+        prior_sd=0.01,
+        noise_sd=0.03,
+        shares={"S1": 0.5, "S2": 0.5},
+        initial_units={"S1": 150, "S2": 150},
+        dc_units=dc,
+    )
+
+
+def _check_ledger(state: SeasonState) -> None:
+    """Every store and the DC: initial + received = sold + on hand (+ flagged excess)."""
+    setup = state.setup
+    for store in setup.shares:
+        entries = [e for e in state.ledger if e.store_id == store]
+        received = sum(e.received for e in entries)
+        sold = sum(e.sold for e in entries)
+        excess = sum(e.excess for e in entries)
+        assert received + excess == sold + state.on_hand[store]
+        for entry in entries:
+            assert entry.opening + entry.received + entry.excess == entry.sold + entry.closing
+            assert entry.closing >= 0
+    assert state.dc_on_hand + state.shipped_from_dc == setup.dc_units
+    assert state.received_by_stores == sum(setup.initial_units.values()) + state.shipped_from_dc
+    assert state.units_sold <= state.received_by_stores + state.excess_units
+
+
+def test_demand_beyond_stock_is_lost_not_sold() -> None:
+    policy = dataclasses.replace(POLICY, strategy="none")
+    outcome = run_week(season_start(_setup()), WeekInput(1, demand={"S1": 200, "S2": 50}), policy)
+
+    s1, s2 = outcome.store_weeks
+    assert (s1.sold, s1.lost, s1.closing, s1.stockout) == (150, 50, 0, True)
+    assert (s2.sold, s2.lost, s2.closing, s2.stockout) == (50, 0, 100, False)
+    assert outcome.lost_units == 50
+
+
+def test_sales_beyond_recorded_stock_are_counted_and_flagged() -> None:
+    policy = dataclasses.replace(POLICY, strategy="none")
+    outcome = run_week(season_start(_setup()), WeekInput(1, sales={"S1": 187, "S2": 20}), policy)
+
+    assert outcome.store_weeks[0].excess == 37
+    assert outcome.flags == ("S1 sold 37 more than it held in week 1 — check receipts",)
+    _check_ledger(outcome.state)
+
+
+def test_a_proposal_not_approved_is_superseded_and_holds_no_stock() -> None:
+    state = season_start(_setup())
+    first = run_week(state, WeekInput(1, sales={"S1": 140, "S2": 140}), POLICY)
+    assert first.proposal is not None and first.proposal.shipped_units > 0
+
+    second = run_week(first.state, WeekInput(2, sales={"S1": 5, "S2": 5}, arrivals=()), POLICY)
+
+    assert [line.units for line in second.superseded] == [
+        line.units for line in first.proposal.lines if line.units
+    ]
+    assert second.state.dc_on_hand == 400
+    assert second.state.received_by_stores == 300
+
+
+def test_an_approved_proposal_arrives_and_leaves_the_dc() -> None:
+    first = run_week(season_start(_setup()), WeekInput(1, sales={"S1": 140, "S2": 140}), POLICY)
+    arrivals = tuple(line for line in first.proposal.lines if line.units)
+
+    second = run_week(
+        first.state, WeekInput(2, sales={"S1": 5, "S2": 5}, arrivals=arrivals), POLICY
+    )
+
+    shipped = sum(line.units for line in arrivals)
+    assert second.state.dc_on_hand == 400 - shipped
+    assert second.store_weeks[0].received == arrivals[0].units
+    _check_ledger(second.state)
+
+
+def test_approved_shipments_beyond_the_dc_are_refused() -> None:
+    first = run_week(season_start(_setup(dc=10)), WeekInput(1, sales={"S1": 1, "S2": 1}), POLICY)
+    too_many = (ShipmentLine("S1", 50, 50, False, 0.0),)
+
+    with pytest.raises(ValueError, match="approved from the DC"):
+        run_week(first.state, WeekInput(2, sales={}, arrivals=too_many), POLICY)
+
+
+def test_each_week_is_graded_against_its_plan_of_record() -> None:
+    outcomes = run_weeks(
+        season_start(_setup()),
+        [WeekInput(w, sales={"S1": 35, "S2": 35}, arrivals=()) for w in range(1, 6)],
+        POLICY,
+    )
+
+    plans = [o.plan_of_record for o in outcomes]
+    assert plans[0] == 100
+    assert plans == sorted(plans, reverse=True)  # each week's plan already knew the last ones
+    for outcome in outcomes:
+        assert outcome.variance.weekly_variance == pytest.approx(70 / outcome.plan_of_record - 1)
+
+
+def test_the_plan_follows_a_steady_shortfall_every_week_without_a_cap() -> None:
+    setup = dataclasses.replace(_setup(per_week=1000, dc=0), initial_units={"S1": 9000, "S2": 9000})
+    outcomes = run_weeks(
+        season_start(setup),
+        [WeekInput(w, demand={"S1": 350, "S2": 350}) for w in range(1, 11)],
+        dataclasses.replace(POLICY, markdown_checkpoint_week=None),
+    )
+
+    factors = [o.state.level.adjustment_factor for o in outcomes]
+    assert factors[3] == pytest.approx(0.7, rel=0.10)
+    assert all(later <= earlier + 1e-9 for earlier, later in itertools.pairwise(factors))
+    assert sum(o.revision for o in outcomes) >= 1
+
+
+def test_stockouts_are_not_read_as_weak_demand() -> None:
+    # Demand runs at plan, but stores hold only half of it and nothing is replenished.
+    setup = dataclasses.replace(_setup(per_week=100, dc=0), initial_units={"S1": 100, "S2": 100})
+    policy = dataclasses.replace(POLICY, strategy="none", markdown_checkpoint_week=None)
+    outcomes = run_weeks(
+        season_start(setup),
+        [WeekInput(w, demand={"S1": 50, "S2": 50}) for w in range(1, 5)],
+        policy,
+    )
+
+    assert outcomes[-1].state.units_sold == 200 and outcomes[-1].lost_units == 100
+    assert outcomes[-1].state.level.adjustment_factor >= 0.99
+
+
+def test_a_decided_markdown_lifts_the_plan_once() -> None:
+    fact = MarkdownFact(6, 0.20, 0.30, 2.0)
+    weeks = [WeekInput(w, sales={"S1": 10, "S2": 10}, arrivals=()) for w in range(1, 7)]
+    weeks[-1] = dataclasses.replace(weeks[-1], markdown=fact)
+
+    outcome = run_weeks(season_start(_setup()), weeks, POLICY)[-1]
+
+    assert outcome.markdown is not None and outcome.markdown_decided == fact
+    assert outcome.state.lifts == ((7, 0.30),)
+    level = outcome.state.level.adjustment_factor
+    assert outcome.state.plan[6].units == pytest.approx(100 * level * 1.30)
+
+
+def test_without_a_decision_the_markdown_waits_and_the_plan_is_not_lifted() -> None:
+    weeks = [WeekInput(w, sales={"S1": 10, "S2": 10}, arrivals=()) for w in range(1, 7)]
+
+    outcome = run_weeks(season_start(_setup()), weeks, POLICY)[-1]
+
+    assert outcome.markdown_pending and outcome.markdown.markdown_pct > 0
+    assert outcome.state.lifts == ()
+
+
+def test_the_report_comes_with_the_last_week_only() -> None:
+    policy = dataclasses.replace(POLICY, horizon_weeks=4, markdown_checkpoint_week=None)
+    outcomes = run_weeks(
+        season_start(_setup(weeks=4)),
+        [WeekInput(w, demand={"S1": 80, "S2": 80}, arrivals=()) for w in range(1, 5)],
+        policy,
+    )
+
+    assert [o.report is None for o in outcomes] == [True, True, True, False]
+    report = outcomes[-1].report
+    assert report.units_sold == outcomes[-1].state.units_sold
+    assert report.sell_through_received <= 1.0
+
+
+demand = st.integers(min_value=0, max_value=400)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weeks=st.lists(
+        st.tuples(demand, demand, st.booleans(), st.booleans()), min_size=1, max_size=12
+    ),
+    strategy=st.sampled_from(["weekly", "bi-weekly", "none"]),
+    dc=st.integers(min_value=0, max_value=2000),
+)
+def test_the_ledger_conserves_units_every_week(weeks, strategy, dc) -> None:
+    """Random seasons: demand or reported sales, proposals approved or left to supersede."""
+    policy = dataclasses.replace(POLICY, strategy=strategy)
+    state = season_start(_setup(dc=dc))
+    for number, (a, b, as_sales, approve) in enumerate(weeks, start=1):
+        proposal = state.proposal
+        arrivals = (
+            tuple(line for line in (*proposal.lines, *proposal.transfers) if line.units)
+            if proposal and approve
+            else ()
+        )
+        units = {"S1": a, "S2": b}
+        week = WeekInput(
+            number,
+            sales=units if as_sales else None,
+            demand=None if as_sales else units,
+            arrivals=arrivals,
+        )
+        outcome = run_week(state, week, policy)
+        state = outcome.state
+        _check_ledger(state)
+        # A superseded proposal holds nothing: the DC lost only what was approved.
+        assert state.shipped_from_dc == sum(e.received for e in state.ledger if e.week_number > 1)
+        if not approve and proposal:
+            assert outcome.superseded or not proposal.shipped_units
+
+
+# --- the generated scenarios, replayed as demand ------------------------------------------
+
+
 @pytest.fixture(scope="module")
 def dresses_plan(sample_dir: Path):
     daily, stores = category_inputs(sample_dir, "Women's Dresses")
-    return plan_preseason(daily_units=daily, stores=stores, settings=SETTINGS)
+    return plan_preseason(daily_units=daily, stores=stores, settings=PRESEASON)
 
 
-def _replay(plan, sample_dir: Path, scenario: str, settings: SeasonSettings = SETTINGS):
-    actuals = scenario_actuals(sample_dir, "womens-dresses", scenario)
-    return replay_season(plan=plan, settings=settings, store_actuals=actuals)
+def _replay(plan, sample_dir: Path, scenario: str, policy: SeasonPolicy = POLICY):
+    demand = scenario_actuals(sample_dir, "womens-dresses", scenario)
+    return replay_scenario(season_setup(plan), policy, demand)
 
 
 def test_preseason_plan_is_consistent(dresses_plan) -> None:
@@ -37,7 +273,6 @@ def test_preseason_plan_is_consistent(dresses_plan) -> None:
     )
     # 58,730 x 0.45 = 26,428.5: half up (SPEC), not Python's round-half-even.
     assert allocation.dc_holdback_units == math.floor(allocation.manufacturing_qty * 0.45 + 0.5)
-    assert dresses_plan.clustering.k == 3
     assert {line.cluster for line in allocation.clusters} == {
         "fashion_forward",
         "mainstream",
@@ -45,89 +280,64 @@ def test_preseason_plan_is_consistent(dresses_plan) -> None:
     }
 
 
-def test_normal_season_needs_no_reforecast_or_markdown(dresses_plan, sample_dir: Path) -> None:
-    replay = _replay(dresses_plan, sample_dir, "normal")
-
-    assert replay.report.reforecast_weeks == ()
-    assert replay.report.markdowns == ()
-    assert replay.weeks[4].variance.weekly_variance > 0.2  # the week-5 spike
-    assert replay.report.original.wape < 0.08
-
-
-def test_high_demand_triggers_a_reforecast_upward(dresses_plan, sample_dir: Path) -> None:
+def test_high_demand_is_served_from_stock_and_the_dc_empties(dresses_plan, sample_dir) -> None:
     replay = _replay(dresses_plan, sample_dir, "high_demand")
+    state = replay.final.state
+    report = replay.final.report
 
-    (week,) = [log for log in replay.weeks if log.level is not None]
-    assert week.variance.reforecast and week.variance.cumulative_variance > 0.2
-    assert week.level.adjustment_factor == pytest.approx(1.25, rel=0.08)
-    assert replay.report.in_season.wape < replay.report.original.wape
+    assert report.sell_through_received <= 1.0 and report.excess_units == 0
+    assert state.lost_units > 0
+    assert state.dc_on_hand <= 0.10 * state.setup.dc_units
+    assert state.level.adjustment_factor == pytest.approx(1.25, rel=0.08)
+    _check_ledger(state)
 
 
-def test_low_demand_gets_a_markdown_recommendation(dresses_plan, sample_dir: Path) -> None:
+def test_the_normal_spike_moves_the_plan_by_at_most_a_third(dresses_plan, sample_dir) -> None:
+    replay = _replay(dresses_plan, sample_dir, "normal")
+    before, spike = replay.outcomes[3], replay.outcomes[4]
+
+    assert spike.variance.weekly_variance > 0.2
+    moved = spike.state.level.adjustment_factor / before.state.level.adjustment_factor - 1
+    assert 0 < moved <= spike.variance.weekly_variance / 3
+    assert replay.final.report.markdowns == ()
+
+
+@pytest.mark.parametrize("scenario", ["low_demand", "steady_underperformance"])
+def test_shortfalls_are_followed_within_12_percent_after_week_4(
+    dresses_plan, sample_dir, scenario
+) -> None:
+    replay = _replay(dresses_plan, sample_dir, scenario)
+
+    assert replay.rest_of_season_wape(4) < 0.12
+
+
+def test_low_demand_gets_a_markdown(dresses_plan, sample_dir: Path) -> None:
     replay = _replay(dresses_plan, sample_dir, "low_demand")
 
-    checkpoint = replay.weeks[5].markdown
-    assert checkpoint is not None
-    assert checkpoint.sell_through < 0.60
-    assert checkpoint.markdown_pct > 0
-    assert replay.report.markdowns == ((6, checkpoint.markdown_pct),)
+    checkpoint = replay.outcomes[5]
+    assert checkpoint.markdown is not None and checkpoint.markdown.sell_through < 0.60
+    assert replay.final.report.markdowns == ((6, checkpoint.markdown.markdown_pct),)
 
 
-def test_severe_underperformance_rest_of_season_error_after_reforecast_is_under_25_percent(
-    dresses_plan, sample_dir: Path
-) -> None:
-    replay = _replay(dresses_plan, sample_dir, "severe_underperformance")
+def test_no_replenishment_strategy_ships_nothing(dresses_plan, sample_dir) -> None:
+    replay = _replay(
+        dresses_plan, sample_dir, "normal", dataclasses.replace(POLICY, strategy="none")
+    )
 
-    errors = [log.rest_of_season_wape for log in replay.weeks if log.level is not None]
-    assert errors and all(error < 0.25 for error in errors)
-
-
-def test_units_are_conserved_through_the_season(dresses_plan, sample_dir: Path) -> None:
-    replay = _replay(dresses_plan, sample_dir, "high_demand")
-    report = replay.report
-    shipped = sum(log.replenishment_units for log in replay.weeks)
-
-    assert report.units_received_by_stores == dresses_plan.allocation.store_initial_units + shipped
-    assert report.leftover_dc_units == dresses_plan.allocation.dc_holdback_units - shipped
-    assert report.leftover_dc_units >= 0
-
-
-def test_no_replenishment_strategy_ships_nothing_after_week_1(dresses_plan, sample_dir) -> None:
-    settings = SeasonSettings(season=SETTINGS.season, strategy="none", dc_holdback_pct=0.45)
-
-    replay = _replay(dresses_plan, sample_dir, "normal", settings)
-
-    assert all(log.replenishment_units == 0 for log in replay.weeks)
+    assert replay.final.state.dc_on_hand == dresses_plan.allocation.dc_holdback_units
+    assert all(o.proposal is None for o in replay.outcomes)
 
 
 def test_parallel_plans_equal_sequential_ones(sample_dir: Path) -> None:
-    from planner.engine.season import CategoryInput, plan_categories
-
     inputs = []
     for name in ("Men's Shirts", "Accessories"):
         daily, stores = category_inputs(sample_dir, name)
         inputs.append(CategoryInput(name, daily, tuple(stores)))
 
-    sequential = plan_categories(inputs, SETTINGS, workers=1)
-    parallel = plan_categories(inputs, SETTINGS, workers=2)
+    sequential = plan_categories(inputs, PRESEASON, workers=1)
+    parallel = plan_categories(inputs, PRESEASON, workers=2)
 
     assert sequential.keys() == parallel.keys() == {"Men's Shirts", "Accessories"}
     for name in sequential:
         assert parallel[name].forecast.curve == sequential[name].forecast.curve
         assert parallel[name].allocation == sequential[name].allocation
-
-
-def test_large_chain_generator_shape() -> None:
-    from planner.sample_data import generate_chain
-
-    chain = generate_chain(stores=200, categories=5)
-
-    assert len(chain.stores) == 200
-    assert chain.stores["fashion_tier"].value_counts().to_dict() == {
-        "Mainstream": 80,
-        "Premium": 60,
-        "Value": 60,
-    }
-    assert len(chain.daily_units) == 5
-    assert all(len(days) == 1096 for days in chain.daily_units.values())
-    assert all(len(units) == 200 for units in chain.store_units.values())

@@ -5,9 +5,17 @@ import datetime as dt
 import pytest
 
 from season_agents.extraction.rules import extract_rules
-from season_agents.extraction.types import ParameterOutOfRange
+from season_agents.extraction.types import ExtractionDefaults, ParameterOutOfRange
 
 TODAY = dt.date(2025, 1, 15)
+# SPEC.md section 3: 45 % holdback, 60 % sell-through target when a checkpoint is set.
+SPEC_DEFAULTS = ExtractionDefaults(dc_holdback_percentage=0.45, markdown_threshold=0.60)
+
+
+def extract(text: str):
+    return extract_rules(text, today=TODAY, defaults=SPEC_DEFAULTS)
+
+
 D = dt.date
 
 CASES = [
@@ -69,7 +77,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "expected", "confidence"), CASES, ids=range(1, 11))
 def test_spec_extraction_table(text: str, expected: tuple, confidence: str) -> None:
-    result = extract_rules(text, today=TODAY)
+    result = extract(text)
 
     assert (
         result.forecast_horizon_weeks,
@@ -83,7 +91,7 @@ def test_spec_extraction_table(text: str, expected: tuple, confidence: str) -> N
 
 
 def test_zara_sentence_end_date_and_reasoning() -> None:
-    result = extract_rules(CASES[0][0], today=TODAY)
+    result = extract(CASES[0][0])
 
     assert result.season_end_date == D(2025, 5, 23)
     assert "'12-week' -> forecast_horizon_weeks = 12" in result.extraction_reasoning
@@ -92,7 +100,7 @@ def test_zara_sentence_end_date_and_reasoning() -> None:
 
 
 def test_unclear_input_lists_what_was_defaulted() -> None:
-    result = extract_rules("Spring 2025 collection", today=TODAY)
+    result = extract("Spring 2025 collection")
 
     assert result.defaulted_fields == (
         "forecast_horizon_weeks",
@@ -114,20 +122,22 @@ def test_unclear_input_lists_what_was_defaulted() -> None:
     ],
 )
 def test_months_and_quarters_become_weeks(text: str, expected: int) -> None:
-    assert extract_rules(text, today=TODAY).forecast_horizon_weeks == expected
+    assert extract(text).forecast_horizon_weeks == expected
 
 
 def test_a_past_date_without_a_year_means_next_year_and_next_monday_works() -> None:
-    assert extract_rules("12 weeks from January 2nd", today=TODAY).season_start_date == D(
-        2026, 1, 2
-    )
-    assert extract_rules("8 weeks starting next Monday", today=TODAY).season_start_date == D(
-        2025, 1, 20
-    )
+    assert extract_rules(
+        "12 weeks from January 2nd", today=TODAY, defaults=SPEC_DEFAULTS
+    ).season_start_date == D(2026, 1, 2)
+    assert extract_rules(
+        "8 weeks starting next Monday", today=TODAY, defaults=SPEC_DEFAULTS
+    ).season_start_date == D(2025, 1, 20)
 
 
 def test_mid_season_markdown_and_default_threshold() -> None:
-    result = extract_rules("12 weeks, check markdowns mid-season", today=TODAY)
+    result = extract_rules(
+        "12 weeks, check markdowns mid-season", today=TODAY, defaults=SPEC_DEFAULTS
+    )
 
     assert (result.markdown_checkpoint_week, result.markdown_threshold) == (6, 0.60)
 
@@ -143,6 +153,6 @@ def test_mid_season_markdown_and_default_threshold() -> None:
 )
 def test_out_of_range_values_are_rejected_with_the_field(text: str, field: str) -> None:
     with pytest.raises(ParameterOutOfRange) as caught:
-        extract_rules(text, today=TODAY)
+        extract(text)
 
     assert caught.value.field == field

@@ -1,0 +1,91 @@
+"""The weekly level update (SPEC.md section 7.6): follows steady evidence, holds against one
+odd week, never reads a censored week as weak demand."""
+
+import datetime as dt
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from forecasting.engine.level import (
+    LevelObservation,
+    estimate_level,
+    level_curve,
+    observation,
+)
+from forecasting.engine.types import ForecastWeek
+
+# The sample categories' backtests: level error about 1 %, weekly error 3-8 %.
+SD = {"prior_sd": 0.01, "noise_sd": 0.03}
+
+
+def _factor(ratios: list[float], **sd: float) -> float:
+    observations = [observation(1000 * r, 1000) for r in ratios]
+    return estimate_level(observations, **(sd or SD)).adjustment_factor
+
+
+@pytest.mark.parametrize("noise_sd", [0.02, 0.08, 0.15, 0.3])
+def test_tracks_a_steady_30_percent_shortfall_within_10_percent_after_four_weeks(
+    noise_sd: float,
+) -> None:
+    factor = _factor([0.7] * 4, prior_sd=0.01, noise_sd=noise_sd)
+
+    assert factor == pytest.approx(0.70, rel=0.10)
+
+
+@pytest.mark.parametrize("ratio", [1.3, 0.7])
+@pytest.mark.parametrize("before", [0, 1, 4, 8])
+def test_a_single_30_percent_week_moves_the_plan_by_at_most_a_third_of_it(
+    ratio: float, before: int
+) -> None:
+    factor = _factor([1.0] * before + [ratio])
+
+    assert abs(factor - 1) <= abs(ratio - 1) / 3
+
+
+def test_two_weeks_in_one_direction_move_the_plan_more_than_one() -> None:
+    assert _factor([1.3, 1.3]) > _factor([1.3]) + 0.05
+
+
+def test_on_plan_weeks_keep_the_plan() -> None:
+    assert _factor([1.0] * 6) == pytest.approx(1.0)
+
+
+def test_a_censored_week_below_the_estimate_says_nothing() -> None:
+    observed = [observation(1200, 1000)] * 3
+    censored = LevelObservation(math.log(0.5), lower_bound=True)
+
+    with_censored = estimate_level([*observed, censored], **SD)
+    without = estimate_level(observed, **SD)
+
+    assert with_censored.posterior_mean == pytest.approx(without.posterior_mean, rel=0.2)
+    assert with_censored.adjustment_factor > 1.1
+
+
+def test_a_censored_week_above_the_estimate_raises_it() -> None:
+    observed = [observation(1000, 1000)] * 3
+    censored = LevelObservation(math.log(1.3), lower_bound=True)
+
+    assert estimate_level([*observed, censored], **SD).adjustment_factor > 1.0
+
+
+@given(st.lists(st.floats(0.2, 3.0), min_size=1, max_size=12))
+def test_the_level_stays_within_the_evidence(ratios: list[float]) -> None:
+    factor = _factor(ratios)
+
+    assert min(min(ratios), 1.0) - 1e-9 <= factor <= max(max(ratios), 1.0) + 1e-9
+
+
+def test_the_curve_keeps_actuals_and_scales_the_rest_with_widening_bounds() -> None:
+    weeks = tuple(
+        ForecastWeek(n, dt.date(2025, 2, 17) + dt.timedelta(weeks=n - 1), 100, 90, 110, 80, 120)
+        for n in range(1, 5)
+    )
+    level = estimate_level([observation(80, 100)] * 2, **SD)
+
+    curve = level_curve(plan_weeks=weeks, actuals=[80, 81], level=level)
+
+    assert [w.units for w in curve[:2]] == [80, 81] and curve[0].is_actual
+    assert curve[2].units == pytest.approx(100 * level.adjustment_factor)
+    assert curve[2].lower_95 < curve[2].lower_80 < curve[2].units < curve[2].upper_80

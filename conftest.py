@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from planner.sample_data import write_sample_data
+from planner.data.sample_data import write_sample_data
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +69,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Any:
     """pytest-django's test database, released before it is dropped: on PostgreSQL, pooled
     connections and those of worker threads would otherwise keep it from being dropped."""
     yield
-    from planner.throwaway import release_connections
+    from planner.data.throwaway import release_connections
 
     with django_db_blocker.unblock():
         release_connections()
@@ -88,7 +88,7 @@ def dresses_history_csv(sample_dir: Path) -> bytes:
     """The sample history of Women's Dresses only (54,800 rows): quicker to import."""
     import pandas as pd
 
-    from planner.sample_data import HISTORY_FILE
+    from planner.data.sample_data import HISTORY_FILE
 
     history = pd.read_csv(sample_dir / HISTORY_FILE, dtype=str)
     rows = history[history["category"] == "Women's Dresses"]
@@ -98,8 +98,8 @@ def dresses_history_csv(sample_dir: Path) -> bytes:
 @pytest.fixture
 def season_data(sample_dir: Path, dresses_history_csv: bytes) -> None:
     """Stores and Women's Dresses history in the database."""
-    from planner import services
-    from planner.sample_data import STORES_FILE
+    from planner.data import services
+    from planner.data.sample_data import STORES_FILE
 
     services.stores_import(raw=(sample_dir / STORES_FILE).read_bytes())
     services.history_import(raw=dresses_history_csv)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from allocation.choices import ShipmentKind, ShipmentStatus
 from allocation.engine.types import ShipmentLine
 from allocation.models import Allocation, ClusteringRun, StoreCluster
 from planner.engine.numbers import largest_remainder
+from planner.models import Store
 
 
 def clusters_of_run(*, run_id: int | None = None) -> QuerySet[StoreCluster]:
@@ -65,3 +66,10 @@ def dc_reserve_by_store(*, allocation: Allocation) -> dict[str, int]:
     rows = list(allocation.store_rows.order_by("store_id").values_list("store_id", "season_share"))
     units = largest_remainder(allocation.dc_holdback_units, [share for _, share in rows])
     return {store: part for (store, _), part in zip(rows, units, strict=True)}
+
+
+def store_list() -> QuerySet[Store]:
+    """Stores with the label of their cluster in the latest clustering run (None before any)."""
+    latest_run = ClusteringRun.objects.order_by("-created_at", "-pk").values("pk")[:1]
+    cluster = StoreCluster.objects.filter(run=Subquery(latest_run), stores=OuterRef("pk"))
+    return Store.objects.annotate(cluster_label=Subquery(cluster.values("label")[:1]))

@@ -26,6 +26,6 @@ def forecast_by_id(forecast_id: int) -> Forecast:
 
 def root_forecast(forecast: Forecast) -> Forecast:
     """The pre-season version (1) of the season a plan version belongs to."""
-    if forecast.version == 1:
+    if forecast.version == 1 or forecast.workflow_id is None:
         return forecast
     return Forecast.objects.get(workflow_id=forecast.workflow_id, version=1)

@@ -78,17 +78,18 @@ def forecast_create(*, workflow: Workflow) -> Forecast:
     return forecast
 
 
-def forecast_versions_delete(*, root: Forecast, from_version: int) -> None:
+def forecast_versions_delete(*, workflow: Workflow, from_version: int) -> None:
     """Deletes the season's plan versions from `from_version` on, newest first (each is the
     parent of the next): an earlier week was replaced, so they are recomputed."""
     for forecast in Forecast.objects.filter(
-        workflow_id=root.workflow_id, version__gte=max(from_version, 2)
+        workflow=workflow, version__gte=max(from_version, 2)
     ).order_by("-version"):
         forecast.delete()
 
 
 def forecast_version_create(
     *,
+    workflow: Workflow,
     root: Forecast,
     after_week: int,
     weeks: Sequence[ForecastWeek],
@@ -99,11 +100,11 @@ def forecast_version_create(
 ) -> Forecast:
     """The plan in force after `after_week`'s update: version `after_week + 1` of the season's
     plan (version 1 is the pre-season forecast). Observed weeks hold the actuals."""
-    parent = Forecast.objects.get(workflow_id=root.workflow_id, version=after_week)
+    parent = Forecast.objects.get(workflow=workflow, version=after_week)
     with transaction.atomic():
         forecast = Forecast.objects.create(
             category_id=root.category_id,
-            workflow_id=root.workflow_id,
+            workflow=workflow,
             parent=parent,
             version=after_week + 1,
             season_start_date=root.season_start_date,

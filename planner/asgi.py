@@ -11,7 +11,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from planner.routing import websocket_application  # noqa: E402
+from planner.realtime.routing import websocket_application  # noqa: E402
 from planner.season.runner import recover_in_background  # noqa: E402
 
 if settings.WORKFLOW_RECOVER_ON_START:

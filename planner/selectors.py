@@ -10,8 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from allocation.models import ClusteringRun, StoreCluster
-from planner.models import Category, HistoricalSale, Store, Workflow, WorkflowEvent
+from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
 
 
 def category_list() -> QuerySet[Category]:
@@ -22,13 +21,6 @@ def category_list() -> QuerySet[Category]:
         history_start=Subquery(dates.order_by("date")[:1]),
         history_end=Subquery(dates.order_by("-date")[:1]),
     ).order_by("name")
-
-
-def store_list() -> QuerySet[Store]:
-    """Stores with the label of their cluster in the latest clustering run (None before any)."""
-    latest_run = ClusteringRun.objects.order_by("-created_at", "-pk").values("pk")[:1]
-    cluster = StoreCluster.objects.filter(run=Subquery(latest_run), stores=OuterRef("pk"))
-    return Store.objects.annotate(cluster_label=Subquery(cluster.values("label")[:1]))
 
 
 def database_status() -> dict[str, object]:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from planner import views
+from planner.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),

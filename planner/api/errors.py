@@ -11,7 +11,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from forecasting.models import Forecast
 from planner.conflicts import Conflict
-from planner.imports import ImportRejected
+from planner.data.imports import ImportRejected
 from planner.middleware import error_body
 from planner.models import Workflow
 

@@ -10,7 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planner import selectors, services
+from allocation import selectors as allocation_selectors
+from planner import selectors
 from planner.api.serializers import (
     CategorySerializer,
     HealthSerializer,
@@ -18,8 +19,9 @@ from planner.api.serializers import (
     StoreSerializer,
     UploadSerializer,
 )
+from planner.data import services
+from planner.data.imports import reject_if_too_large
 from planner.filters import StoreFilter
-from planner.imports import reject_if_too_large
 from season_agents.services import llm_status
 
 
@@ -70,7 +72,7 @@ class StoreViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "name", "avg_weekly_sales_12mo", "size_sqft", "foot_traffic"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.store_list()
+        return allocation_selectors.store_list()
 
 
 _UPLOAD_SCHEMA: dict[str, Any] = {

@@ -29,7 +29,7 @@ from planner.api.workflow_serializers import (
     WorkflowSerializer,
     WorkflowStartedSerializer,
 )
-from planner.imports import reject_if_too_large
+from planner.data.imports import reject_if_too_large
 from planner.models import Category, Workflow
 from planner.season import weekly, workflows
 from planner.season.selectors import workflow_results

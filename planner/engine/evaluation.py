@@ -16,6 +16,7 @@ from forecasting.engine.ensemble import forecast_category, seasonal_naive_season
 from forecasting.engine.metrics import wape
 from forecasting.engine.series import weekly_series
 from forecasting.engine.types import Season
+from planner.data.sample_data import SCENARIOS
 from planner.engine.preseason import PreseasonPlan, PreseasonSettings, plan_preseason
 from planner.engine.report import Accuracy, accuracy
 from planner.engine.sample_inputs import category_inputs, scenario_actuals
@@ -26,7 +27,6 @@ from planner.engine.season import (
     auto_approved,
     replay_demand,
 )
-from planner.sample_data import SCENARIOS
 
 FORECASTERS = ("ensemble", "prophet", "arima", "seasonal_naive")
 

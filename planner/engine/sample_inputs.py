@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from allocation.engine.types import StoreProfile
-from planner.sample_data import HISTORY_FILE, SCENARIO_DIR, STORES_FILE
+from planner.data.sample_data import HISTORY_FILE, SCENARIO_DIR, STORES_FILE
 
 
 def read_history(directory: Path) -> pd.DataFrame:

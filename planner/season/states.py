@@ -19,7 +19,7 @@ from planner.models import Workflow, WorkflowTransition
 
 TERMINAL = (S.CLOSED, S.FAILED, S.CANCELLED)
 # The decision each waiting status needs, by the name the stream's human_input_required uses.
-AWAITING_ACTION = {
+AWAITING_ACTION: dict[str, str] = {
     S.AWAITING_ORDER: "approve_manufacturing_order",
     S.AWAITING_MARKDOWN: "approve_markdown",
 }

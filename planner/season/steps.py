@@ -28,8 +28,8 @@ from forecasting.engine.types import ForecastError
 from forecasting.models import Forecast
 from planner.choices import AgentName
 from planner.choices import WorkflowStatus as S
-from planner.events import event_publish
 from planner.models import SeasonParameters, Workflow
+from planner.realtime.events import event_publish
 from planner.season.policy import safety_stock_for
 from planner.season.states import AWAITING_ACTION, transition
 from season_agents.runtime import Backend, StepOutcome, StepResult, default_backend, run_chain

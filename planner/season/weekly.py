@@ -26,10 +26,10 @@ from markdowns.engine.markdown import ELASTICITY_RANGE
 from markdowns.models import MarkdownDecision
 from planner.choices import AgentName
 from planner.choices import WorkflowStatus as S
+from planner.data.imports import check_weekly_actuals, read_csv
 from planner.engine.season import WeekOutcome
-from planner.events import event_publish
-from planner.imports import check_weekly_actuals, read_csv
 from planner.models import WeeklyActual, WeekReview, Workflow
+from planner.realtime.events import event_publish
 from planner.season.selectors import (
     SeasonRecord,
     report_dict,
@@ -87,7 +87,7 @@ def _persist(record: SeasonRecord, outcomes: list[WeekOutcome], from_week: int) 
     go first; facts (approved shipments, decided markdowns) are never touched."""
     workflow, allocation, root = record.workflow, record.allocation, record.root
     WeekReview.objects.filter(workflow=workflow, week_number__gte=from_week).delete()
-    forecasting_services.forecast_versions_delete(root=root, from_version=from_week + 1)
+    forecasting_services.forecast_versions_delete(workflow=workflow, from_version=from_week + 1)
     allocation_services.replenishment_withdraw(allocation=allocation, from_week=from_week + 1)
     latest = outcomes[-1].week_number
     for outcome in outcomes[from_week - 1 :]:
@@ -95,6 +95,7 @@ def _persist(record: SeasonRecord, outcomes: list[WeekOutcome], from_week: int) 
         state = outcome.state
         plan_of_record = Forecast.objects.get(workflow=workflow, version=week)
         forecasting_services.forecast_version_create(
+            workflow=workflow,
             root=root,
             after_week=week,
             weeks=state.plan,

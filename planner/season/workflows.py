@@ -13,8 +13,8 @@ from allocation.choices import AllocationStatus
 from forecasting.models import Forecast
 from planner.choices import AgentName
 from planner.choices import WorkflowStatus as S
-from planner.events import event_publish
 from planner.models import Category, SeasonParameters, Workflow
+from planner.realtime.events import event_publish
 from planner.season import runner
 from planner.season.states import SeasonConflict, describe, season_lock, transition
 from planner.season.steps import (

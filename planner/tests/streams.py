@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from channels.testing import WebsocketCommunicator
 
-from planner.routing import websocket_application
+from planner.realtime.routing import websocket_application
 
 
 def stream_client(

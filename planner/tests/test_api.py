@@ -10,8 +10,8 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from allocation.models import ClusteringRun, StoreCluster
+from planner.data.sample_data import STORES_FILE
 from planner.models import HistoricalSale, Store
-from planner.sample_data import STORES_FILE
 from planner.tests.factories import HistoricalSaleFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from planner.data.sample_data import HISTORY_FILE
 from planner.models import Category, HistoricalSale, Store
-from planner.sample_data import HISTORY_FILE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.imports import (
+from planner.data.imports import (
     MAX_LISTED_PROBLEMS,
     ImportRejected,
     check_history,
@@ -250,7 +250,7 @@ def test_missing_store_attributes_are_allowed_and_reported() -> None:
 def test_a_whole_season_file_gives_the_rows_of_the_week_asked_for() -> None:
     import datetime as dt
 
-    from planner.imports import check_weekly_actuals
+    from planner.data.imports import check_weekly_actuals
 
     raw = b"store_id,week_number,units_sold\nS001,1,5\nS002,1,7\nS001,2,50\nS002,2,70\n"
     frame = read_csv(raw, what="weekly sales", max_bytes=LIMIT)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.sample_data import HISTORY_FILE, SCENARIOS, STORES_FILE, write_sample_data
+from planner.data.sample_data import HISTORY_FILE, SCENARIOS, STORES_FILE, write_sample_data
 
 
 def _digest(directory: Path) -> dict[str, str]:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from planner import services
-from planner.imports import ImportRejected
+from planner.data import services
+from planner.data.imports import ImportRejected
+from planner.data.sample_data import HISTORY_FILE, STORES_FILE
 from planner.models import Category, HistoricalSale, Store
-from planner.sample_data import HISTORY_FILE, STORES_FILE
 from planner.tests.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from allocation.models import Allocation, Shipment
 from planner.models import Category, SeasonParameters, Workflow
+from planner.realtime.stream import validate_message
 from planner.season.runner import recover_in_background, workflow_claim, workflows_recover
-from planner.stream import validate_message
 from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
 

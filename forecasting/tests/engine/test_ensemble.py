@@ -9,7 +9,7 @@ import pytest
 from forecasting.engine.ensemble import forecast_category, inverse_error_weights
 from forecasting.engine.members import seasonal_naive_forecast
 from forecasting.engine.types import ForecastError, Season, WeeklySeries
-from planner.sample_data import CATEGORIES, expected_daily_units
+from planner.data.sample_data import CATEGORIES, expected_daily_units
 
 
 def _history(category_index: int, start: str, end: str) -> dict[dt.date, float]:

@@ -13,12 +13,13 @@ from django.test import override_settings
 
 from allocation import fetch as allocation_fetch
 from forecasting import fetch as forecasting_fetch
-from planner import services
-from planner.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
+from planner.choices import WorkflowStatus
+from planner.data import services
+from planner.data.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
+from planner.data.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
+from planner.data.throwaway import throwaway_database
 from planner.models import Category, Workflow
-from planner.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
 from planner.season.workflows import workflow_start_forecast
-from planner.throwaway import throwaway_database
 from season_agents.extraction.types import SeasonParameterSet
 
 
@@ -105,13 +106,13 @@ class Command(BaseCommand):
             for category in Category.objects.order_by("slug"):
                 workflow_start_forecast(category=category, parameters=parameters)
         planning = time.perf_counter() - started
-        waiting = Workflow.objects.filter(awaiting_action="approve_manufacturing_order").count()
+        waiting = Workflow.objects.filter(status=WorkflowStatus.AWAITING_ORDER).count()
         self._say(
             f"plan {len(slugs)} categories (forecast, clusters, allocation)",
             planning,
             f"{planning / len(slugs):.2f} s per category; {waiting} awaiting approval",
         )
         if waiting != len(slugs):
-            failed = Workflow.objects.exclude(awaiting_action="approve_manufacturing_order")
+            failed = Workflow.objects.exclude(status=WorkflowStatus.AWAITING_ORDER)
             for workflow in failed:
                 self.stderr.write(f"workflow {workflow.pk}: {workflow.status} {workflow.error}")

@@ -18,6 +18,15 @@ from allocation.engine.allocation import plan_allocation
 from allocation.engine.clustering import cluster_stores
 from forecasting.engine.ensemble import forecast_category
 from forecasting.engine.types import Season
+from planner.data.fixtures_path import SAMPLE_DIR
+from planner.data.sample_data import (
+    CATEGORIES,
+    HISTORY_FILE,
+    SEASON_START,
+    SEASON_WEEKS,
+    generate_chain,
+    write_sample_data,
+)
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import CategoryInput, PreseasonSettings, plan_categories
 from planner.engine.sample_inputs import (
@@ -27,15 +36,6 @@ from planner.engine.sample_inputs import (
     store_profiles,
 )
 from planner.engine.season import WeekInput, auto_approved, replay_demand, run_week
-from planner.fixtures_path import SAMPLE_DIR
-from planner.sample_data import (
-    CATEGORIES,
-    HISTORY_FILE,
-    SEASON_START,
-    SEASON_WEEKS,
-    generate_chain,
-    write_sample_data,
-)
 from planner.season.policy import safety_stock_for, season_policy
 
 T = TypeVar("T")

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from planner import services
-from planner.sample_data import HISTORY_FILE, STORES_FILE, write_sample_data
-from planner.throwaway import throwaway_database
+from planner.data import services
+from planner.data.sample_data import HISTORY_FILE, STORES_FILE, write_sample_data
+from planner.data.throwaway import throwaway_database
 
 
 class Command(BaseCommand):

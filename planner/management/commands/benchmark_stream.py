@@ -15,10 +15,10 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from planner.access import VIEWERS
-from planner.events import event_publish
+from planner.data.throwaway import throwaway_database
 from planner.models import Category, SeasonParameters, Workflow
-from planner.routing import websocket_application
-from planner.throwaway import throwaway_database
+from planner.realtime.events import event_publish
+from planner.realtime.routing import websocket_application
 
 
 class Command(BaseCommand):
@@ -51,9 +51,7 @@ class Command(BaseCommand):
             parameters = SeasonParameters.objects.create(
                 season_start_date=dt.date(2025, 2, 17), season_end_date=dt.date(2025, 5, 11)
             )
-            workflow = Workflow.objects.create(
-                type="forecast", category=category, parameters=parameters
-            )
+            workflow = Workflow.objects.create(category=category, parameters=parameters)
             return workflow, token.key
 
         # One thread stands for the workflow step that publishes; its connection is closed at

@@ -10,6 +10,14 @@ from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forecasting.engine.types import Season
+from planner.data.fixtures_path import SAMPLE_DIR
+from planner.data.sample_data import (
+    CATEGORIES,
+    HISTORY_FILE,
+    SEASON_START,
+    SEASON_WEEKS,
+    write_sample_data,
+)
 from planner.engine.evaluation import (
     FORECASTERS,
     CategoryEvaluation,
@@ -19,14 +27,6 @@ from planner.engine.evaluation import (
 )
 from planner.engine.preseason import PreseasonSettings
 from planner.engine.sample_inputs import category_inputs, read_history
-from planner.fixtures_path import SAMPLE_DIR
-from planner.sample_data import (
-    CATEGORIES,
-    HISTORY_FILE,
-    SEASON_START,
-    SEASON_WEEKS,
-    write_sample_data,
-)
 from planner.season.policy import policy_before_issue_10, safety_stock_for, season_policy
 
 # 12-week seasons inside 2024, every 8 weeks, each forecast from the history before it.

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from planner.fixtures_path import SAMPLE_DIR
-from planner.sample_data import SEED, write_sample_data
+from planner.data.fixtures_path import SAMPLE_DIR
+from planner.data.sample_data import SEED, write_sample_data
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from allocation.models import Allocation
 from planner.choices import WorkflowStatus
-from planner.fixtures_path import SAMPLE_DIR
+from planner.data.fixtures_path import SAMPLE_DIR
+from planner.data.sample_data import CATEGORIES, SCENARIO_DIR, SCENARIOS
 from planner.models import Category, Workflow
-from planner.sample_data import CATEGORIES, SCENARIO_DIR, SCENARIOS
 from planner.season import weekly, workflows
 from planner.season.selectors import season_report_for
 from season_agents.extraction.rules import extract_rules

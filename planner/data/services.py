@@ -1,6 +1,6 @@
 """Use cases of the planner core that write: importing stores and sales history.
 
-Each import validates the whole file first (planner.imports), compares it with what the
+Each import validates the whole file first (planner.data.imports), compares it with what the
 database holds, then writes only new and changed rows in one transaction. Re-importing a
 file therefore changes nothing, and a rejected file leaves the database untouched.
 """
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.text import slugify
 
-from planner.imports import (
+from planner.data.imports import (
     ImportRejected,
     Problem,
     check_history,

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from planner import selectors
 from planner.access import user_can
-from planner.events import register_stream_loop
-from planner.stream import group_name, heartbeat
+from planner.realtime.events import register_stream_loop
+from planner.realtime.stream import group_name, heartbeat
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403

@@ -17,10 +17,16 @@ from django.views.decorators.http import require_POST
 
 from allocation import selectors as allocation_selectors
 from allocation.models import Allocation
-from planner import dashboard, selectors, services
+from planner import selectors
 from planner.access import user_can
 from planner.conflicts import Conflict
-from planner.forms import (
+from planner.data import services
+from planner.data.imports import ImportRejected
+from planner.models import Store, Workflow
+from planner.season import weekly, workflows
+from planner.season.selectors import replenishment_lines
+from planner.web import dashboard
+from planner.web.forms import (
     DataUploadForm,
     DescribeSeasonForm,
     ManufacturingForm,
@@ -28,10 +34,6 @@ from planner.forms import (
     ParametersForm,
     WeeklyUploadForm,
 )
-from planner.imports import ImportRejected
-from planner.models import Store, Workflow
-from planner.season import weekly, workflows
-from planner.season.selectors import replenishment_lines
 from season_agents.extraction.types import ParameterOutOfRange, SeasonParameterSet
 from season_agents.services import parameters_extract
 

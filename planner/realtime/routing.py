@@ -6,8 +6,8 @@ from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 
-from planner.consumers import WorkflowStreamConsumer
-from planner.ws_auth import TokenHeaderAuthMiddleware
+from planner.realtime.consumers import WorkflowStreamConsumer
+from planner.realtime.ws_auth import TokenHeaderAuthMiddleware
 
 websocket_urlpatterns = [
     path("api/workflows/<int:workflow_id>/stream", WorkflowStreamConsumer.as_asgi()),

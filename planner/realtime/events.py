@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from planner.models import Workflow, WorkflowEvent
-from planner.stream import build_message, group_name
+from planner.realtime.stream import build_message, group_name
 
 logger = logging.getLogger(__name__)
 

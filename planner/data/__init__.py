@@ -1,0 +1,2 @@
+"""Data in and out: CSV validation and imports, the sample-data generator, benchmark
+databases."""

@@ -9,6 +9,7 @@ variables); on the embedded default there is no Redis to share groups through.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 import websocket
+from channels.layers import get_channel_layer
 
 from conftest import user_with_roles
 from forecasting.models import Forecast
@@ -182,3 +184,17 @@ def test_a_worker_process_killed_mid_step_is_replaced_and_the_step_reruns(season
 
     assert Forecast.objects.filter(workflow=workflow).count() == 1
     assert demand.count() == 2  # started, killed, started again
+
+
+def test_an_idle_stream_outlasts_the_redis_layers_blocking_pop() -> None:
+    """channels_redis waits for a message with a 5 s BZPOPMIN; with redis-py's default 5 s
+    read timeout an idle stream's consumer died after 5 s (found when a slower step start
+    left the stream quiet). Seven idle seconds must end in our own timeout, nothing else."""
+
+    async def idle() -> None:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(layer.receive(channel), 7)
+
+    asyncio.run(idle())

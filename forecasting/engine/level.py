@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from forecasting.engine.types import Z_80, Z_95, ForecastWeek
@@ -104,12 +104,15 @@ def estimate_level(
     )
 
 
-def level_curve(
-    *, plan_weeks: Sequence[ForecastWeek], actuals: Sequence[float], level: LevelEstimate
+def scaled_curve(
+    *,
+    plan_weeks: Sequence[ForecastWeek],
+    actuals: Sequence[float],
+    factor: float,
+    log_sd: Callable[[int], float],
 ) -> tuple[ForecastWeek, ...]:
-    """The plan in force: observed weeks are the actuals (zero-width bounds), remaining weeks
-    the plan times the adjustment factor, with log-sd sqrt(posterior^2 + noise^2)."""
-    sd = math.hypot(level.posterior_sd, level.noise_sd)
+    """A plan after a level update: observed weeks are the actuals (zero-width bounds), the
+    rest the plan times `factor`, with log-normal 80/95 % bounds of `log_sd(weeks ahead)`."""
     weeks: list[ForecastWeek] = []
     for index, week in enumerate(plan_weeks):
         if index < len(actuals):
@@ -117,7 +120,8 @@ def level_curve(
             low80 = high80 = low95 = high95 = value
             is_actual = True
         else:
-            value = week.units * level.adjustment_factor
+            value = week.units * factor
+            sd = log_sd(index - len(actuals) + 1)
             low80, high80 = value * math.exp(-Z_80 * sd), value * math.exp(Z_80 * sd)
             low95, high95 = value * math.exp(-Z_95 * sd), value * math.exp(Z_95 * sd)
             is_actual = False
@@ -136,3 +140,17 @@ def level_curve(
             )
         )
     return tuple(weeks)
+
+
+def level_curve(
+    *, plan_weeks: Sequence[ForecastWeek], actuals: Sequence[float], level: LevelEstimate
+) -> tuple[ForecastWeek, ...]:
+    """The plan in force: the pre-season plan times the level, with log-sd
+    sqrt(posterior^2 + noise^2) on every remaining week."""
+    sd = math.hypot(level.posterior_sd, level.noise_sd)
+    return scaled_curve(
+        plan_weeks=plan_weeks,
+        actuals=actuals,
+        factor=level.adjustment_factor,
+        log_sd=lambda ahead: sd,
+    )

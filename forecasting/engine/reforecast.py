@@ -1,11 +1,11 @@
-"""Bayesian re-forecast of the season's demand level (SPEC.md section 7.6). No Django imports.
+"""The Kalman level update of the loop before issue 10, run only at a re-forecast (at most two)
+and kept so `evaluate_engine` can replay that loop beside today's (`level.py` is the update the
+product runs every week), and the markdown lift both use. No Django imports.
 
-The unknown is the level theta = log(true demand / pre-season forecast), shared by the weeks
-of the season. Each observed week gives y_w = log(actual_w / forecast_w) = theta_w + noise.
-The prior is theta ~ N(0, prior_sd^2): centred on the plan, with a spread from the
-backtest's level error. A conjugate normal update (a Kalman filter on a local level, so the
-level may drift slowly, `drift_sd` a week) gives the posterior; the remaining weeks are the
-pre-season curve times exp(posterior mean). Observed weeks are replaced by the actuals.
+The level theta = log(true demand / pre-season forecast) has a prior N(0, prior_sd^2); each
+observed week gives y_w = log(actual_w / forecast_w) = theta + noise; a Kalman filter on a
+slowly drifting level gives the posterior, and the remaining weeks are the pre-season curve
+times exp(posterior mean).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from forecasting.engine.types import Z_80, Z_95, ForecastWeek
+from forecasting.engine.level import scaled_curve
+from forecasting.engine.types import ForecastWeek
 
 # Backtests on history see model error only; a season's demand also meets shocks the history
 # never had (weather, a competitor, a viral item). Floors keep the prior open to them.
@@ -79,46 +80,16 @@ def reforecast_curve(
     update: LevelUpdate,
     drift_sd: float = DEFAULT_DRIFT_SD,
 ) -> tuple[ForecastWeek, ...]:
-    """The new weekly curve: observed weeks are the actuals (zero-width bounds), remaining
-    weeks the plan times the adjustment factor. A remaining week h weeks ahead has log-sd
-    sqrt(posterior^2 + h drift^2 + noise^2): narrower as more weeks are observed."""
-    weeks: list[ForecastWeek] = []
-    observed = len(actuals)
-    for index, week in enumerate(plan_weeks):
-        if index < observed:
-            actual = float(actuals[index])
-            weeks.append(
-                ForecastWeek(
-                    week_number=week.week_number,
-                    week_start=week.week_start,
-                    units=actual,
-                    lower_80=actual,
-                    upper_80=actual,
-                    lower_95=actual,
-                    upper_95=actual,
-                    prophet_units=week.prophet_units,
-                    arima_units=week.arima_units,
-                    is_actual=True,
-                )
-            )
-            continue
-        ahead = index - observed + 1
-        sd = math.sqrt(update.posterior_sd**2 + ahead * drift_sd**2 + update.noise_sd**2)
-        point = week.units * update.adjustment_factor
-        weeks.append(
-            ForecastWeek(
-                week_number=week.week_number,
-                week_start=week.week_start,
-                units=point,
-                lower_80=point * math.exp(-Z_80 * sd),
-                upper_80=point * math.exp(Z_80 * sd),
-                lower_95=point * math.exp(-Z_95 * sd),
-                upper_95=point * math.exp(Z_95 * sd),
-                prophet_units=week.prophet_units,
-                arima_units=week.arima_units,
-            )
-        )
-    return tuple(weeks)
+    """The new weekly curve: remaining weeks the plan times the adjustment factor. A week h
+    weeks ahead has log-sd sqrt(posterior^2 + h drift^2 + noise^2)."""
+    return scaled_curve(
+        plan_weeks=plan_weeks,
+        actuals=actuals,
+        factor=update.adjustment_factor,
+        log_sd=lambda ahead: math.sqrt(
+            update.posterior_sd**2 + ahead * drift_sd**2 + update.noise_sd**2
+        ),
+    )
 
 
 def apply_lift(

@@ -485,6 +485,15 @@ def run_weeks(
     return outcomes
 
 
+def demand_at_prices(
+    lifts: Sequence[tuple[int, float]], week_number: int, demand: Mapping[str, int]
+) -> dict[str, int]:
+    """Full-price demand of a week as the season's decided markdowns make it: scaled by the
+    expected lift of each markdown in force (the assumption the plan makes)."""
+    factor = math.prod(1 + lift for start, lift in lifts if week_number >= start)
+    return {store: round(units * factor) for store, units in demand.items()}
+
+
 def replay_demand(
     setup: SeasonSetup,
     policy: SeasonPolicy,
@@ -502,14 +511,9 @@ def replay_demand(
     state = season_start(setup)
     outcomes = []
     for number in range(1, (weeks or policy.horizon_weeks) + 1):
-        factor = 1.0
-        if markdown_response:
-            for from_week, lift in state.lifts:
-                if number >= from_week:
-                    factor *= 1 + lift
-        week = WeekInput(
-            number, demand={s: round(units[number - 1] * factor) for s, units in demand.items()}
-        )
+        full_price = {s: units[number - 1] for s, units in demand.items()}
+        lifts = state.lifts if markdown_response else ()
+        week = WeekInput(number, demand=demand_at_prices(lifts, number, full_price))
         outcome = run_week(state, week, policy)
         outcomes.append(outcome)
         state = outcome.state

@@ -20,7 +20,13 @@ from allocation.models import Allocation, Shipment
 from conftest import token_client
 from forecasting.models import Forecast
 from markdowns.models import MarkdownDecision
-from planner.engine.season import WeekInput, auto_approved, run_week, season_start
+from planner.engine.season import (
+    WeekInput,
+    auto_approved,
+    demand_at_prices,
+    run_week,
+    season_start,
+)
 from planner.models import Workflow, WorkflowTransition
 from planner.season.selectors import season_record
 from planner.tests.test_workflows import start
@@ -407,8 +413,8 @@ def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(
     state = season_start(record.setup)
     for week in range(1, 13):
         rows = demand[demand["week_number"] == week]
-        lift = math.prod(1 + lift for start, lift in state.lifts if week >= start)
-        wanted = {r.store_id: round(r.units_sold * lift) for r in rows.itertuples()}
+        full_price = {r.store_id: r.units_sold for r in rows.itertuples()}
+        wanted = demand_at_prices(state.lifts, week, full_price)
         replayed = run_week(state, WeekInput(week, demand=wanted), policy)
         sold = {e.store_id: e.sold for e in replayed.store_weeks}
 

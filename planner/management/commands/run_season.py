@@ -10,12 +10,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from allocation.models import Allocation
+from allocation.selectors import approved_arrivals
 from planner.choices import WorkflowStatus
 from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.sample_data import CATEGORIES, SCENARIO_DIR, SCENARIOS
+from planner.engine.season import WeekInput, demand_at_prices, run_week, season_start
 from planner.models import Category, Workflow
 from planner.season import weekly, workflows
-from planner.season.selectors import season_report_for
+from planner.season.selectors import season_outcomes, season_record, season_report_for
 from season_agents.extraction.rules import extract_rules
 from season_agents.extraction.types import SeasonParameterSet
 from season_agents.services import extraction_defaults
@@ -30,8 +32,8 @@ class Command(BaseCommand):
     help = (
         "Plan a season and upload a generated scenario's weeks through it as sales: pre-season "
         "workflow, approvals (with --auto-accept), weekly uploads, variance, the weekly level "
-        "update and revisions, replenishment, markdown, report. (The files are demand; "
-        "evaluate_engine replays them as demand served from stock.)"
+        "update and revisions, replenishment, markdown, report. The files are demand: each "
+        "week the stores sell from the stock they hold, and those sales are uploaded."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -83,24 +85,47 @@ class Command(BaseCommand):
         self._weeks(workflow, parameters, scenario_file)
 
     def _weeks(self, workflow: Workflow, parameters: SeasonParameterSet, path: Path) -> None:
+        """Each week, the stores sell what the scenario's customers want from the stock they
+        hold (the engine's own `run_week` on the season as the database has it), and those
+        sales are uploaded as a store system would."""
         write = self.stdout.write
         frame = pd.read_csv(path)
         write(
-            f"\n{'week':>4} {'sold':>8} {'plan':>8} {'week var':>9} {'cum var':>8} {'plan x':>7}"
-            "  actions"
+            f"\n{'week':>4} {'sold':>8} {'lost':>6} {'plan':>8} {'week var':>9} {'cum var':>8}"
+            f" {'plan x':>7} {'ms':>5}  actions"
         )
         for week in range(1, parameters.forecast_horizon_weeks + 1):
             rows = frame[frame["week_number"] == week]
+            record = season_record(workflow)
+            outcomes = season_outcomes(record)
+            state = outcomes[-1].state if outcomes else season_start(record.setup)
+            arrivals = approved_arrivals(allocation=record.allocation).get(week, ())
+            full_price = dict(zip(rows["store_id"], rows["units_sold"].astype(int), strict=True))
+            served = run_week(
+                state,
+                WeekInput(
+                    week, demand=demand_at_prices(state.lifts, week, full_price), arrivals=arrivals
+                ),
+                record.policy,
+            )
+            sales = pd.DataFrame(
+                {
+                    "store_id": [entry.store_id for entry in served.store_weeks],
+                    "week_number": week,
+                    "units_sold": [entry.sold for entry in served.store_weeks],
+                }
+            )
             outcome = weekly.week_upload(
                 workflow_id=workflow.pk,
                 week_number=week,
-                raw=rows.to_csv(index=False).encode(),
+                raw=sales.to_csv(index=False).encode(),
             )
             v = outcome["variance"]
             write(
-                f"{week:>4} {v['actual_units']:>8,} {v['forecast_units']:>8,.0f} "
-                f"{v['weekly_variance']:>+9.1%} {v['cumulative_variance']:>+8.1%} "
-                f"{outcome['plan_factor']:>7.2f}  " + "; ".join(outcome["actions"] or ["-"])
+                f"{week:>4} {v['actual_units']:>8,} {served.lost_units:>6,} "
+                f"{v['forecast_units']:>8,.0f} {v['weekly_variance']:>+9.1%} "
+                f"{v['cumulative_variance']:>+8.1%} {outcome['plan_factor']:>7.2f} "
+                f"{1000 * outcome['seconds']:>5.0f}  " + "; ".join(outcome["actions"] or ["-"])
             )
             replenishment = outcome["replenishment"]
             if replenishment and replenishment["status"] == "proposed" and replenishment["units"]:

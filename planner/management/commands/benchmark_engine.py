@@ -169,7 +169,7 @@ class Command(BaseCommand):
         week = WeekInput(5, demand={s: d[4] for s, d in demand.items()})
         runs = [timed(partial(run_week, state, week, policy))[1] for _ in range(20)]
         self.line(
-            "weekly step (run_week): ledger, variance, level, revision rule, replenishment",
+            "weekly step (run_week): ledger, variance, level, replenishment",
             statistics.median(runs),
             "median of 20, 50 stores",
         )

@@ -104,7 +104,7 @@ class StartReforecastView(APIView):
 
 
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Workflows with their status, current agent and progress."""
+    """Seasons with where they stand (status, week, the decision they wait for) and progress."""
 
     serializer_class = WorkflowSerializer
     queryset = Workflow.objects.all()
@@ -116,6 +116,14 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         """Ids and headline figures of what the workflow produced."""
         workflow = self.get_object()
         return Response(workflow_results(workflow))
+
+    @extend_schema(request=None, responses={200: WorkflowSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[ApproverPermission])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancel a season that is not over: nothing more runs or can be uploaded; what it
+        stored stays. 409 for a season already closed, failed or cancelled."""
+        workflow = workflows.season_cancel(workflow_id=self.get_object().pk)
+        return Response(WorkflowSerializer(workflow).data)
 
 
 class ManufacturingApprovalView(APIView):

@@ -88,20 +88,26 @@ def describe(workflow: Workflow) -> str:
 
 
 def transition(workflow: Workflow, event: str, **fields: Any) -> Workflow:
-    """Applies `event`: checks the table and the guard, then writes the status, `fields` and
-    the history row. Call it inside the transaction that holds the season's lock."""
-    target = TRANSITIONS.get((workflow.status, event))
-    if target is None:
-        raise SeasonConflict(
-            f"Season {workflow.pk} is {describe(workflow)}; '{event.replace('_', ' ')}' "
-            "cannot happen now."
-        )
-    guard = GUARDS.get(event)
-    problem = guard(workflow, fields) if guard else ""
-    if problem:
-        raise SeasonConflict(f"Season {workflow.pk}: {problem}.")
+    """Applies `event`: locks the season's row and reads its status afresh (a step that ran
+    for a while may hold a stale copy, and the season may have been cancelled meanwhile),
+    checks the table and the guard, then writes the status, `fields` and the history row."""
     with transaction.atomic():
-        previous = workflow.status
+        status, week = (
+            Workflow.objects.select_for_update()
+            .values_list("status", "season_week")
+            .get(pk=workflow.pk)
+        )
+        workflow.status, workflow.season_week = status, week
+        target = TRANSITIONS.get((status, event))
+        if target is None:
+            raise SeasonConflict(
+                f"Season {workflow.pk} is {describe(workflow)}; '{event.replace('_', ' ')}' "
+                "cannot happen now."
+            )
+        guard = GUARDS.get(event)
+        problem = guard(workflow, fields) if guard else ""
+        if problem:
+            raise SeasonConflict(f"Season {workflow.pk}: {problem}.")
         workflow.status = target
         for name, value in fields.items():
             setattr(workflow, name, value)
@@ -112,7 +118,7 @@ def transition(workflow: Workflow, event: str, **fields: Any) -> Workflow:
         WorkflowTransition.objects.create(
             workflow=workflow,
             event=event,
-            from_status=previous,
+            from_status=status,
             to_status=target,
             season_week=workflow.season_week,
         )

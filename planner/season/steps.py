@@ -31,7 +31,7 @@ from planner.choices import WorkflowStatus as S
 from planner.models import SeasonParameters, Workflow
 from planner.realtime.events import event_publish
 from planner.season.policy import safety_stock_for
-from planner.season.states import AWAITING_ACTION, transition
+from planner.season.states import AWAITING_ACTION, SeasonConflict, transition
 from season_agents.runtime import Backend, StepOutcome, StepResult, default_backend, run_chain
 
 logger = logging.getLogger(__name__)
@@ -287,6 +287,9 @@ def workflow_advance(workflow_id: int, *, backend: Backend | None = None) -> Wor
                 )
     except ForecastError as exc:
         workflow_fail(workflow, workflow.current_agent or agent, str(exc))
+    except SeasonConflict as exc:
+        # The season moved on while the step ran (it was cancelled): nothing more to do.
+        logger.info("workflow %s stopped: %s", workflow.pk, exc)
     except (OperationalError, InterfaceError):
         # The database, not the step, failed: nothing of the step was committed, the season
         # stays at its step, and the runner retries it.

@@ -92,6 +92,21 @@ def approve_manufacturing(
     return workflow
 
 
+def season_cancel(*, workflow_id: int) -> Workflow:
+    """Cancels a season that is not over (SPEC.md section 4): its steps stop at the next
+    check, uploads and approvals are refused; what it stored stays for the record."""
+    with transaction.atomic():
+        workflow = season_lock(workflow_id)
+        transition(workflow, "cancel")
+        event_publish(
+            workflow=workflow,
+            kind="error",
+            agent=AgentName.ORCHESTRATOR,
+            error_message="the season was cancelled",
+        )
+    return workflow
+
+
 def agent_step_run(
     *, workflow_id: int, agent: str, backend: Backend | None = None
 ) -> dict[str, Any]:

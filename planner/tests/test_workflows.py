@@ -14,6 +14,8 @@ from allocation.models import Allocation, Shipment
 from planner.models import Category, SeasonParameters, Workflow
 from planner.realtime.stream import validate_message
 from planner.season.runner import recover_in_background, workflow_claim, workflows_recover
+from planner.season.states import SeasonConflict, transition
+from planner.season.steps import workflow_advance
 from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
 
@@ -267,7 +269,6 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
     from agents.testing import ScriptedModel, assistant_message, function_call
 
     from planner.models import Category
-    from planner.season.steps import workflow_advance
     from season_agents.runtime import SdkBackend
 
     def note(reasoning: str) -> str:
@@ -322,3 +323,39 @@ def test_one_agent_step_can_be_run_directly(season_data, api_client: APIClient) 
     assert pricing.json()["result"]["markdown_checkpoint_week"] == 6
     assert missing.status_code == 404
     assert missing.json()["message"] == "No season with id 999."
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_a_season_can_be_cancelled_once_and_then_takes_nothing(
+    season_data, api_client: APIClient
+) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+
+    cancelled = api_client.post(f"/api/workflows/{workflow_id}/cancel")
+    again = api_client.post(f"/api/workflows/{workflow_id}/cancel")
+    accept = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "accept"},
+        format="json",
+    )
+
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert again.status_code == 409
+    assert "'cancel' cannot happen now" in again.json()["message"]
+    assert accept.status_code == 409
+    workflow = Workflow.objects.get(pk=workflow_id)
+    assert workflow.finished_at is not None
+    assert workflow.transitions.last().event == "cancel"
+
+
+def test_a_step_that_finishes_after_a_cancel_leaves_the_season_cancelled(season_data) -> None:
+    workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
+    transition(workflow, "start")
+    stale = Workflow.objects.get(pk=workflow.pk)  # what a running step holds: "planning"
+    transition(workflow, "cancel")
+
+    with pytest.raises(SeasonConflict, match="is cancelled; 'plan ready' cannot happen now"):
+        transition(stale, "plan_ready")
+
+    assert Workflow.objects.get(pk=workflow.pk).status == "cancelled"
+    assert workflow_advance(workflow.pk).status == "cancelled"  # nothing runs

@@ -23,10 +23,17 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in ("development", "production"):
     raise ImproperlyConfigured(f"DJANGO_ENV is '{DJANGO_ENV}'; use development or production.")
 PRODUCTION = DJANGO_ENV == "production"
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-prod"
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")  # no default: refuses to start without one
+    # Django's own check (security.W009): at least 50 characters, 5 different ones.
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the development key or too weak for production: set a random value "
+            "of 50+ characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-set-SECRET_KEY-in-prod")
+    SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False) and not PRODUCTION
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 

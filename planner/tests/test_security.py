@@ -21,6 +21,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from conftest import token_client, user_with_roles
 from planner.access import APPROVERS, PLANNERS, VIEWERS
 from planner.log_filters import RedactSecrets
+from planner.settings import DEVELOPMENT_SECRET_KEY
 from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
 
@@ -238,6 +239,11 @@ def test_deploy_checks_pass_with_production_settings() -> None:
     keyless = _manage("check", DJANGO_ENV="production")
     assert keyless.returncode != 0
     assert "Set the SECRET_KEY environment variable" in keyless.stderr
+
+    for weak in (DEVELOPMENT_SECRET_KEY, "short-key"):
+        refused = _manage("check", DJANGO_ENV="production", SECRET_KEY=weak)
+        assert refused.returncode != 0
+        assert "SECRET_KEY is the development key or too weak" in refused.stderr
 
 
 def test_logs_never_carry_secrets(settings) -> None:

@@ -82,3 +82,23 @@ def test_backup_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_backup_on_postgresql_explains_pg_dump(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="For PostgreSQL run pg_dump"):
         call_command("backup_db", "--output", str(tmp_path / "copy"))
+
+
+@pytest.mark.django_db
+def test_set_roles_sets_exactly_the_roles_named_and_none_clears_them() -> None:
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("bob", password="pw")
+    out = StringIO()
+
+    call_command("set_roles", "bob", "viewers", "approvers", stdout=out)
+    assert sorted(User.objects.get(username="bob").groups.values_list("name", flat=True)) == [
+        "approvers",
+        "viewers",
+    ]
+    call_command("set_roles", "bob", stdout=out)
+
+    assert not User.objects.get(username="bob").groups.exists()
+    assert out.getvalue().splitlines()[-1] == "bob: no roles"
+    with pytest.raises(CommandError, match="Unknown role 'admins'; choose from viewers, planners"):
+        call_command("set_roles", "bob", "admins")

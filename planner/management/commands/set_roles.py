@@ -18,13 +18,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("roles", nargs="*", choices=ROLES, metavar="role")
+        # No `choices`: argparse checks an empty list against them and refuses to clear roles.
+        parser.add_argument(
+            "roles", nargs="*", metavar="role", help=f"any of {', '.join(ROLES)}; none clears them"
+        )
         parser.add_argument("--token", action="store_true", help="create and print an API token")
 
     def handle(self, *args: Any, username: str, roles: list[str], token: bool, **kw: Any) -> None:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user '{username}'; create one with createsuperuser or admin.")
+        unknown = [role for role in roles if role not in ROLES]
+        if unknown:
+            raise CommandError(f"Unknown role '{unknown[0]}'; choose from {', '.join(ROLES)}.")
         user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
         self.stdout.write(f"{username}: {', '.join(sorted(roles)) or 'no roles'}")
         if token:

@@ -1,5 +1,6 @@
 """Operator commands: seed (idempotent), generate_sample_data, backup_db."""
 
+import re
 import sqlite3
 from io import StringIO
 from pathlib import Path
@@ -102,3 +103,18 @@ def test_set_roles_sets_exactly_the_roles_named_and_none_clears_them() -> None:
     assert out.getvalue().splitlines()[-1] == "bob: no roles"
     with pytest.raises(CommandError, match="Unknown role 'admins'; choose from viewers, planners"):
         call_command("set_roles", "bob", "admins")
+
+
+@pytest.mark.django_db
+def test_the_first_login_is_printed_last_in_a_box_with_how_to_reset_it() -> None:
+    out = StringIO()
+
+    call_command("create_demo_user", "--url", "http://127.0.0.1:8123/", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("+-") and lines[-1] == lines[0]
+    box = "\n".join(lines)
+    assert "Season Planner on http://127.0.0.1:8123/" in box
+    assert re.search(r"password (\S+)", box)
+    assert "manage.py changepassword planner" in box
+    assert all(len(line) == len(lines[0]) for line in lines)

@@ -33,8 +33,27 @@ def workflow_start_forecast(
     *, category: Category, parameters: SeasonParameterSet, extraction_id: int | None = None
 ) -> Workflow:
     """Stores the confirmed parameters and a pending season; its steps start after commit,
-    in the background."""
+    in the background. A category has one season at a time: dates that overlap a season that
+    is not cancelled or failed are refused (SeasonConflict, 409) until it is cancelled."""
     with transaction.atomic():
+        # One start per category at a time, so two overlapping requests cannot both pass.
+        Category.objects.select_for_update().filter(pk=category.pk).first()
+        clash = (
+            Workflow.objects.filter(
+                category=category,
+                parameters__season_start_date__lte=parameters.season_end_date,
+                parameters__season_end_date__gte=parameters.season_start_date,
+            )
+            .exclude(status__in=[S.CANCELLED, S.FAILED])
+            .select_related("parameters")
+            .first()
+        )
+        if clash is not None:
+            raise SeasonConflict(
+                f"Season {clash.pk} of {category.name} ({clash.parameters.season_start_date} to "
+                f"{clash.parameters.season_end_date}) overlaps these dates; cancel it first "
+                f"(POST /api/workflows/{clash.pk}/cancel) or choose other dates."
+            )
         stored = SeasonParameters.objects.create(
             forecast_horizon_weeks=parameters.forecast_horizon_weeks,
             season_start_date=parameters.season_start_date,

@@ -359,3 +359,26 @@ def test_a_step_that_finishes_after_a_cancel_leaves_the_season_cancelled(season_
 
     assert Workflow.objects.get(pk=workflow.pk).status == "cancelled"
     assert workflow_advance(workflow.pk).status == "cancelled"  # nothing runs
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_a_second_season_over_the_same_dates_is_refused_until_the_first_is_cancelled(
+    season_data, api_client: APIClient
+) -> None:
+    first = start(api_client)["workflow_id"]
+
+    clash = api_client.post(
+        "/api/workflows/forecast",
+        {"category": "womens-dresses", "parameters": PARAMETERS},
+        format="json",
+    )
+    later = start(api_client, season_start_date="2025-09-01")
+    api_client.post(f"/api/workflows/{first}/cancel")
+    again = start(api_client)
+
+    assert clash.status_code == 409
+    assert clash.json()["message"].startswith(
+        f"Season {first} of Women's Dresses (2025-02-17 to 2025-05-11) overlaps these dates"
+    )
+    assert later["workflow_id"] != first and again["workflow_id"] != first
+    assert Workflow.objects.count() == 3

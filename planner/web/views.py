@@ -102,21 +102,28 @@ def season_new(request: HttpRequest) -> HttpResponse:
             data = parameters_form.cleaned_data
             week = data["markdown_checkpoint_week"]
             threshold = data["markdown_threshold_percent"]
-            workflow = workflows.workflow_start_forecast(
-                category=data["category"],
-                parameters=SeasonParameterSet(
-                    forecast_horizon_weeks=data["forecast_horizon_weeks"],
-                    season_start_date=data["season_start_date"],
-                    replenishment_strategy=data["replenishment_strategy"],
-                    dc_holdback_percentage=data["dc_holdback_percent"] / 100,
-                    markdown_checkpoint_week=week,
-                    markdown_threshold=None if not week else (threshold or 60.0) / 100,
-                    extraction_confidence="high",
-                    extraction_reasoning="confirmed in the browser",
-                ),
-                extraction_id=data["extraction_id"],
-            )
-            return redirect("season", workflow_id=workflow.pk)
+            default_threshold = django_settings.PLANNING["DEFAULT_MARKDOWN_THRESHOLD"]
+            try:
+                workflow = workflows.workflow_start_forecast(
+                    category=data["category"],
+                    parameters=SeasonParameterSet(
+                        forecast_horizon_weeks=data["forecast_horizon_weeks"],
+                        season_start_date=data["season_start_date"],
+                        replenishment_strategy=data["replenishment_strategy"],
+                        dc_holdback_percentage=data["dc_holdback_percent"] / 100,
+                        markdown_checkpoint_week=week,
+                        markdown_threshold=None
+                        if not week
+                        else (threshold / 100 if threshold else default_threshold),
+                        extraction_confidence="high",
+                        extraction_reasoning="confirmed in the browser",
+                    ),
+                    extraction_id=data["extraction_id"],
+                )
+            except Conflict as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("season", workflow_id=workflow.pk)
     return render(
         request,
         "planner/season_new.html",

@@ -7,7 +7,7 @@ import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
@@ -24,13 +24,24 @@ def category_list() -> QuerySet[Category]:
 
 
 def database_status() -> dict[str, object]:
+    """Whether the database answers a read and takes a write. The write touches one row of
+    Django's migration table and is rolled back: a database that reads but refuses writes
+    (a read-only file, a full disk, a read replica) is not ready."""
+    status: dict[str, object] = {"ok": False, "vendor": connection.vendor, "read": False}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        status["read"] = True
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE django_migrations SET app = app "
+                "WHERE id = (SELECT MIN(id) FROM django_migrations)"
+            )
+            transaction.set_rollback(True)
     except Exception as exc:  # any driver error means "not usable": report it, don't raise
-        return {"ok": False, "vendor": connection.vendor, "error": str(exc)}
-    return {"ok": True, "vendor": connection.vendor}
+        return {**status, "write": False, "error": str(exc)}
+    return {**status, "ok": True, "write": True}
 
 
 HEALTH_TIMEOUT_SECONDS = 2.0

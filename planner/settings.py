@@ -152,7 +152,7 @@ else:
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
-SECURE_REDIRECT_EXEMPT = [r"^api/health$"]  # load balancers probe over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^api/health(/live)?$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = PRODUCTION
 # The proxy tells Django the original scheme; only trust this header behind such a proxy.
 if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION):

@@ -18,6 +18,7 @@ router.register("forecasts", ForecastViewSet, basename="forecast")
 
 urlpatterns = [
     path("health", views.HealthView.as_view(), name="health"),
+    path("health/live", views.LivenessView.as_view(), name="health-live"),
     path(
         "data/upload-historical-sales",
         views.HistoricalSalesUploadView.as_view(),

@@ -25,8 +25,20 @@ from planner.filters import StoreFilter
 from season_agents.services import llm_status
 
 
+class LivenessView(APIView):
+    """The process answers (for a supervisor's restart decision); checks nothing else."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
+
+
 class HealthView(APIView):
-    """Liveness plus the state of the database and the channel layer (503 if either fails)."""
+    """Readiness: the database reads and writes, the channel layer round-trips (503 if any
+    fails); also whether an LLM is configured. Liveness alone is `/api/health/live`."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]

@@ -29,7 +29,12 @@ def test_health_reports_database_and_channel_layer(api_client: APIClient) -> Non
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     layer = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
-    assert response.json()["database"] == {"ok": True, "vendor": connection.vendor}
+    assert response.json()["database"] == {
+        "ok": True,
+        "vendor": connection.vendor,
+        "read": True,
+        "write": True,
+    }
     assert response.json()["channel_layer"] == {"ok": True, "backend": layer}
     assert response.json()["llm"]["configured"] is False
 

@@ -195,3 +195,24 @@ def test_a_step_the_database_refuses_is_retried_then_left_for_resume(season_data
     workflow.refresh_from_db()
     assert workflow.status == "awaiting_order"
     assert Forecast.objects.filter(workflow=workflow).count() == 1
+
+
+def test_health_reports_a_database_that_cannot_write_and_liveness_stays_up(
+    anonymous_client: APIClient,
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("a read-only SQLite file makes the fault")
+    read_only = {
+        "NAME": f"file:{connection.settings_dict['NAME']}?mode=ro",
+        "OPTIONS": {**connection.settings_dict["OPTIONS"], "uri": True},
+    }
+    with reconnected(**read_only):
+        ready = anonymous_client.get("/api/health")
+        live = anonymous_client.get("/api/health/live")
+
+    assert ready.status_code == 503
+    database = ready.json()["database"]
+    assert (database["ok"], database["read"], database["write"]) == (False, True, False)
+    assert "readonly" in database["error"]
+    assert (live.status_code, live.json()) == (200, {"status": "ok"})
+    assert anonymous_client.get("/api/health").json()["database"]["write"] is True

@@ -26,7 +26,7 @@ from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
 
 BASE_DIR = Path(settings.BASE_DIR)
-PUBLIC = {"/api/health"}
+PUBLIC = {"/api/health", "/api/health/live"}
 
 
 def api_operations() -> list[tuple[str, str]]:

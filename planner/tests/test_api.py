@@ -1,5 +1,6 @@
 """The read endpoints, uploads end to end, health, and JSON errors under /api/."""
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,21 @@ def test_every_request_is_logged_with_status_duration_and_id(api_client: APIClie
     (record,) = [r for r in caplog.records if r.name == "planner.requests"]
     assert record.getMessage().startswith("GET /api/stores/S404 404 ")
     assert record.getMessage().endswith(f"ms id={response['X-Request-ID']}")
+
+
+def test_a_multipart_body_without_a_boundary_is_a_json_400_in_the_request_log(
+    api_client: APIClient, caplog
+) -> None:
+    with caplog.at_level(logging.INFO, logger="planner.requests"):
+        response = api_client.generic(
+            "POST",
+            "/api/data/upload-store-attributes",
+            data=b"store_id\r\nS001\r\n",
+            content_type="multipart/form-data",
+        )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert "boundary" in body["message"] and body["request_id"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "planner.requests"]
+    assert any("POST /api/data/upload-store-attributes 400" in line for line in logged)

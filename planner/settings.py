@@ -167,6 +167,9 @@ OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=30.0)
 
+# History older than this many years, or dated after today, is refused by the import.
+HISTORY_WINDOW_YEARS = env.int("HISTORY_WINDOW_YEARS", default=20)
+
 # --- Planning defaults (SPEC.md sections 3 and 7) -----------------------------------------
 PLANNING = {
     "DEFAULT_DC_HOLDBACK_PCT": env.float("PLANNING_DEFAULT_DC_HOLDBACK_PCT", default=0.45),

@@ -46,6 +46,34 @@ _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 _STORE_ID = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
+# The range every number may take: what its database column holds and what a season can mean
+# (a row of 2^40 units once made a forecast run for 700 s). A value outside is a problem named
+# by row and column with this range; `test_every_limit_fits_the_database_column...` checks
+# each against its column.
+MAX_UNITS = 1_000_000  # one row of history, or one store's week
+MAX_MONEY = 9_999_999_999.99  # DecimalField(max_digits=12, decimal_places=2)
+NUMBER_LIMITS: dict[str, tuple[float, float]] = {
+    "quantity_sold": (0, MAX_UNITS),
+    "units_sold": (0, MAX_UNITS),
+    "revenue": (0, MAX_MONEY),
+    "avg_weekly_sales_12mo": (0, MAX_MONEY),
+    "store_size_sqft": (1, 10_000_000),
+    "median_income": (0, 100_000_000),
+    "foot_traffic": (0, 100_000_000),
+    "population_density": (0, 1_000_000),
+    "competitor_density": (0, 10_000),
+    "online_penetration": (0, 1),
+}
+
+
+def _range_text(column: str) -> str:
+    low, high = NUMBER_LIMITS[column]
+
+    def shown(value: float) -> str:
+        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+    return f"must be {shown(low)} to {shown(high)}"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -164,16 +192,36 @@ def read_csv(raw: bytes, *, what: str, max_bytes: int) -> pd.DataFrame:
 
 
 def _parse(text: str) -> pd.DataFrame:
-    header_line = next(csv.reader(io.StringIO(text)), [])
-    header = [name.strip() for name in header_line]
+    """Rows as stripped strings. A row with more or fewer fields than the header is a problem
+    named by its line: read silently, it shifted values into the wrong columns or cleared
+    attributes the file never meant to touch."""
+    reader = csv.reader(io.StringIO(text))
+    header = [name.strip() for name in next(reader, [])]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise ImportRejected(
             "The file's header repeats column(s): " + ", ".join(repeated) + ".",
             [Problem(message="column appears more than once", column=name) for name in repeated],
         )
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    frame.columns = header
+    rows: list[list[str]] = []
+    ragged: list[Problem] = []
+    for fields in reader:
+        if not fields:
+            continue  # a blank line
+        if len(fields) != len(header):
+            ragged.append(
+                Problem(
+                    message=f"has {len(fields)} fields; the header has {len(header)}",
+                    row=reader.line_num,
+                )
+            )
+            continue
+        rows.append(fields)
+    if ragged:
+        raise ImportRejected(
+            f"{len(ragged):,} row(s) have a different number of fields than the header.", ragged
+        )
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
     return frame.apply(lambda column: column.str.strip())
 
 
@@ -196,47 +244,72 @@ def _empty(series: pd.Series) -> pd.Series:
     return series == ""
 
 
-def _whole_numbers(
-    frame: pd.DataFrame, problems: _Collector, column: str, *, minimum: int, required: bool
+def _is_calendar_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _dates_in(
+    frame: pd.DataFrame, problems: _Collector, column: str, window: tuple[dt.date, dt.date]
 ) -> pd.Series:
+    """The column as datetime64; empty, malformed and out-of-window dates are problems (a
+    date pandas cannot hold, such as 0001-01-01, is out of the window, not malformed)."""
     raw = frame[column]
-    numbers = pd.to_numeric(raw, errors="coerce")
+    first, last = window
+    parsed = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
+    empty = _empty(raw)
+    problems.add_rows(empty, column, "a value is required")
+    unparsed = ~empty & parsed.isna()
+    real = pd.Series(False, index=raw.index)
+    if unparsed.any():
+        real[unparsed] = [_is_calendar_date(text) for text in raw[unparsed]]
+    problems.add_rows(unparsed & ~real, column, "not a date in the form YYYY-MM-DD")
+    outside = (unparsed & real) | (
+        parsed.notna() & ((parsed < pd.Timestamp(first)) | (parsed > pd.Timestamp(last)))
+    )
+    problems.add_rows(outside, column, f"must be from {first} to {last}")
+    return parsed
+
+
+def _numbers(frame: pd.DataFrame, problems: _Collector, column: str, required: bool) -> pd.Series:
+    """The column as floats; empty, unreadable, infinite and out-of-range cells are problems
+    (NUMBER_LIMITS). Problem cells come back as NaN, so nothing downstream meets them."""
+    raw = frame[column]
+    numbers = pd.to_numeric(raw, errors="coerce").astype(float)
     empty = _empty(raw)
     if required:
         problems.add_rows(empty, column, "a value is required")
-    problems.add_rows(~empty & numbers.isna(), column, "not a number")
+    unreadable = ~empty & ~np.isfinite(numbers)
+    problems.add_rows(unreadable, column, "not a number")
+    low, high = NUMBER_LIMITS[column]
+    outside = np.isfinite(numbers) & ((numbers < low) | (numbers > high))
+    problems.add_rows(outside, column, _range_text(column))
+    return numbers.where(~(unreadable | outside))
+
+
+def _whole_numbers(
+    frame: pd.DataFrame, problems: _Collector, column: str, *, required: bool
+) -> pd.Series:
+    numbers = _numbers(frame, problems, column, required)
     fractional = numbers.notna() & (numbers != np.floor(numbers))
     problems.add_rows(fractional, column, "must be a whole number")
-    problems.add_rows(
-        numbers.notna() & ~fractional & (numbers < minimum),
-        column,
-        "must not be negative" if minimum == 0 else f"must be at least {minimum}",
-    )
     return numbers
 
 
 def _decimals(
-    frame: pd.DataFrame,
-    problems: _Collector,
-    column: str,
-    *,
-    required: bool,
-    maximum: float | None = None,
+    frame: pd.DataFrame, problems: _Collector, column: str, *, required: bool
 ) -> pd.Series:
-    raw = frame[column]
-    numbers = pd.to_numeric(raw, errors="coerce")
-    empty = _empty(raw)
-    if required:
-        problems.add_rows(empty, column, "a value is required")
-    problems.add_rows(~empty & (numbers.isna() | ~np.isfinite(numbers)), column, "not a number")
-    problems.add_rows(numbers < 0, column, "must not be negative")
-    if maximum is not None:
-        problems.add_rows(numbers > maximum, column, f"must be at most {maximum:g} (a fraction)")
-    return numbers
+    return _numbers(frame, problems, column, required)
 
 
-def check_history(frame: pd.DataFrame, *, known_store_ids: set[str]) -> Checked:
+def check_history(
+    frame: pd.DataFrame, *, known_store_ids: set[str], window: tuple[dt.date, dt.date]
+) -> Checked:
     """Validates a historical sales file: `date,store_id,category,quantity_sold,revenue`.
+    Dates must lie in `window` (first and last day: around today, from the settings).
 
     Returns columns date (datetime64), store_id, category, quantity_sold (int64),
     revenue (float, cents rounded). Unknown stores are problems: import stores first.
@@ -245,11 +318,7 @@ def check_history(frame: pd.DataFrame, *, known_store_ids: set[str]) -> Checked:
     warnings = _check_columns(frame, problems, HISTORY_COLUMNS, HISTORY_COLUMNS)
     problems.raise_if_any("historical sales")
 
-    dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
-    problems.add_rows(_empty(frame["date"]), "date", "a value is required")
-    problems.add_rows(
-        ~_empty(frame["date"]) & dates.isna(), "date", "not a date in the form YYYY-MM-DD"
-    )
+    dates = _dates_in(frame, problems, "date", window)
     stores = frame["store_id"]
     problems.add_rows(_empty(stores), "store_id", "a value is required")
     problems.add_rows(
@@ -260,7 +329,7 @@ def check_history(frame: pd.DataFrame, *, known_store_ids: set[str]) -> Checked:
     categories = frame["category"]
     problems.add_rows(_empty(categories), "category", "a value is required")
     problems.add_rows(categories.str.len() > 120, "category", "longer than 120 characters")
-    quantities = _whole_numbers(frame, problems, "quantity_sold", minimum=0, required=True)
+    quantities = _whole_numbers(frame, problems, "quantity_sold", required=True)
     revenue = _decimals(frame, problems, "revenue", required=True)
 
     key = pd.DataFrame({"date": dates, "store_id": stores, "category": categories})
@@ -322,15 +391,9 @@ def check_store_attributes(frame: pd.DataFrame) -> Checked:
     problems.add_rows(repeated, "store_id", "store listed more than once")
 
     clean = pd.DataFrame({"store_id": ids})
-    integer_columns = {
-        "store_size_sqft": 1,
-        "median_income": 0,
-        "foot_traffic": 0,
-        "population_density": 0,
-    }
-    for name, minimum in integer_columns.items():
+    for name in ("store_size_sqft", "median_income", "foot_traffic", "population_density"):
         if name in frame.columns:
-            clean[name] = _whole_numbers(frame, problems, name, minimum=minimum, required=False)
+            clean[name] = _whole_numbers(frame, problems, name, required=False)
     if "avg_weekly_sales_12mo" in frame.columns:
         clean["avg_weekly_sales_12mo"] = _decimals(
             frame, problems, "avg_weekly_sales_12mo", required=False
@@ -341,7 +404,7 @@ def check_store_attributes(frame: pd.DataFrame) -> Checked:
         )
     if "online_penetration" in frame.columns:
         clean["online_penetration"] = _decimals(
-            frame, problems, "online_penetration", required=False, maximum=1.0
+            frame, problems, "online_penetration", required=False
         )
     for name, allowed in (("location_tier", LOCATION_TIERS), ("fashion_tier", FASHION_TIERS)):
         if name in frame.columns:
@@ -419,7 +482,7 @@ def check_weekly_actuals(
         problems.add_rows(
             outside, "date", f"outside week {week_number} ({week_start} to {week_end})"
         )
-        units = _whole_numbers(frame, problems, "quantity_sold", minimum=0, required=True)
+        units = _whole_numbers(frame, problems, "quantity_sold", required=True)
         repeated = dates.notna() & pd.DataFrame({"d": dates, "s": stores}).duplicated()
         problems.add_rows(repeated, "date", "this store's day appears twice")
     else:
@@ -433,7 +496,7 @@ def check_weekly_actuals(
         frame = frame[this_week | weeks.isna()]
         stores = frame["store_id"]
         problems.frame = frame
-        units = _whole_numbers(frame, problems, "units_sold", minimum=0, required=True)
+        units = _whole_numbers(frame, problems, "units_sold", required=True)
         problems.add_rows(
             ~_empty(stores) & stores.duplicated(), "store_id", "store listed more than once"
         )

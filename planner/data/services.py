@@ -7,6 +7,7 @@ file therefore changes nothing, and a rejected file leaves the database untouche
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.text import slugify
 
 from planner.data.imports import (
@@ -139,6 +141,12 @@ def _python_value(name: str, value: object) -> object:
     return value
 
 
+def history_window() -> tuple[dt.date, dt.date]:
+    """The dates history may carry: from HISTORY_WINDOW_YEARS years ago to today."""
+    today = timezone.localdate()
+    return today.replace(year=today.year - settings.HISTORY_WINDOW_YEARS, day=1), today
+
+
 def history_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
     """Imports a historical sales CSV: new rows are inserted, rows whose quantity or revenue
     differ from the database are updated, identical rows are left alone.
@@ -149,7 +157,7 @@ def history_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
     frame = read_csv(raw, what="historical sales", max_bytes=settings.UPLOAD_MAX_BYTES)
     progress(f"history: read {len(frame):,} rows")
     known_stores = set(Store.objects.values_list("id", flat=True))
-    checked = check_history(frame, known_store_ids=known_stores)
+    checked = check_history(frame, known_store_ids=known_stores, window=history_window())
     clean = checked.frame
     progress("history: every row is valid")
 

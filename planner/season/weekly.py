@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from allocation import services as allocation_services
 from allocation.choices import ShipmentStatus
@@ -288,6 +289,11 @@ def _check_upload(workflow: Workflow, week_number: int, replace: bool) -> bool:
         )
     if week_number > workflow.season_week + 1:
         raise SeasonConflict(f"Upload week {workflow.season_week + 1} first: weeks go in order.")
+    starts = workflow.parameters.season_start_date + dt.timedelta(days=7 * (week_number - 1))
+    if starts > timezone.localdate():
+        raise SeasonConflict(
+            f"Week {week_number} starts on {starts}; its sales can be uploaded once it has begun."
+        )
     return replacing
 
 

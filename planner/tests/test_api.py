@@ -302,3 +302,29 @@ def test_a_multipart_body_without_a_boundary_is_a_json_400_in_the_request_log(
     assert "boundary" in body["message"] and body["request_id"]
     logged = [r.getMessage() for r in caplog.records if r.name == "planner.requests"]
     assert any("POST /api/data/upload-store-attributes 400" in line for line in logged)
+
+
+def test_an_oversized_store_value_is_a_400_and_the_stores_keep_answering(
+    api_client: APIClient,
+) -> None:
+    ok = api_client.post(
+        "/api/data/upload-store-attributes",
+        {"file": SimpleUploadedFile("s.csv", b"store_id,avg_weekly_sales_12mo\nS001,100\n")},
+        format="multipart",
+    )
+    poison = api_client.post(
+        "/api/data/upload-store-attributes",
+        {"file": SimpleUploadedFile("s.csv", b"store_id,avg_weekly_sales_12mo\nS001,1e30\n")},
+        format="multipart",
+    )
+
+    assert ok.status_code == 200
+    assert poison.status_code == 400
+    assert poison.json()["errors"][0] == {
+        "message": "must be 0 to 9,999,999,999.99",
+        "row": 2,
+        "column": "avg_weekly_sales_12mo",
+        "value": "1e30",
+    }
+    assert api_client.get("/api/stores/S001").status_code == 200
+    assert api_client.get("/api/stores/clusters").status_code == 200

@@ -1,23 +1,33 @@
 """Every class of bad CSV file is rejected whole, each problem named by row, column, value."""
 
+import datetime as dt
+
 import pytest
+from django.db import models
 
 from planner.data.imports import (
     MAX_LISTED_PROBLEMS,
+    NUMBER_LIMITS,
     ImportRejected,
     check_history,
     check_store_attributes,
     read_csv,
 )
+from planner.models import HistoricalSale, Store, WeeklyActual
 
 HEADER = "date,store_id,category,quantity_sold,revenue\n"
 STORES = {"S001", "S002"}
 LIMIT = 1_000_000
 
 
+WINDOW = (dt.date(2000, 1, 1), dt.date(2026, 11, 28))
+
+
 def _history(body: str, header: str = HEADER):
     return check_history(
-        read_csv((header + body).encode(), what="history", max_bytes=LIMIT), known_store_ids=STORES
+        read_csv((header + body).encode(), what="history", max_bytes=LIMIT),
+        known_store_ids=STORES,
+        window=WINDOW,
     )
 
 
@@ -69,10 +79,10 @@ def test_repeated_header_column_is_rejected() -> None:
         ("2024-13-01,S001,Dresses,3,1", "date", "2024-13-01", "not a date in the form YYYY-MM-DD"),
         ("01/02/2024,S001,Dresses,3,1", "date", "01/02/2024", "not a date in the form YYYY-MM-DD"),
         (",S001,Dresses,3,1", "date", "", "a value is required"),
-        ("2024-01-01,S001,Dresses,-2,1", "quantity_sold", "-2", "must not be negative"),
+        ("2024-01-01,S001,Dresses,-2,1", "quantity_sold", "-2", "must be 0 to 1,000,000"),
         ("2024-01-01,S001,Dresses,2.5,1", "quantity_sold", "2.5", "must be a whole number"),
         ("2024-01-01,S001,Dresses,many,1", "quantity_sold", "many", "not a number"),
-        ("2024-01-01,S001,Dresses,2,-1.5", "revenue", "-1.5", "must not be negative"),
+        ("2024-01-01,S001,Dresses,2,-1.5", "revenue", "-1.5", "must be 0 to 9,999,999,999.99"),
         ("2024-01-01,S001,Dresses,2,", "revenue", "", "a value is required"),
         (
             "2024-01-01,S999,Dresses,2,1",
@@ -96,7 +106,7 @@ def test_every_problem_is_listed_not_just_the_first() -> None:
 
     assert _problems(error) == [
         (2, "date", "bad", "not a date in the form YYYY-MM-DD"),
-        (3, "quantity_sold", "-1", "must not be negative"),
+        (3, "quantity_sold", "-1", "must be 0 to 1,000,000"),
         (3, "store_id", "S404", "unknown store; import the store attributes file first"),
     ]
     assert "3 problems" in error.message
@@ -156,7 +166,9 @@ def test_file_over_the_size_limit_is_413() -> None:
 def test_utf8_bom_and_padding_are_accepted() -> None:
     raw = ("\ufeff" + HEADER + " 2024-01-01 , S001 ,Dresses, 3 ,165\n").encode()
 
-    checked = check_history(read_csv(raw, what="h", max_bytes=LIMIT), known_store_ids=STORES)
+    checked = check_history(
+        read_csv(raw, what="h", max_bytes=LIMIT), known_store_ids=STORES, window=WINDOW
+    )
 
     assert checked.frame["store_id"].tolist() == ["S001"]
 
@@ -202,13 +214,13 @@ def test_store_enums_are_case_insensitive_and_normalised() -> None:
             "S001,5000,9000,70000,A,Value,mall,N,1,1,1.3,1,true",
             "online_penetration",
             "1.3",
-            "must be at most 1 (a fraction)",
+            "must be 0 to 1",
         ),
         (
             "S001,5000,0,70000,A,Value,mall,N,1,1,0.3,1,true",
             "store_size_sqft",
             "0",
-            "must be at least 1",
+            "must be 1 to 10,000,000",
         ),
         (
             "S001,5000,9000,70000,A,Value,mall,N,1,1,0.3,1,maybe",
@@ -262,3 +274,72 @@ def test_a_whole_season_file_gives_the_rows_of_the_week_asked_for() -> None:
     assert units == {"S001": 50, "S002": 70}
     with pytest.raises(ImportRejected, match="rejected with 1 problem"):
         check_weekly_actuals(frame, store_ids=STORES, week_number=3, week_start=dt.date(2025, 3, 3))
+
+
+# --- ranges: nothing the columns cannot hold, nothing a forecast cannot use ------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("2024-01-01,S001,D,inf,1", "quantity_sold", "not a number"),
+        ("2024-01-01,S001,D,1e20,1", "quantity_sold", "must be 0 to 1,000,000"),
+        ("2024-01-01,S001,D,9223372036854775808,1", "quantity_sold", "must be 0 to 1,000,000"),
+        ("2024-01-01,S001,D,1099511627776,1", "quantity_sold", "must be 0 to 1,000,000"),
+        ("2024-01-01,S001,D,1,10000000000", "revenue", "must be 0 to 9,999,999,999.99"),
+        ("2024-01-01,S001,D,1,1e30", "revenue", "must be 0 to 9,999,999,999.99"),
+        ("2024-01-01,S001,D,1,-inf", "revenue", "not a number"),
+        ("0001-01-01,S001,D,1,1", "date", "must be from 2000-01-01 to 2026-11-28"),
+        ("9999-12-31,S001,D,1,1", "date", "must be from 2000-01-01 to 2026-11-28"),
+    ],
+)
+def test_out_of_range_history_values_are_named_with_the_allowed_range(
+    row: str, column: str, message: str
+) -> None:
+    error = _rejected(row + "\n")
+
+    assert [(p.row, p.column, p.message) for p in error.problems] == [(2, column, message)]
+
+
+def test_rows_with_more_or_fewer_fields_than_the_header_are_named() -> None:
+    error = _rejected("2024-01-01,S001,D,1,1,extra\n2024-01-02,S001,D,1,1\n2024-01-03,S001\n")
+
+    assert [(p.row, p.message) for p in error.problems] == [
+        (2, "has 6 fields; the header has 5"),
+        (4, "has 2 fields; the header has 5"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "column", "message"),
+    [
+        ("1e30", "avg_weekly_sales_12mo", "must be 0 to 9,999,999,999.99"),
+        ("10000000000", "avg_weekly_sales_12mo", "must be 0 to 9,999,999,999.99"),
+        ("inf", "store_size_sqft", "not a number"),
+        ("1e30", "store_size_sqft", "must be 1 to 10,000,000"),
+    ],
+)
+def test_out_of_range_store_values_are_named(value: str, column: str, message: str) -> None:
+    raw = f"store_id,{column}\nS001,{value}\n".encode()
+    with pytest.raises(ImportRejected) as caught:
+        check_store_attributes(read_csv(raw, what="stores", max_bytes=LIMIT))
+
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [(2, column, message)]
+
+
+def test_every_limit_fits_the_database_column_it_is_stored_in() -> None:
+    columns = {
+        "quantity_sold": HistoricalSale._meta.get_field("quantity_sold"),
+        "revenue": HistoricalSale._meta.get_field("revenue"),
+        "units_sold": WeeklyActual._meta.get_field("units_sold"),
+        "store_size_sqft": Store._meta.get_field("size_sqft"),
+    }
+    for name, (_, highest) in NUMBER_LIMITS.items():
+        field = columns.get(name) or Store._meta.get_field(name)
+        if isinstance(field, models.DecimalField):
+            capacity = 10 ** (field.max_digits - field.decimal_places) - 10**-field.decimal_places
+        elif isinstance(field, models.PositiveIntegerField):
+            capacity = 2**31 - 1  # the smallest of the engines' integer columns
+        else:
+            capacity = float("inf")  # a float column
+        assert highest <= capacity, (name, highest, capacity)

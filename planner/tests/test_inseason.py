@@ -458,3 +458,17 @@ def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(
     assert outcome["report"] == replay_report
     markdowns = list(MarkdownDecision.objects.values_list("week_number", "recommended_pct"))
     assert [(m.week_number, m.markdown_pct) for m in state.markdowns] == markdowns
+
+
+def test_sales_for_a_week_that_has_not_begun_are_refused(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client, season_start_date="2099-03-02")
+
+    early = upload(api_client, season, 1, week_csv(sample_dir, "normal", 1))
+
+    assert early.status_code == 409
+    assert early.json()["message"] == (
+        "Week 1 starts on 2099-03-02; its sales can be uploaded once it has begun."
+    )
+    assert Workflow.objects.get(pk=season).season_week == 0

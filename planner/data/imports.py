@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -191,6 +191,13 @@ def read_csv(raw: bytes, *, what: str, max_bytes: int) -> pd.DataFrame:
     return frame
 
 
+def _lines(reader: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(file line, fields) of each non-blank row: one cheap pass before pandas parses."""
+    for fields in reader:
+        if fields:
+            yield reader.line_num, fields  # type: ignore[attr-defined]
+
+
 def _parse(text: str) -> pd.DataFrame:
     """Rows as stripped strings. A row with more or fewer fields than the header is a problem
     named by its line: read silently, it shifted values into the wrong columns or cleared
@@ -203,25 +210,17 @@ def _parse(text: str) -> pd.DataFrame:
             "The file's header repeats column(s): " + ", ".join(repeated) + ".",
             [Problem(message="column appears more than once", column=name) for name in repeated],
         )
-    rows: list[list[str]] = []
-    ragged: list[Problem] = []
-    for fields in reader:
-        if not fields:
-            continue  # a blank line
-        if len(fields) != len(header):
-            ragged.append(
-                Problem(
-                    message=f"has {len(fields)} fields; the header has {len(header)}",
-                    row=reader.line_num,
-                )
-            )
-            continue
-        rows.append(fields)
+    ragged = [
+        Problem(message=f"has {len(fields)} fields; the header has {len(header)}", row=line)
+        for line, fields in _lines(reader)
+        if len(fields) != len(header)
+    ]
     if ragged:
         raise ImportRejected(
             f"{len(ragged):,} row(s) have a different number of fields than the header.", ragged
         )
-    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+    frame.columns = header
     return frame.apply(lambda column: column.str.strip())
 
 

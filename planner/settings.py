@@ -169,6 +169,8 @@ OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=30.0)
 
 # History older than this many years, or dated after today, is refused by the import.
 HISTORY_WINDOW_YEARS = env.int("HISTORY_WINDOW_YEARS", default=20)
+# A season may start this many years before or after today.
+SEASON_WINDOW_YEARS = env.int("SEASON_WINDOW_YEARS", default=10)
 
 # --- Planning defaults (SPEC.md sections 3 and 7) -----------------------------------------
 PLANNING = {
@@ -237,6 +239,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "EXCEPTION_HANDLER": "planner.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "planner.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Session for the pages and the browsable API (with CSRF), tokens for integrations.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",  # first: 401 + WWW-Authenticate

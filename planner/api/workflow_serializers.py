@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django.conf import settings
 from rest_framework import serializers
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE
 from planner.models import Workflow
+from planner.season.policy import season_start_problem
 from planner.season.states import AWAITING_ACTION, describe
 from season_agents.extraction.types import STRATEGIES
 
@@ -23,6 +26,12 @@ class ParametersInSerializer(serializers.Serializer):
         choices=["high", "medium", "low"], default="high"
     )
     extraction_reasoning = serializers.CharField(default="", allow_blank=True)
+
+    def validate_season_start_date(self, value: dt.date) -> dt.date:
+        problem = season_start_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
     def validate(self, data: dict) -> dict:
         checkpoint = data.get("markdown_checkpoint_week")

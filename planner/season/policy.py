@@ -3,11 +3,22 @@ are the one source of the defaults) and a season's parameters."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from django.conf import settings
+from django.utils import timezone
 
 from planner.engine.season import SeasonPolicy
+
+
+def season_start_problem(start: dt.date) -> str:
+    """Why a season cannot start on `start` ("" when it can): it must lie within
+    SEASON_WINDOW_YEARS of today (far dates once overflowed the season's end date)."""
+    today = timezone.localdate()
+    years = settings.SEASON_WINDOW_YEARS
+    first, last = today.replace(year=today.year - years), today.replace(year=today.year + years)
+    return "" if first <= start <= last else f"must be from {first} to {last}"
 
 
 def safety_stock_for(strategy: str) -> float:

@@ -328,3 +328,37 @@ def test_an_oversized_store_value_is_a_400_and_the_stores_keep_answering(
     }
     assert api_client.get("/api/stores/S001").status_code == 200
     assert api_client.get("/api/stores/clusters").status_code == 200
+
+
+def test_deeply_nested_json_is_a_400(api_client: APIClient) -> None:
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = api_client.generic(
+        "POST", "/api/parameters/extract", data=body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["message"]
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01"])
+def test_a_season_start_outside_the_window_is_a_400_naming_it(
+    api_client: APIClient, start: str
+) -> None:
+    response = api_client.post(
+        "/api/workflows/forecast",
+        {
+            "category": "womens-dresses",
+            "parameters": {
+                "forecast_horizon_weeks": 12,
+                "season_start_date": start,
+                "replenishment_strategy": "weekly",
+                "dc_holdback_percentage": 0.45,
+            },
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "season_start_date" in response.json()["message"]
+    assert "must be from" in response.json()["message"]

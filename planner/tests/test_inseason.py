@@ -3,6 +3,7 @@ through the REST API against the engine's replay of the same season."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import threading
@@ -14,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from allocation.models import Allocation, Shipment
@@ -463,12 +465,13 @@ def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(
 def test_sales_for_a_week_that_has_not_begun_are_refused(
     api_client: APIClient, sample_dir: Path
 ) -> None:
-    season = approved_season(api_client, season_start_date="2099-03-02")
+    start = timezone.localdate() + dt.timedelta(days=30)
+    season = approved_season(api_client, season_start_date=start.isoformat())
 
     early = upload(api_client, season, 1, week_csv(sample_dir, "normal", 1))
 
     assert early.status_code == 409
     assert early.json()["message"] == (
-        "Week 1 starts on 2099-03-02; its sales can be uploaded once it has begun."
+        f"Week 1 starts on {start}; its sales can be uploaded once it has begun."
     )
     assert Workflow.objects.get(pk=season).season_week == 0

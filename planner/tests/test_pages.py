@@ -172,3 +172,21 @@ def test_fractions_are_shown_as_percentages() -> None:
     assert percent(None) == "n/a"
     assert signed_percent(-0.217) == "-21.7 %"
     assert signed_percent(0.05) == "+5.0 %"
+
+
+def test_a_far_season_start_on_the_page_is_named_not_a_500(signed_in: Client) -> None:
+    page = signed_in.post(
+        "/seasons/new",
+        {
+            "start": "1",
+            "category": "womens-dresses",
+            "forecast_horizon_weeks": 12,
+            "season_start_date": "9999-12-31",
+            "replenishment_strategy": "weekly",
+            "dc_holdback_percent": 45,
+        },
+    )
+
+    assert page.status_code == 200
+    assert "must be from " in page.content.decode()
+    assert not Workflow.objects.exists()

@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django import forms
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE
 from planner.models import Category
+from planner.season.policy import season_start_problem
 from season_agents.extraction.types import MAX_INPUT_CHARS, MIN_INPUT_CHARS, STRATEGIES
 
 
@@ -38,6 +41,13 @@ class ParametersForm(forms.Form):
     markdown_threshold_percent = forms.FloatField(
         min_value=0, max_value=100, required=False, label="Sell-through target (%)"
     )
+
+    def clean_season_start_date(self) -> dt.date:
+        start: dt.date = self.cleaned_data["season_start_date"]
+        problem = season_start_problem(start)
+        if problem:
+            raise forms.ValidationError(problem)
+        return start
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from rest_framework.throttling import ScopedRateThrottle
 
 from planner.models import Workflow
 
@@ -190,3 +191,28 @@ def test_a_far_season_start_on_the_page_is_named_not_a_500(signed_in: Client) ->
     assert page.status_code == 200
     assert "must be from " in page.content.decode()
     assert not Workflow.objects.exists()
+
+
+def test_page_uploads_and_extractions_count_against_the_api_limits(
+    signed_in: Client, monkeypatch
+) -> None:
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {"uploads": "2/min", "extraction": "1/min"}
+    )
+    stores = {"kind": "stores", "file": None}
+
+    answers = []
+    for _ in range(3):
+        stores["file"] = SimpleUploadedFile("s.csv", b"store_id\nS001\n")
+        answers.append(signed_in.post("/data/upload", stores))
+    described = [
+        signed_in.post(
+            "/seasons/new", {"describe": "1", "category": "womens-dresses", "description": ZARA}
+        )
+        for _ in range(2)
+    ]
+
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    assert answers[-1]["Retry-After"]
+    assert "Too many uploads" in answers[-1].content.decode()
+    assert [d.status_code for d in described] == [200, 429]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable, Iterable
 from functools import cache, wraps
 from typing import Any
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from rest_framework.throttling import ScopedRateThrottle
 
 from allocation import selectors as allocation_selectors
 from allocation.models import Allocation
@@ -55,6 +57,40 @@ def role_required(action: str) -> Callable[[View], View]:
     return decorate
 
 
+class _ThrottleScope:
+    """What DRF's ScopedRateThrottle reads from a view: its scope."""
+
+    def __init__(self, scope: str) -> None:
+        self.throttle_scope = scope
+
+
+def throttled(
+    scope: str, *, when: Callable[[HttpRequest], bool] | None = None
+) -> Callable[[View], View]:
+    """The API's per-user limit for `scope` on a page route, counted in the same cache: the
+    pages are no way around it. `when` picks the requests that count (default: every POST)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            counts = when(request) if when else request.method == "POST"
+            throttle = ScopedRateThrottle()
+            if counts and not throttle.allow_request(request, _ThrottleScope(scope)):  # type: ignore[arg-type]
+                wait = math.ceil(throttle.wait() or 1)
+                response = HttpResponse(
+                    f"Too many {scope} in a minute; try again in {wait} s.",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = str(wait)
+                return response
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
 @role_required("view")
 def home(request: HttpRequest) -> HttpResponse:
     """What data is loaded, the seasons and their status, and where to go next."""
@@ -70,6 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("plan")
+@throttled("extraction", when=lambda request: "describe" in request.POST)
 def season_new(request: HttpRequest) -> HttpResponse:
     """Describe the season, check the extracted parameters, start the workflow."""
     describe = DescribeSeasonForm(request.POST if "describe" in request.POST else None)
@@ -141,6 +178,7 @@ def season_new(request: HttpRequest) -> HttpResponse:
 
 @role_required("plan")
 @require_POST
+@throttled("uploads")
 def upload_data(request: HttpRequest) -> HttpResponse:
     """Store attributes or sales history from the plan page; every problem is listed."""
     form = DataUploadForm(request.POST, request.FILES)
@@ -280,6 +318,7 @@ def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpRespons
 
 @role_required("plan")
 @require_POST
+@throttled("uploads")
 def upload_week(request: HttpRequest, workflow_id: int) -> HttpResponse:
     form = WeeklyUploadForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from planner import selectors
 from planner.access import user_can
+from planner.choices import AgentName
 from planner.realtime.events import register_stream_loop
-from planner.realtime.stream import group_name, heartbeat
+from planner.realtime.stream import build_message, group_name, heartbeat
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -28,7 +29,37 @@ def _access(user: Any) -> int | None:
     return None if user_can(user, "view") else CLOSE_FORBIDDEN
 
 
-class WorkflowStreamConsumer(AsyncJsonWebsocketConsumer):
+class RefusingConsumer(AsyncJsonWebsocketConsumer):
+    """Closes with a code and a reason; the reason also goes out first as an `error` message,
+    because daphne drops close reasons (only the code reaches the client)."""
+
+    workflow_id = 0
+
+    async def refuse(self, code: int, reason: str) -> None:
+        message = build_message(
+            "error",
+            workflow_id=self.workflow_id,
+            sequence=0,  # not a stored event of the stream
+            timestamp=timezone.now(),
+            agent=AgentName.ORCHESTRATOR,
+            error_message=f"{reason} (close code {code})",
+        )
+        await self.send_json(message)
+        await self.close(code=code, reason=reason)
+
+
+class UnknownStreamConsumer(RefusingConsumer):
+    """Any WebSocket path that is not a season's stream."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        path = self.scope.get("path", "")
+        await self.refuse(
+            CLOSE_UNKNOWN_WORKFLOW, f"no stream at {path}; use /api/workflows/ID/stream"
+        )
+
+
+class WorkflowStreamConsumer(RefusingConsumer):
     async def connect(self) -> None:
         register_stream_loop(asyncio.get_running_loop())
         self.workflow_id = int(self.scope["url_route"]["kwargs"]["workflow_id"])
@@ -38,12 +69,10 @@ class WorkflowStreamConsumer(AsyncJsonWebsocketConsumer):
         refused = await _access(self.scope.get("user"))
         if refused is not None:
             reason = "sign in or send a token" if refused == CLOSE_UNAUTHENTICATED else "no role"
-            await self.close(code=refused, reason=reason)
+            await self.refuse(refused, reason)
             return
         if not await database_sync_to_async(selectors.workflow_exists)(self.workflow_id):
-            await self.close(
-                code=CLOSE_UNKNOWN_WORKFLOW, reason=f"no workflow with id {self.workflow_id}"
-            )
+            await self.refuse(CLOSE_UNKNOWN_WORKFLOW, f"no workflow with id {self.workflow_id}")
             return
         # Join first, then replay: an event sent in between arrives live and is skipped by
         # sequence if the replay already had it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
@@ -165,6 +166,8 @@ def _stream_close(path: str, token: str | None, cookie: str | None = None) -> di
         connected, _ = await communicator.connect()
         assert connected
         message = await communicator.receive_output(timeout=5)
+        if message["type"] == "websocket.send" and '"type": "error"' in message["text"]:
+            message = await communicator.receive_output(timeout=5)  # the close that follows
         await communicator.disconnect()
         return message
 
@@ -270,3 +273,53 @@ def test_logs_never_carry_secrets(settings) -> None:
         assert secret not in text
     assert text.count("[redacted]") == 4
     assert "postgres://app:[redacted]@db:5432/plans" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_streams_refuse_another_port_of_the_same_host() -> None:
+    workflow = WorkflowFactory()
+
+    async def connects(origin: str) -> bool:
+        communicator = stream_client(f"/api/workflows/{workflow.pk}/stream", None, origin=origin)
+        communicator.scope["headers"].append((b"host", b"127.0.0.1:8000"))
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    assert asyncio.run(connects("http://127.0.0.1:3000")) is False
+    assert asyncio.run(connects("http://127.0.0.1:8000")) is True
+
+
+def _closing_messages(path: str, token: str | None) -> list[dict]:
+    async def scenario() -> list[dict]:
+        communicator = stream_client(path, token)
+        connected, _ = await communicator.connect()
+        assert connected
+        messages = [await communicator.receive_output(timeout=5)]
+        while messages[-1]["type"] != "websocket.close":
+            messages.append(await communicator.receive_output(timeout=5))
+        await communicator.disconnect()
+        return messages
+
+    return asyncio.run(scenario())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_stream_says_why_before_it_closes_and_unknown_paths_are_4404() -> None:
+    workflow = WorkflowFactory()
+    viewer = user_with_roles("viola", VIEWERS)
+
+    anonymous = _closing_messages(f"/api/workflows/{workflow.pk}/stream", None)
+    unknown = _closing_messages("/api/workflows/abc/stream", viewer.auth_token.key)
+    elsewhere = _closing_messages("/ws/anything", viewer.auth_token.key)
+
+    # daphne drops close reasons: the reason also comes as an `error` message first.
+    error = json.loads(anonymous[0]["text"])
+    assert (error["type"], error["error_message"]) == (
+        "error",
+        "sign in or send a token (close code 4401)",
+    )
+    assert anonymous[-1]["code"] == 4401
+    for refused in (unknown, elsewhere):
+        assert json.loads(refused[0]["text"])["error_message"].endswith("(close code 4404)")
+        assert refused[-1]["code"] == 4404

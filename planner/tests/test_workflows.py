@@ -173,12 +173,14 @@ def test_unknown_workflow_stream_closes_with_a_reason(api_client: APIClient) -> 
     async def scenario():
         communicator = stream_client("/api/workflows/999/stream", api_client.token)
         connected, _ = await communicator.connect()
+        said = await communicator.receive_json_from(timeout=5)
         output = await communicator.receive_output(timeout=5)
-        return connected, output
+        return connected, said, output
 
-    connected, output = asyncio.run(scenario())
+    connected, said, output = asyncio.run(scenario())
 
     assert connected
+    assert said["error_message"] == "no workflow with id 999 (close code 4404)"
     assert output == {"type": "websocket.close", "code": 4404, "reason": "no workflow with id 999"}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -91,15 +92,19 @@ class Problem:
 class ImportRejected(Exception):
     """The file is rejected whole; nothing was written."""
 
-    def __init__(self, message: str, problems: list[Problem], status: int = 400) -> None:
+    def __init__(
+        self, message: str, problems: list[Problem], status: int = 400, total: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.problems = problems
         self.status = status
+        self._total = total
 
     @property
     def total(self) -> int:
-        return len(self.problems)
+        """Every problem found; `problems` may hold only the first of them."""
+        return len(self.problems) if self._total is None else self._total
 
     @property
     def listed(self) -> list[Problem]:
@@ -115,32 +120,49 @@ class Checked:
 
 
 class _Collector:
+    """Problems of one file. Memory stays bounded whatever the file: each check keeps the
+    first MAX_LISTED_PROBLEMS of its rows (no later row of it can be among the first that many
+    of the file) and only counts the rest."""
+
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
         self.problems: list[Problem] = []
+        self.unlisted = 0
 
     def add_file(self, message: str, column: str | None = None) -> None:
         self.problems.append(Problem(message=message, column=column))
 
     def add_rows(self, mask: pd.Series, column: str, message: str) -> None:
-        """Adds one problem for each row where `mask` is true."""
-        if not mask.any():
+        """Adds a problem for each row where `mask` is true (the first ones listed)."""
+        count = int(mask.sum())
+        if not count:
             return
-        values = self.frame.loc[mask, column]
-        for index, value in values.items():
-            self.problems.append(
-                Problem(message=message, row=int(index) + 2, column=column, value=str(value))
-            )
+        values = self.frame.loc[mask, column].head(MAX_LISTED_PROBLEMS)
+        self.add_listed(
+            (
+                Problem(message=message, row=int(i) + 2, column=column, value=str(v))
+                for i, v in values.items()
+            ),
+            count,
+        )
+
+    def add_listed(self, problems: Iterable[Problem], count: int) -> None:
+        """`count` problems of one check, of which `problems` are the first in file order."""
+        listed = list(itertools.islice(problems, MAX_LISTED_PROBLEMS))
+        self.problems.extend(listed)
+        self.unlisted += count - len(listed)
 
     def raise_if_any(self, what: str) -> None:
         if self.problems:
             # Report in file order so a person can walk the file top to bottom.
             self.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-            count = len(self.problems)
+            count = len(self.problems) + self.unlisted
+            del self.problems[MAX_LISTED_PROBLEMS:]
             noun = "problem" if count == 1 else "problems"
             raise ImportRejected(
-                f"The {what} file was rejected with {count} {noun}; nothing was imported.",
+                f"The {what} file was rejected with {count:,} {noun}; nothing was imported.",
                 self.problems,
+                total=count,
             )
 
 
@@ -340,8 +362,9 @@ def check_history(
             .transform("min")
             .to_numpy()
         )
-        for index in np.flatnonzero(repeated.to_numpy()):
-            problems.problems.append(
+        indexes = np.flatnonzero(repeated.to_numpy())
+        problems.add_listed(
+            (
                 Problem(
                     message=(
                         f"repeats the date, store and category of row {int(first_row[index]) + 2}"
@@ -350,7 +373,10 @@ def check_history(
                     column="date",
                     value=str(frame["date"].iat[index]),
                 )
-            )
+                for index in indexes
+            ),
+            len(indexes),
+        )
     problems.raise_if_any("historical sales")
 
     clean = pd.DataFrame(

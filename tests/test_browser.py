@@ -19,7 +19,7 @@ from tests.servers import ROOT, daphne, free_port, fresh_site
 
 SHOTS = ROOT / "var" / "screenshots"
 ZARA = (
-    "I'm planning a 12-week spring fashion season starting March 1st. Send all inventory to "
+    "I'm planning a 12-week spring fashion season starting March 1st, 2025. Send all inventory to "
     "stores at launch with no DC holdback. I don't want ongoing replenishment - just one "
     "initial allocation. Check for markdown opportunities at week 6 if we're below 60% "
     "sell-through."
@@ -111,7 +111,10 @@ def shot(page: Page, name: str) -> None:
 
 def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path) -> None:
     url, sample = server["url"], server["sample"]
-    page.goto(f"{url}/")
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    first = page.goto(f"{url}/")
+    assert first is not None and "script-src 'self'" in first.headers["content-security-policy"]
     page.fill("input[name=username]", "planner")
     page.fill("input[name=password]", server["password"])
     page.click("button:has-text('Sign in')")
@@ -195,4 +198,7 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
         expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
     expect(page.locator("#workflow-status")).to_have_text("Closed")
     expect(page.locator("#report-heading")).to_have_text("Season report")
+    expect(page.locator("[data-figure] .main-svg").first).to_be_visible()
     shot(page, "08-report")
+    # Every page, chart and the stream worked under the Content-Security-Policy.
+    assert not [line for line in console if "Content Security Policy" in line], console

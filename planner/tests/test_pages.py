@@ -58,7 +58,7 @@ def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
     assert f'data-last-sequence="{workflow.events.count()}"' in page
     assert 'class="card needs_you" data-agent="inventory"' in page
     assert "Accept the order" in page
-    assert 'class="plotly-graph-div"' in page
+    assert 'data-figure="forecast-figure"' in page and 'id="forecast-figure"' in page
     assert "Safety stock 20% for weekly replenishment" in page
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 from django.conf import settings
 from django.db.models import Max
+from plotly.subplots import make_subplots
 
 from allocation import selectors as allocation_selectors
 from allocation.choices import AllocationStatus
@@ -74,9 +76,18 @@ def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
     return list(cards.values())
 
 
-def forecast_chart(original: Forecast, current: Forecast, reviews: list[WeekReview]) -> str:
+def figure_data(figure: go.Figure) -> dict[str, Any]:
+    """A figure as plain JSON data; static/planner/season.js draws it (no inline script, so
+    the pages satisfy the Content-Security-Policy)."""
+    data: dict[str, Any] = json.loads(figure.to_json())
+    return data
+
+
+def forecast_chart(
+    original: Forecast, current: Forecast, reviews: list[WeekReview]
+) -> dict[str, Any]:
     """Weekly forecast with 80/95 % bands and both members; the current plan and actual bars
-    coloured by variance band once weeks are in. HTML without the plotly library."""
+    coloured by variance band once weeks are in."""
     weeks = list(original.weeks.order_by("week_number"))
     x = [w.week_number for w in weeks]
     figure = go.Figure()
@@ -153,14 +164,14 @@ def forecast_chart(original: Forecast, current: Forecast, reviews: list[WeekRevi
         yaxis_title="Units",
         legend={"orientation": "h", "y": -0.2},
     )
-    return str(figure.to_html(include_plotlyjs=False, full_html=False))
+    return figure_data(figure)
 
 
-def report_chart(reviews: list[WeekReview], original: Forecast, received_by_week: list[int]) -> str:
+def report_chart(
+    reviews: list[WeekReview], original: Forecast, received_by_week: list[int]
+) -> dict[str, Any]:
     """Weekly error of the original plan and of the plan in force each week, and cumulative
     sell-through of what stores received."""
-    from plotly.subplots import make_subplots
-
     weeks = [r.week_number for r in reviews]
     planned = {w.week_number: w.units for w in original.weeks.all()}
     figure = make_subplots(
@@ -205,7 +216,7 @@ def report_chart(reviews: list[WeekReview], original: Forecast, received_by_week
         margin={"l": 40, "r": 10, "t": 40, "b": 30},
         legend={"orientation": "h", "y": -0.2},
     )
-    return str(figure.to_html(include_plotlyjs=False, full_html=False))
+    return figure_data(figure)
 
 
 def season_context(workflow: Workflow) -> dict[str, Any]:

@@ -108,3 +108,10 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   input.addEventListener("input", update);
   update();
 })();
+
+// Charts: plotly draws each figure from its JSON data (no inline script, for the CSP; no cloud
+// links in the toolbar).
+document.querySelectorAll("[data-figure]").forEach(function (div) {
+  var figure = JSON.parse(document.getElementById(div.dataset.figure).textContent);
+  Plotly.newPlot(div, figure.data, figure.layout, { responsive: true, displaylogo: false, showSendToCloud: false });
+});

@@ -92,6 +92,8 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
         assert f"Week {week}: " in page
     page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
     assert "Approve the markdown" in page
+    assert "Plan in force: version 7 (after week 6)" in page  # the plan versions, listed by week
+    assert page.count("(v") >= 6
     waiting = signed_in.post(
         f"/seasons/{workflow_id}/weeks",
         {"week_number": 7, "file": SimpleUploadedFile("w.csv", b"store_id,week_number\n")},

@@ -8,7 +8,7 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
 
@@ -77,6 +77,12 @@ def channel_layer_status() -> dict[str, object]:
 
 def workflow_exists(workflow_id: int) -> bool:
     return Workflow.objects.filter(pk=workflow_id).exists()
+
+
+def last_event_sequence(workflow_id: int) -> int:
+    """The sequence of a season's newest stored event (0 before any)."""
+    last = WorkflowEvent.objects.filter(workflow_id=workflow_id).aggregate(last=Max("sequence"))
+    return int(last["last"] or 0)
 
 
 def workflow_messages(workflow_id: int) -> list[dict[str, object]]:

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from planner.models import Workflow
+from planner import selectors
+from planner.models import Workflow, WorkflowEvent
+from planner.realtime.events import event_publish
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
 
@@ -218,3 +220,31 @@ def test_page_uploads_and_extractions_count_against_the_api_limits(
     assert answers[-1]["Retry-After"]
     assert "Too many uploads" in answers[-1].content.decode()
     assert [d.status_code for d in described] == [200, 429]
+
+
+def test_the_page_reads_the_stream_position_before_the_season(
+    signed_in: Client, monkeypatch
+) -> None:
+    """A step that commits between the page's reads must not hide behind a stale status: the
+    page's replay position is read first, so the new event is replayed and reloads the page."""
+    workflow_id = _plan(signed_in)
+    read_position = selectors.last_event_sequence
+
+    def position_then_a_step_commits(season_id: int) -> int:
+        position = read_position(season_id)
+        event_publish(
+            workflow=Workflow.objects.get(pk=season_id),
+            kind="agent_progress",
+            agent="orchestrator",
+            message="a step committed meanwhile",
+            progress_pct=0,
+        )
+        return position
+
+    monkeypatch.setattr(selectors, "last_event_sequence", position_then_a_step_commits)
+
+    page = signed_in.get(f"/seasons/{workflow_id}")
+
+    newest = WorkflowEvent.objects.filter(workflow_id=workflow_id).order_by("-sequence").first()
+    assert page.context["last_sequence"] == newest.sequence - 1
+    assert f'data-last-sequence="{newest.sequence - 1}"' in page.content.decode()

@@ -9,7 +9,6 @@ from typing import Any
 
 import plotly.graph_objects as go
 from django.conf import settings
-from django.db.models import Max
 from plotly.subplots import make_subplots
 
 from allocation import selectors as allocation_selectors
@@ -219,7 +218,9 @@ def report_chart(
     return figure_data(figure)
 
 
-def season_context(workflow: Workflow) -> dict[str, Any]:
+def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
+    """Everything the season page shows. `last_sequence` is the stream position read before
+    the season was: events after it are replayed to the page."""
     original = forecasting_selectors.season_forecast(workflow_id=workflow.pk)
     current = forecasting_selectors.latest_forecast_for(workflow_id=workflow.pk) or original
     allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
@@ -234,7 +235,7 @@ def season_context(workflow: Workflow) -> dict[str, Any]:
         "workflow": workflow,
         "status_text": describe(workflow),
         "awaiting_action": AWAITING_ACTION.get(workflow.status, ""),
-        "last_sequence": workflow.events.aggregate(last=Max("sequence"))["last"] or 0,
+        "last_sequence": last_sequence,
         "parameters": workflow.parameters,
         "cards": agent_cards(workflow),
         "original": original,

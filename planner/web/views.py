@@ -274,10 +274,13 @@ def _safe_cell(value: str) -> str:
 
 @role_required("view")
 def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    # The stream position first, then the season: an event committed between the two reads is
+    # replayed to the page (and reloads it), never hidden behind a stale status.
+    last_sequence = selectors.last_event_sequence(workflow_id)
     workflow = get_object_or_404(
         Workflow.objects.select_related("category", "parameters"), pk=workflow_id
     )
-    context = dashboard.season_context(workflow)
+    context = dashboard.season_context(workflow, last_sequence=last_sequence)
     context.update(
         manufacturing_form=ManufacturingForm(
             initial={"safety_stock_percent": round(100 * context["allocation"].safety_stock_pct)}

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from allocation import selectors as allocation_selectors
 from allocation import services as allocation_services
 from allocation.choices import ShipmentStatus
 from forecasting import services as forecasting_services
@@ -259,10 +261,18 @@ def _upload_summary(
         "flags": list(outcome.flags),
         "replenishment": _proposal_summary(outcomes[-1]),
         "markdown_id": decision.pk if decision else None,
-        "to_date": season_to_date(record, outcomes).__dict__,
+        "to_date": asdict(season_to_date(record, outcomes)),
         "report": report_dict(outcomes[-1].report),
         "actions": _actions(outcome),
     }
+
+
+def _order_stores(workflow: Workflow) -> list[str]:
+    """The stores of the season's order (one query, not the whole season record)."""
+    allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
+    if allocation is None:
+        raise SeasonConflict(f"Season {workflow.pk} has no manufacturing order yet.")
+    return list(allocation.store_rows.values_list("store_id", flat=True))
 
 
 def _check_upload(workflow: Workflow, week_number: int, replace: bool) -> bool:
@@ -314,7 +324,8 @@ def week_upload(
         p = workflow.parameters
         units = check_weekly_actuals(
             frame,
-            store_ids=set(season_record(workflow).setup.shares),
+            # The season is in season, so its order is approved: its stores take the week.
+            store_ids=set(_order_stores(workflow)),
             week_number=week_number,
             week_start=p.season_start_date + dt.timedelta(days=7 * (week_number - 1)),
         )

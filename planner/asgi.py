@@ -11,6 +11,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from planner.gate import BodyLimitGate  # noqa: E402
 from planner.realtime.routing import websocket_application  # noqa: E402
 from planner.season.runner import recover_in_background  # noqa: E402
 
@@ -19,7 +20,7 @@ if settings.WORKFLOW_RECOVER_ON_START:
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimitGate(django_asgi_app),
         "websocket": websocket_application,
     }
 )

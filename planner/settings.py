@@ -167,7 +167,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- HTTPS and cookies in production (TLS ends at the proxy in front of daphne) -----------
+# --- HTTPS and cookies in production (TLS ends at the proxy in front of uvicorn) -------------
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
@@ -232,6 +232,10 @@ AGENT_BACKEND = env.str("AGENT_BACKEND", default="auto")
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Django buffers larger uploads on disk; the limit above is what we accept at all.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Refused before the body is read (planner/gate.py): any body over the upload limit plus room
+# for the form (413), and a body over 64 KiB without credentials (401).
+REQUEST_BODY_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+ANONYMOUS_BODY_MAX_BYTES = env.int("ANONYMOUS_BODY_MAX_BYTES", default=64 * 1024)
 
 # --- HTTP: CORS, static files -------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

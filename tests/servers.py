@@ -1,4 +1,4 @@
-"""Real servers for the tests in this folder: a fresh database, the first login, daphne."""
+"""Real servers for the tests in this folder: a fresh database, the first login, uvicorn."""
 
 from __future__ import annotations
 
@@ -51,9 +51,18 @@ def fresh_site(folder: Path) -> tuple[dict[str, str], str, str]:
     return env, password, token
 
 
-def daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
+def serve(port: int, env: dict[str, str]) -> subprocess.Popen:
+    """The ASGI app served as `scripts/run` serves it (uvicorn) on 127.0.0.1:`port`."""
     process = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "planner.asgi:application"],
+        [
+            str(BIN / "uvicorn"),
+            "planner.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""A whole season in a real browser: Debian's Chromium driven by Playwright against daphne
+"""A whole season in a real browser: Debian's Chromium driven by Playwright against uvicorn
 serving the app on 127.0.0.1, on a fresh SQLite database. Screenshots of each section go to
 var/screenshots/."""
 
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.servers import ROOT, daphne, free_port, fresh_site
+from tests.servers import ROOT, free_port, fresh_site, serve
 
 SHOTS = ROOT / "var" / "screenshots"
 ZARA = (
@@ -41,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterat
     port = free_port()
 
     def launch() -> subprocess.Popen:
-        return daphne(port, env)
+        return serve(port, env)
 
     processes = [launch()]
 

@@ -7,14 +7,18 @@ A quick pass (a few examples per operation) for the suite; `scripts/loadtest` ru
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
+import hypothesis
 import pytest
 
-from tests.servers import BIN, MANAGE, ROOT, daphne, free_port, fresh_site
+from loadtest import hooks
+from tests.servers import BIN, MANAGE, ROOT, free_port, fresh_site, serve
 
 EXAMPLES = 8
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -33,7 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     for command in (["seed"], ["run_season", "--auto-accept"]):
         subprocess.run([*MANAGE, *command], env=env, cwd=ROOT, check=True, capture_output=True)
     port = free_port()
-    server = daphne(port, env)
+    server = serve(port, env)
     try:
         yield {"url": f"http://127.0.0.1:{port}", "token": token, "folder": folder}
     finally:
@@ -63,6 +67,7 @@ def test_no_operation_answers_a_server_error(site: dict) -> None:
             str(report),
         ],
         cwd=ROOT,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "loadtest.hooks"},  # the bad CSVs and values
         capture_output=True,
         text=True,
         timeout=900,
@@ -75,3 +80,21 @@ def test_no_operation_answers_a_server_error(site: dict) -> None:
     operations = sum(1 for path in paths.values() for method in path if method in METHODS)
     assert operations > 26
     assert f"Tested: {operations}" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "bad"),
+    [
+        ("/api/data/upload-historical-sales", b"9999-12-31"),
+        ("/api/data/upload-historical-sales", b"inf"),
+        ("/api/data/upload-store-attributes", b"10000000000"),
+        ("/api/data/upload-weekly-sales", str(2**63).encode()),
+    ],
+)
+def test_the_fuzz_hooks_send_the_values_that_once_gave_500s(path: str, bad: bytes) -> None:
+    operation = SimpleNamespace(path=path)
+    uploads = hooks.flatmap_body(SimpleNamespace(operation=operation), {"file": b""})
+    found = hypothesis.find(uploads, lambda body: bad in body["file"])
+    assert found["file"].startswith(b"date," if "historical" in path else b"store_id,")
+    dates = hooks.flatmap_body(SimpleNamespace(operation=None), {"season_start_date": "2025-03-01"})
+    assert hypothesis.find(dates, lambda body: body["season_start_date"] == "9999-12-31")

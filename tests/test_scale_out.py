@@ -1,5 +1,5 @@
-"""The scaled-out shape for real on PostgreSQL, with Redis as channel layer and broker: a
-daphne process on one address, two uvicorn worker processes sharing a second address, and a
+"""The scaled-out shape for real on PostgreSQL, with Redis as channel layer and broker: one
+uvicorn process on one address, two uvicorn worker processes sharing a second address, and a
 Celery worker. A workflow started through one address runs in the worker; stream clients on
 every web process see every event once, in order.
 
@@ -65,16 +65,17 @@ def cluster(season_data) -> Iterator[dict]:
     env = process_env(WORKFLOW_EXECUTION="celery")
     worker = celery_worker(env)
     ports = [free_port(), free_port()]
-    daphne = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(ports[0])]
     # The second address is served by two uvicorn worker processes sharing one socket.
-    uvicorn = [str(BIN / "uvicorn"), "--host", "127.0.0.1", "--port", str(ports[1])]
+    single, shared = (
+        [str(BIN / "uvicorn"), "--host", "127.0.0.1", "--port", str(port)] for port in ports
+    )
     webs = [
         subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         for command in (
-            [*daphne, "planner.asgi:application"],
-            [*uvicorn, "--workers", "2", "planner.asgi:application"],
+            [*single, "planner.asgi:application"],
+            [*shared, "--workers", "2", "planner.asgi:application"],
         )
     ]
     try:

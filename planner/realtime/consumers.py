@@ -31,7 +31,7 @@ def _access(user: Any) -> int | None:
 
 class RefusingConsumer(AsyncJsonWebsocketConsumer):
     """Closes with a code and a reason; the reason also goes out first as an `error` message,
-    because daphne drops close reasons (only the code reaches the client)."""
+    because some servers (daphne) drop close reasons and only the code reaches the client."""
 
     workflow_id = 0
 

@@ -313,7 +313,7 @@ def test_a_refused_stream_says_why_before_it_closes_and_unknown_paths_are_4404()
     unknown = _closing_messages("/api/workflows/abc/stream", viewer.auth_token.key)
     elsewhere = _closing_messages("/ws/anything", viewer.auth_token.key)
 
-    # daphne drops close reasons: the reason also comes as an `error` message first.
+    # Some servers (daphne) drop close reasons: the reason also comes as an `error` message first.
     error = json.loads(anonymous[0]["text"])
     assert (error["type"], error["error_message"]) == (
         "error",

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Sum
+import datetime as dt
 
+from allocation.engine.shares import HISTORY_WEEKS, recent_units
 from allocation.engine.types import StoreProfile
 from planner.models import HistoricalSale, Store
 
 
-def store_profiles(category_id: str) -> list[StoreProfile]:
-    """Every store with its attributes and its units of this category's history."""
-    units = dict(
-        HistoricalSale.objects.filter(category_id=category_id)
-        .values("store_id")
-        .annotate(units=Sum("quantity_sold"))
-        .values_list("store_id", "units")
+def store_profiles(
+    category_id: str, *, season_start: dt.date, season_weeks: int
+) -> list[StoreProfile]:
+    """Every store with its attributes and its units of this category in the recent window
+    that predicts store shares best (allocation.engine.shares)."""
+    rows = HistoricalSale.objects.filter(
+        category_id=category_id,
+        date__gte=season_start - dt.timedelta(weeks=HISTORY_WEEKS),
+        date__lt=season_start,
+    ).values_list("date", "store_id", "quantity_sold")
+    units, _ = recent_units(
+        ((day, store, float(sold)) for day, store, sold in rows.iterator(chunk_size=5000)),
+        season_start=season_start,
+        season_weeks=season_weeks,
     )
 
     def number(value: object) -> float | None:

@@ -83,7 +83,11 @@ def allocation_create(
 ) -> Allocation:
     """The manufacturing order and its split; replaces a proposed (unapproved) allocation of
     the same forecast, so `modify` at approval recomputes without committing anything."""
-    stores = fetch.store_profiles(forecast.category_id)
+    stores = fetch.store_profiles(
+        forecast.category_id,
+        season_start=forecast.season_start_date,
+        season_weeks=forecast.horizon_weeks,
+    )
     plan = _plan(forecast, stores, run, safety_stock_pct, dc_holdback_pct)
     clusters = {c.label: c for c in run.clusters.all()}
     with transaction.atomic():

@@ -32,8 +32,7 @@ def forecast_weeks(forecast: Forecast) -> tuple[ForecastWeek, ...]:
             upper_80=w.upper_80,
             lower_95=w.lower_95,
             upper_95=w.upper_95,
-            prophet_units=w.prophet_units,
-            arima_units=w.arima_units,
+            members=w.members,
             is_actual=w.is_actual,
         )
         for w in forecast.weeks.order_by("week_number")

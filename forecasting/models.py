@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from forecasting.choices import ForecastMethod
+from forecasting.engine.members import MEMBER_LABELS
 
 
 class Forecast(models.Model):
@@ -34,10 +35,13 @@ class Forecast(models.Model):
     horizon_weeks = models.PositiveSmallIntegerField()
     total_units = models.PositiveIntegerField()
     method = models.CharField(max_length=20, choices=ForecastMethod.choices)
-    prophet_weight = models.FloatField(help_text="Ensemble weight of the Prophet member, 0-1.")
-    arima_weight = models.FloatField(help_text="Ensemble weight of the ARIMA member, 0-1.")
+    weights = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Ensemble weight of each member, summing to 1 (e.g. {"arima": 0.33, ...}).',
+    )
     weighting_note = models.CharField(
-        max_length=200, blank=True, help_text="Why these weights (e.g. equal: short history)."
+        max_length=400, blank=True, help_text="Why these weights (e.g. equal: short history)."
     )
     backtest_mape = models.FloatField(null=True, blank=True, help_text="Fraction, e.g. 0.12.")
     backtest_wape = models.FloatField(null=True, blank=True, help_text="Fraction, e.g. 0.10.")
@@ -65,11 +69,6 @@ class Forecast(models.Model):
                 condition=Q(method__in=ForecastMethod.values), name="forecast_method_valid"
             ),
             models.CheckConstraint(
-                condition=Q(prophet_weight__gte=0, prophet_weight__lte=1)
-                & Q(arima_weight__gte=0, arima_weight__lte=1),
-                name="forecast_weights_fractions",
-            ),
-            models.CheckConstraint(
                 condition=Q(parent__isnull=True, version=1)
                 | Q(parent__isnull=False, version__gt=1),
                 name="forecast_version_follows_parent",
@@ -85,9 +84,16 @@ class Forecast(models.Model):
     def __str__(self) -> str:
         return f"Forecast {self.pk} v{self.version} {self.category_id} {self.season_start_date}"
 
+    @property
+    def weights_text(self) -> str:
+        """ "ARIMA 0.33, MSTL 0.33, Last year x trend 0.33": the members by their names."""
+        return ", ".join(
+            f"{MEMBER_LABELS.get(name, name)} {weight:.2f}" for name, weight in self.weights.items()
+        )
+
 
 class ForecastWeek(models.Model):
-    """One season week of a forecast: the ensemble, its 80 and 95 % intervals, both members.
+    """One season week of a forecast: the ensemble, its 80 and 95 % intervals, each member.
 
     In an updated version, observed weeks carry the actuals (`is_actual`).
     """
@@ -100,8 +106,9 @@ class ForecastWeek(models.Model):
     upper_80 = models.FloatField()
     lower_95 = models.FloatField()
     upper_95 = models.FloatField()
-    prophet_units = models.FloatField(null=True, blank=True)
-    arima_units = models.FloatField(null=True, blank=True)
+    members = models.JSONField(
+        default=dict, blank=True, help_text="Each member's units for this week."
+    )
     is_actual = models.BooleanField(default=False)
 
     class Meta:

@@ -28,8 +28,7 @@ def _save_weeks(forecast: Forecast, weeks: Sequence[ForecastWeek]) -> None:
             upper_80=w.upper_80,
             lower_95=w.lower_95,
             upper_95=w.upper_95,
-            prophet_units=w.prophet_units,
-            arima_units=w.arima_units,
+            members=dict(w.members),
             is_actual=w.is_actual,
         )
         for w in weeks
@@ -59,9 +58,8 @@ def forecast_create(*, workflow: Workflow) -> Forecast:
             horizon_weeks=season.weeks,
             total_units=round(result.total_units),
             method=ForecastMethod.ENSEMBLE,
-            prophet_weight=result.prophet_weight,
-            arima_weight=result.arima_weight,
-            weighting_note=result.weighting_note[:200],
+            weights=dict(result.weights),
+            weighting_note=result.weighting_note[:400],
             backtest_mape=backtest.ensemble_mape if backtest else None,
             backtest_wape=backtest.ensemble_wape if backtest else None,
             peak_week=result.peak_week,
@@ -70,8 +68,8 @@ def forecast_create(*, workflow: Workflow) -> Forecast:
                 "noise_sd": result.noise_sd,
                 "history_weeks": result.history_weeks,
                 "history_end": result.history_end.isoformat(),
-                "prophet_total": result.prophet_total,
-                "arima_total": result.arima_total,
+                "member_totals": result.member_totals,
+                "step_sd": list(backtest.step_sd) if backtest else [],
             },
         )
         _save_weeks(forecast, result.weeks)
@@ -114,8 +112,7 @@ def forecast_version_create(
             method=ForecastMethod.MARKDOWN_LIFT
             if any(start == after_week + 1 for start, _ in lifts)
             else ForecastMethod.BAYESIAN_UPDATE,
-            prophet_weight=root.prophet_weight,
-            arima_weight=root.arima_weight,
+            weights=root.weights,
             weighting_note=root.weighting_note,
             backtest_mape=root.backtest_mape,
             backtest_wape=root.backtest_wape,

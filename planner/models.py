@@ -110,7 +110,13 @@ class HistoricalSale(models.Model):
         Category, on_delete=models.PROTECT, related_name="historical_sales"
     )
     quantity_sold = models.PositiveIntegerField()
-    revenue = models.DecimalField(max_digits=12, decimal_places=2)
+    revenue = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Empty when the history file held units only.",
+    )
 
     class Meta:
         ordering = ["category", "date", "store"]

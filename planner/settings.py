@@ -5,6 +5,7 @@ channel layer, deterministic agents). Each optional service switches on when its
 present; `.env.example` documents every variable with its default.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -227,6 +228,12 @@ AUTO_APPROVE_REPLENISHMENT = env.bool("AUTO_APPROVE_REPLENISHMENT", default=Fals
 WEBSOCKET_HEARTBEAT_SECONDS = env.float("WEBSOCKET_HEARTBEAT_SECONDS", default=30.0)
 # "auto": the OpenAI Agents SDK when OPENAI_API_KEY is set, else deterministic agents.
 AGENT_BACKEND = env.str("AGENT_BACKEND", default="auto")
+# Web and worker processes compile the forecasting models at start, in the background, so the
+# first plan after a restart is no slower than the second; numba keeps the compiled code on
+# disk for the next process (both read when statsforecast is first imported).
+FORECAST_WARM_UP_ON_START = env.bool("FORECAST_WARM_UP_ON_START", default=True)
+os.environ.setdefault("NIXTLA_NUMBA_CACHE", "1")
+os.environ.setdefault("NUMBA_CACHE_DIR", str(VAR_DIR / "numba"))
 
 # --- Uploads ------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)

@@ -25,7 +25,7 @@ ZARA = (
     "sell-through."
 )
 
-# The first forecast in a new server process imports Prophet and statsmodels (a few seconds).
+# The server warms the forecasting libraries at start; a slow machine may still be busy with it.
 expect.set_options(timeout=90_000)
 
 pytestmark = pytest.mark.skipif(

@@ -14,8 +14,6 @@ from allocation.engine.types import AllocationPlan, ClusterLine, StoreLine, Stor
 from planner.engine.numbers import ceil_units, largest_remainder, round_half_up
 
 SAFETY_STOCK_RANGE = (0.10, 0.30)
-HISTORY_WEIGHT = 0.7  # within a cluster: the store's share of the cluster's category history
-ATTRIBUTE_WEIGHT = 0.3  # ... and its share of the attribute score
 TIER_POINTS = {"A": 3, "B": 2, "C": 1}
 FLOOR_WEEKS = 2
 
@@ -45,34 +43,42 @@ def attribute_scores(stores: Sequence[StoreProfile]) -> dict[str, float]:
 def store_shares(
     stores: Sequence[StoreProfile], assignments: Mapping[str, str]
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Cluster shares (of the category's history) and each store's share of the season.
+    """Cluster shares and each store's share of the season (SPEC.md section 7.3).
 
-    A store's season share = its cluster's share x its share within the cluster, where the
-    share within = 0.7 x history share + 0.3 x attribute-score share. A category with no
-    history yet shares by store count and attribute score alone.
+    A store with recent sales of the category (`category_units`, from the window
+    allocation.engine.shares chose) gets its share of them. A store without (a new store)
+    gets its cluster's per-store average share (the chain's when its cluster has no store
+    with sales), and the shares are rescaled to sum to 1. Clusters group stores; they do not
+    pull a store with history toward their average. A category with no sales yet shares by
+    attribute score.
     """
-    scores = attribute_scores(stores)
-    clusters = sorted(set(assignments[s.store_id] for s in stores))
-    members = {c: [s for s in stores if assignments[s.store_id] == c] for c in clusters}
-    history = {c: sum(s.category_units for s in members[c]) for c in clusters}
-    total_history = sum(history.values())
-    if total_history > 0:
-        cluster_share = {c: history[c] / total_history for c in clusters}
+    total = math.fsum(s.category_units for s in stores)
+    if total <= 0:
+        scores = attribute_scores(stores)
+        score_sum = math.fsum(scores.values())
+        share = {s.store_id: scores[s.store_id] / score_sum for s in stores}
     else:
-        cluster_share = {c: len(members[c]) / len(stores) for c in clusters}
-
-    share: dict[str, float] = {}
-    for cluster in clusters:
-        score_sum = sum(scores[s.store_id] for s in members[cluster])
-        for store in members[cluster]:
-            history_share = (
-                store.category_units / history[cluster]
-                if history[cluster] > 0
-                else 1 / len(members[cluster])
-            )
-            score_share = scores[store.store_id] / score_sum
-            within = HISTORY_WEIGHT * history_share + ATTRIBUTE_WEIGHT * score_share
-            share[store.store_id] = cluster_share[cluster] * within
+        known = {s.store_id: s.category_units / total for s in stores if s.category_units > 0}
+        chain_average = 1.0 / len(known)
+        raw = {}
+        for store in stores:
+            if store.store_id in known:
+                raw[store.store_id] = known[store.store_id]
+                continue
+            cluster = assignments[store.store_id]
+            peers = [
+                known[s.store_id]
+                for s in stores
+                if assignments[s.store_id] == cluster and s.store_id in known
+            ]
+            raw[store.store_id] = math.fsum(peers) / len(peers) if peers else chain_average
+        raw_sum = math.fsum(raw.values())
+        share = {store_id: value / raw_sum for store_id, value in raw.items()}
+    clusters = sorted(set(assignments[s.store_id] for s in stores))
+    cluster_share = {
+        c: math.fsum(share[s.store_id] for s in stores if assignments[s.store_id] == c)
+        for c in clusters
+    }
     return cluster_share, share
 
 

@@ -6,6 +6,10 @@ from forecasting.selectors import root_forecast
 
 
 class ForecastWeekSerializer(serializers.ModelSerializer):
+    members = serializers.DictField(
+        child=serializers.FloatField(), read_only=True, help_text="Each member's units."
+    )
+
     class Meta:
         model = ForecastWeek
         fields = [
@@ -16,8 +20,7 @@ class ForecastWeekSerializer(serializers.ModelSerializer):
             "upper_80",
             "lower_95",
             "upper_95",
-            "prophet_units",
-            "arima_units",
+            "members",
             "is_actual",
         ]
 
@@ -46,13 +49,15 @@ class ForecastListSerializer(serializers.ModelSerializer):
 
 class ForecastDetailSerializer(ForecastListSerializer):
     weeks = ForecastWeekSerializer(many=True, read_only=True)
+    weights = serializers.DictField(
+        child=serializers.FloatField(), read_only=True, help_text="Each member's weight."
+    )
     clusters = serializers.SerializerMethodField()
 
     class Meta(ForecastListSerializer.Meta):
         fields = [
             *ForecastListSerializer.Meta.fields,
-            "prophet_weight",
-            "arima_weight",
+            "weights",
             "weighting_note",
             "backtest_mape",
             "adjustment",

@@ -1,5 +1,5 @@
-"""The category forecast: rolling-origin backtest, inverse-error weights, intervals
-(SPEC.md section 7.1). No Django imports.
+"""The category forecast: members combined by a rolling-origin backtest, intervals that widen
+with the weeks ahead (SPEC.md section 7.1). No Django imports.
 """
 
 from __future__ import annotations
@@ -26,67 +26,155 @@ from forecasting.engine.types import (
 )
 
 MIN_HISTORY_WEEKS = 52
-BACKTEST_HORIZON_WEEKS = 13
-# Origins 52, 39, 26 and 13 weeks before the end of history: the last year, quarter by quarter.
-BACKTEST_ORIGINS_BACK = (52, 39, 26, 13)
-# Each origin needs a year of history before it to fit on.
-MIN_TRAINING_WEEKS = 52
-# Intervals are never narrower than +/-5 % per week, whatever a short backtest says.
+# Backtest origins: up to six, eight weeks apart, the newest one horizon before the end of
+# history, so the origins sample the seasons of the last year.
+BACKTEST_ORIGINS = 6
+BACKTEST_SPACING_WEEKS = 8
+MIN_BACKTEST_HORIZON = 12
+MAX_BACKTEST_HORIZON = 26
+MIN_ORIGINS = 3
+# Backtest weights only when the member that was better on earlier origins was better on the
+# next one at least this often; else equal weights (the combination is then the safer bet).
+MIN_PICK_RATE = 0.6
+# ... and then only the members within this factor of the best member's backtest error.
+TRIM_RATIO = 1.25
+# Intervals are never narrower than this log spread per week, whatever a short backtest says;
+# with no backtest at all they use the fallback spread, widening by the step's.
 MIN_WEEKLY_LOG_SD = 0.05
+FALLBACK_LOG_SD = 0.15
+FALLBACK_STEP_VARIANCE = 0.02**2
 
-MemberFn = Callable[[WeeklySeries, int], np.ndarray]
+MemberFn = Callable[[np.ndarray, int], np.ndarray | None]
 
 
 def _log_errors(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
     return np.log1p(actual) - np.log1p(forecast)
 
 
-def backtest(
-    series: WeeklySeries, member_fns: Mapping[str, MemberFn] | None = None
-) -> BacktestResult | None:
-    """Rolling-origin backtest of each member over the last year of `series`.
+def _backtest_horizon(steps: int) -> int:
+    return min(max(steps, MIN_BACKTEST_HORIZON), MAX_BACKTEST_HORIZON)
 
-    Returns None when no origin has a year of history before it (the caller then weights the
-    members equally). Errors are pooled over all (origin, week) points.
+
+def _origin_paths(
+    units: np.ndarray, horizon: int, member_fns: Mapping[str, MemberFn]
+) -> list[tuple[int, dict[str, np.ndarray]]]:
+    """(origin, each available member's path) for the backtest origins, oldest first."""
+    n = len(units)
+    found = []
+    for k in range(BACKTEST_ORIGINS):
+        origin = n - horizon - BACKTEST_SPACING_WEEKS * k
+        if origin < members.SEASON_LAG:
+            break
+        train = members.guard_outages(units[:origin])
+        paths = {name: fn(train, horizon) for name, fn in member_fns.items()}
+        found.append((origin, {name: p for name, p in paths.items() if p is not None}))
+    return found[::-1]
+
+
+def _choose_members(
+    available: list[str], origin_paths: list[tuple[int, dict[str, np.ndarray]]]
+) -> list[str]:
+    """The members to combine: all that forecast the season, less those that forecast too few
+    backtest origins to be judged (a member needing two years on a history of two years)."""
+    chosen = list(available)
+    reachable = sum(1 for _, paths in origin_paths if paths)
+    needed = min(MIN_ORIGINS, reachable)
+    while chosen:
+        count = sum(1 for _, paths in origin_paths if all(m in paths for m in chosen))
+        if count >= needed:
+            break
+        chosen.remove(min(chosen, key=lambda m: sum(m in paths for _, paths in origin_paths)))
+    return chosen
+
+
+def _pick_rate(errors: list[dict[str, float]]) -> float | None:
+    """How often the member with the lowest mean error on the earlier origins had the lowest
+    error on the next origin."""
+    names = list(errors[0]) if errors else []
+    if len(names) < 2 or len(errors) < 2:
+        return None
+    hits = 0
+    for i in range(1, len(errors)):
+        earlier = {m: float(np.mean([e[m] for e in errors[:i]])) for m in names}
+        hits += min(earlier, key=earlier.__getitem__) == min(errors[i], key=errors[i].__getitem__)
+    return hits / (len(errors) - 1)
+
+
+def _step_sd(log_errors: np.ndarray) -> tuple[float, float]:
+    """(a, b) of the error variance a + b x step fitted to the backtest's squared log errors
+    (origins x steps), both at least 0."""
+    steps = np.arange(1, log_errors.shape[1] + 1, dtype=float)
+    variance = np.mean(log_errors**2, axis=0)
+    design = np.column_stack([np.ones_like(steps), steps])
+    (a, b), *_ = np.linalg.lstsq(design, variance, rcond=None)
+    if b < 0:
+        a, b = float(np.mean(variance)), 0.0
+    if a < 0:
+        a, b = 0.0, float(np.sum(variance * steps) / np.sum(steps**2))
+    return float(a), float(b)
+
+
+def backtest(
+    series: WeeklySeries, steps: int, member_fns: Mapping[str, MemberFn] | None = None
+) -> tuple[BacktestResult | None, dict[str, float], tuple[float, float]]:
+    """Rolling-origin backtest of the members over the last year of `series`.
+
+    Returns the result (None when no origin has enough history), the members' weights and
+    the (a, b) of the per-step error variance a + b x step.
     """
     member_fns = member_fns or members.MEMBERS
-    n = len(series)
-    origins = [n - back for back in BACKTEST_ORIGINS_BACK if n - back >= MIN_TRAINING_WEEKS]
-    if not origins:
-        return None
-    actual_parts: list[np.ndarray] = []
-    forecasts: dict[str, list[np.ndarray]] = {name: [] for name in member_fns}
-    for origin in origins:
-        steps = min(BACKTEST_HORIZON_WEEKS, n - origin)
-        train = WeeklySeries(series.week_starts[:origin], series.units[:origin])
-        actual_parts.append(np.asarray(series.units[origin : origin + steps]))
-        for name, forecast_fn in member_fns.items():
-            forecasts[name].append(forecast_fn(train, steps))
-    actual = np.concatenate(actual_parts)
-    member_wape = {name: wape(actual, np.concatenate(parts)) for name, parts in forecasts.items()}
-    member_mape = {name: mape(actual, np.concatenate(parts)) for name, parts in forecasts.items()}
-    weights = inverse_error_weights(member_wape)
+    units = np.asarray(series.units, dtype=float)
+    guarded = members.guard_outages(units)
+    available = [m for m, fn in member_fns.items() if fn(guarded, 1) is not None]
+    if not available:
+        raise ForecastError("no forecasting member can use this history")
+    horizon = _backtest_horizon(steps)
+    origin_paths = _origin_paths(units, horizon, member_fns)
+    chosen = _choose_members(available, origin_paths)
+    scored = [(o, p) for o, p in origin_paths if chosen and all(m in p for m in chosen)]
+    if not scored:
+        equal = {m: 1.0 / len(available) for m in available}
+        return None, equal, (FALLBACK_LOG_SD**2, FALLBACK_STEP_VARIANCE)
 
-    # The ensemble's own errors, per origin: their mean is the level error of a season,
-    # the spread around it is week-to-week noise.
-    ensemble_parts = [
-        np.sum([weights[name] * forecasts[name][i] for name in member_fns], axis=0)
-        for i in range(len(origins))
-    ]
-    per_origin = [_log_errors(a, f) for a, f in zip(actual_parts, ensemble_parts, strict=True)]
-    level_sd = math.sqrt(float(np.mean([np.mean(e) ** 2 for e in per_origin])))
-    noise_sd = math.sqrt(float(np.mean(np.concatenate([e - np.mean(e) for e in per_origin]) ** 2)))
-    ensemble = np.concatenate(ensemble_parts)
-    return BacktestResult(
-        origins=tuple(series.week_starts[o] for o in origins),
-        horizon_weeks=BACKTEST_HORIZON_WEEKS,
+    actual = [units[o : o + horizon] for o, _ in scored]
+    errors = [{m: wape(a, p[m]) for m in chosen} for a, (_, p) in zip(actual, scored, strict=True)]
+    all_actual = np.concatenate(actual)
+    member_wape = {m: wape(all_actual, np.concatenate([p[m] for _, p in scored])) for m in chosen}
+    member_mape = {m: mape(all_actual, np.concatenate([p[m] for _, p in scored])) for m in chosen}
+    pick_rate = _pick_rate(errors)
+    use_backtest = pick_rate is not None and pick_rate >= MIN_PICK_RATE
+    weights = (
+        inverse_error_weights(_trimmed(member_wape))
+        if use_backtest
+        else {m: 1.0 / len(chosen) for m in chosen}
+    )
+    weights = {m: weights.get(m, 0.0) for m in chosen}
+    ensemble = [np.sum([weights[m] * p[m] for m in chosen], axis=0) for _, p in scored]
+    log_errors = np.array([_log_errors(a, f) for a, f in zip(actual, ensemble, strict=True)])
+    level_sd = math.sqrt(float(np.mean(np.mean(log_errors, axis=1) ** 2)))
+    residual = log_errors - np.mean(log_errors, axis=1, keepdims=True)
+    noise_sd = math.sqrt(float(np.mean(residual**2)))
+    a, b = _step_sd(log_errors)
+    result = BacktestResult(
+        origins=tuple(series.week_starts[o] for o, _ in scored),
+        horizon_weeks=horizon,
         wape=member_wape,
         mape=member_mape,
-        ensemble_wape=wape(actual, ensemble),
-        ensemble_mape=mape(actual, ensemble),
+        ensemble_wape=wape(all_actual, np.concatenate(ensemble)),
+        ensemble_mape=mape(all_actual, np.concatenate(ensemble)),
         level_sd=level_sd,
         noise_sd=noise_sd,
+        step_sd=tuple(math.sqrt(a + b * h) for h in range(1, horizon + 1)),
+        pick_rate=pick_rate,
+        equal_weights=not use_backtest,
     )
+    return result, weights, (a, b)
+
+
+def _trimmed(errors: Mapping[str, float]) -> dict[str, float]:
+    """The members whose backtest error is within `TRIM_RATIO` of the best member's."""
+    best = min(errors.values())
+    return {m: e for m, e in errors.items() if e <= TRIM_RATIO * best}
 
 
 def inverse_error_weights(errors: Mapping[str, float]) -> dict[str, float]:
@@ -97,6 +185,22 @@ def inverse_error_weights(errors: Mapping[str, float]) -> dict[str, float]:
     inverse = {name: 1.0 / error for name, error in errors.items()}
     total = sum(inverse.values())
     return {name: value / total for name, value in inverse.items()}
+
+
+def _weighting_note(result: BacktestResult | None, weights: Mapping[str, float]) -> str:
+    labels = ", ".join(members.MEMBER_LABELS.get(m, m) for m in weights)
+    if result is None:
+        return f"equal weights ({labels}): too little history for a backtest"
+    errors = ", ".join(
+        f"{members.MEMBER_LABELS.get(m, m)} {result.wape[m]:.1%}" for m in result.wape
+    )
+    origins = len(result.origins)
+    if result.pick_rate is None:
+        return f"equal weights; backtest WAPE over {origins} origins: {errors}"
+    picked = f"the backtest named the better member {result.pick_rate:.0%} of the time"
+    if result.equal_weights:
+        return f"equal weights ({picked}); backtest WAPE over {origins} origins: {errors}"
+    return f"inverse backtest WAPE over {origins} origins ({picked}): {errors}"
 
 
 def _steps_to_season(series: WeeklySeries, season: Season) -> tuple[int, int]:
@@ -111,7 +215,10 @@ def seasonal_naive_season(daily_units: Mapping[dt.date, float], season: Season) 
     if len(series) < members.SEASON_LAG:
         raise ForecastError(f"seasonal naive needs {members.SEASON_LAG} weeks of history")
     gap_weeks, steps = _steps_to_season(series, season)
-    return members.seasonal_naive_forecast(series, steps)[gap_weeks:]
+    path = members.seasonal_naive_forecast(np.asarray(series.units, dtype=float), steps)
+    if path is None:
+        raise ForecastError(f"seasonal naive needs {members.SEASON_LAG} weeks of history")
+    return path[gap_weeks:]
 
 
 def forecast_category(
@@ -123,9 +230,10 @@ def forecast_category(
 ) -> CategoryForecast:
     """Forecasts a category's weekly demand for `season` from its dated sales history.
 
-    Both members forecast every week from the end of history through the season's last
-    week; the season's weeks are then sliced out. Raises ForecastError with fewer than 52
-    complete weeks of history.
+    Every member forecasts every week from the end of history through the season's last week
+    (on the outage-guarded history); the season's weeks are then sliced out, combined by the
+    backtest's weights, with intervals from the backtest's errors at each step ahead. Raises
+    ForecastError with fewer than 52 complete weeks of history.
     """
     member_fns = member_fns or members.MEMBERS
     timings: dict[str, float] = {}
@@ -136,53 +244,47 @@ def forecast_category(
             f"{category_name} has {len(series)} complete weeks of sales history before "
             f"{season.start:%Y-%m-%d}; forecasting needs at least {MIN_HISTORY_WEEKS}."
         )
+    gap_weeks, steps = _steps_to_season(series, season)
     timings["series"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    result = backtest(series, member_fns)
+    result, weights, (a, b) = backtest(series, steps, member_fns)
     timings["backtest"] = time.perf_counter() - started
-    if result is None:
-        weights = {name: 1.0 / len(member_fns) for name in member_fns}
-        note = (
-            f"equal weights: {len(series)} weeks of history leave no backtest origin with a "
-            f"year of training data (needs {MIN_TRAINING_WEEKS + BACKTEST_HORIZON_WEEKS})"
-        )
-        level_sd, noise_sd = 0.0, MIN_WEEKLY_LOG_SD
-    else:
-        weights = inverse_error_weights(result.wape)
-        note = "inverse backtest WAPE: " + ", ".join(
-            f"{name} {result.wape[name]:.1%}" for name in member_fns
-        )
-        level_sd, noise_sd = result.level_sd, result.noise_sd
+    level_sd = result.level_sd if result else 0.0
+    noise_sd = result.noise_sd if result else MIN_WEEKLY_LOG_SD
 
     started = time.perf_counter()
-    gap_weeks, steps = _steps_to_season(series, season)
-    paths = {name: fn(series, steps)[gap_weeks:] for name, fn in member_fns.items()}
+    guarded = members.guard_outages(np.asarray(series.units, dtype=float))
+    paths: dict[str, np.ndarray] = {}
+    for name in weights:
+        path = member_fns[name](guarded, steps)
+        if path is not None:
+            paths[name] = path[gap_weeks:]
+    weights = {name: weights[name] / sum(weights[m] for m in paths) for name in paths}
     timings["fit_and_forecast"] = time.perf_counter() - started
 
-    weekly_sd = max(math.hypot(level_sd, noise_sd), MIN_WEEKLY_LOG_SD)
     weeks = []
     for index in range(season.weeks):
-        point = float(sum(weights[name] * paths[name][index] for name in member_fns))
+        point = float(sum(weights[name] * paths[name][index] for name in paths))
+        step = gap_weeks + index + 1
+        sd = max(math.sqrt(a + b * step), MIN_WEEKLY_LOG_SD)
         weeks.append(
             ForecastWeek(
                 week_number=index + 1,
                 week_start=season.week_start(index + 1),
                 units=point,
-                lower_80=point * math.exp(-Z_80 * weekly_sd),
-                upper_80=point * math.exp(Z_80 * weekly_sd),
-                lower_95=point * math.exp(-Z_95 * weekly_sd),
-                upper_95=point * math.exp(Z_95 * weekly_sd),
-                prophet_units=float(paths["prophet"][index]) if "prophet" in paths else None,
-                arima_units=float(paths["arima"][index]) if "arima" in paths else None,
+                lower_80=point * math.exp(-Z_80 * sd),
+                upper_80=point * math.exp(Z_80 * sd),
+                lower_95=point * math.exp(-Z_95 * sd),
+                upper_95=point * math.exp(Z_95 * sd),
+                members={name: float(paths[name][index]) for name in paths},
             )
         )
     return CategoryForecast(
         season=season,
         weeks=tuple(weeks),
-        prophet_weight=weights.get("prophet", 0.0),
-        arima_weight=weights.get("arima", 0.0),
-        weighting_note=note,
+        weights=weights,
+        weighting_note=_weighting_note(result, weights),
         backtest=result,
         history_weeks=len(series),
         history_end=series.week_starts[-1] + dt.timedelta(days=6),

@@ -134,8 +134,7 @@ def scaled_curve(
                 upper_80=high80,
                 lower_95=low95,
                 upper_95=high95,
-                prophet_units=week.prophet_units,
-                arima_units=week.arima_units,
+                members=week.members,
                 is_actual=is_actual,
             )
         )

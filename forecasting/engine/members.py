@@ -1,115 +1,149 @@
-"""The two ensemble members and the seasonal-naive baseline (SPEC.md section 7.1).
+"""The ensemble's members and the baselines they are measured against (SPEC.md section 7.1).
 
-Each function takes the weekly history and a number of steps, and forecasts the `steps`
-weeks that follow the last history week: every member forecasts the same calendar weeks from
-the same origin. No Django imports. Prophet is imported lazily (it takes about a second).
+Each function takes the weekly history and a number of steps and forecasts the `steps` weeks
+that follow the last history week, so every member forecasts the same calendar weeks from the
+same origin. Members see the history after `guard_outages` (zero or outage weeks filled in)
+and keep last year's event weeks in place. A member that cannot forecast a series (too short)
+returns None and sits that forecast out. No Django imports.
+
+statsforecast is imported on first use (numba compiles its models: seconds on a cold start,
+cached on disk after; `warm_up` does it ahead of the first plan).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import warnings
+from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
 from forecasting.engine.types import WeeklySeries
 
 SEASON_LAG = 52  # weeks in a seasonal cycle of 7-day buckets (364 days)
-# The ARIMA member models year-on-year change, so it needs a year plus some weeks of change.
-MIN_WEEKS_FOR_SEASONAL_ARIMA = SEASON_LAG + 13
-FOURIER_ORDER_SHORT_HISTORY = 3
-PROPHET_YEARLY_ORDER = 10
+RATIO_WEEKS = 13  # the trend of the ratio member: last 13 weeks against the same weeks a year ago
+MSTL_MIN_WEEKS = 2 * SEASON_LAG  # MSTL needs two cycles to separate season from trend
+
+# A week is an outage when it sells under this share of its neighbours' median (a closed
+# store, a broken feed); on series large enough that such a drop is not count noise.
+OUTAGE_SHARE = 0.3
+OUTAGE_MIN_UNITS = 20.0
+OUTAGE_NEIGHBOURS = 6
+
+Member = Callable[[np.ndarray, int], np.ndarray | None]
 
 
-def _quiet_prophet_loggers() -> None:
-    """cmdstanpy logs two INFO lines per fit, and installs its own console handler when its
-    logger has none (so a handler is given first); Prophet warns about backtest origins with
-    under two years of history and, at import, about plotly being absent."""
-    stan = logging.getLogger("cmdstanpy")
-    if not stan.handlers:
-        stan.addHandler(logging.NullHandler())
-    stan.setLevel(logging.WARNING)
-    logging.getLogger("prophet").setLevel(logging.ERROR)
-    logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)
+def guard_outages(units: np.ndarray) -> np.ndarray:
+    """The history with outage weeks replaced by the median of the weeks around them."""
+    units = np.asarray(units, dtype=float)
+    guarded = units.copy()
+    for index, value in enumerate(units):
+        around = np.concatenate(
+            [
+                units[max(0, index - OUTAGE_NEIGHBOURS) : index],
+                units[index + 1 : index + 1 + OUTAGE_NEIGHBOURS],
+            ]
+        )
+        if not len(around):
+            continue
+        reference = float(np.median(around))
+        if reference >= OUTAGE_MIN_UNITS and value < OUTAGE_SHARE * reference:
+            guarded[index] = reference
+    return guarded
 
 
-def future_week_starts(series: WeeklySeries, steps: int) -> list[dt.date]:
-    last = series.week_starts[-1]
-    return [last + dt.timedelta(days=7 * (i + 1)) for i in range(steps)]
+def _year_ago(history: np.ndarray, steps: int, growth: np.ndarray) -> np.ndarray:
+    """Each step is the same week a year earlier (itself forecast when the horizon passes a
+    year) times `growth[step]`."""
+    path = list(history)
+    for step in range(steps):
+        path.append(path[-SEASON_LAG] * float(growth[step]))
+    return np.asarray(path[len(history) :])
 
 
-def prophet_forecast(series: WeeklySeries, steps: int) -> np.ndarray:
-    """Prophet with multiplicative yearly seasonality, no weekly or daily seasonality (the
-    data are weekly). Point forecasts only: intervals come from the ensemble's backtest."""
-    _quiet_prophet_loggers()
-    from prophet import Prophet
-
-    _quiet_prophet_loggers()  # prophet.forecaster sets its logger to INFO when imported
-    model = Prophet(
-        growth="linear",
-        yearly_seasonality=PROPHET_YEARLY_ORDER,
-        weekly_seasonality=False,
-        daily_seasonality=False,
-        seasonality_mode="multiplicative",
-        uncertainty_samples=0,
-    )
-    history = pd.DataFrame(
-        {"ds": pd.to_datetime(list(series.week_starts)), "y": np.asarray(series.units)}
-    )
-    model.fit(history)
-    future = pd.DataFrame({"ds": pd.to_datetime(future_week_starts(series, steps))})
-    predicted = model.predict(future)["yhat"].to_numpy()
-    return np.clip(predicted, 0.0, None)
+def ratio_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
+    """Last year's same weeks x (last 13 weeks / the same 13 weeks a year earlier); with
+    under 65 weeks of history, over the weeks there are (none: seasonal naive)."""
+    if len(units) < SEASON_LAG:
+        return None
+    weeks = min(RATIO_WEEKS, len(units) - SEASON_LAG)
+    if weeks == 0:
+        return _year_ago(units, steps, np.ones(steps))
+    recent = units[-weeks:].sum()
+    year_before = units[-SEASON_LAG - weeks : -SEASON_LAG].sum()
+    ratio = recent / year_before if year_before > 0 else 1.0
+    return _year_ago(units, steps, np.full(steps, ratio))
 
 
-def _fourier(week_starts: list[dt.date], order: int) -> np.ndarray:
-    """Yearly sine/cosine pairs of calendar time, so the cycle follows dates, not indices."""
-    epoch = dt.date(2000, 1, 1)
-    years = np.array([(day - epoch).days / 365.25 for day in week_starts])
-    return np.column_stack(
-        [f(2 * np.pi * k * years) for k in range(1, order + 1) for f in (np.sin, np.cos)]
-    )
+def arima_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
+    """ARIMA(1,0,0)(0,1,0)[52] with drift on log units, by conditional least squares.
 
-
-def arima_forecast(series: WeeklySeries, steps: int) -> np.ndarray:
-    """ARIMA(1,0,0)(0,1,0)[52] with drift on log units.
-
-    The seasonal difference z_t = log y_t - log y_(t-52) is modelled as AR(1) plus a constant
-    (the yearly growth), so the forecast is last year's same week, grown by the drift and
-    pulled by recent year-on-year deviations: it keeps the spring ramp, month steps and event
-    weeks that the history has. With less than 65 weeks of history it falls back to
-    AR(1) + constant with yearly Fourier terms.
+    The seasonal difference z_t = log y_t - log y_(t-52) is AR(1) plus a constant (the yearly
+    growth): the forecast is last year's same week, grown by the drift and pulled by recent
+    year-on-year deviations. It keeps the spring ramp, month steps and event weeks.
     """
-    from statsmodels.tsa.arima.model import ARIMA
-
-    log_units = np.log1p(np.asarray(series.units, dtype=float))
-    with warnings.catch_warnings():
-        # Convergence chatter on short or very regular series; the fit is still usable.
-        warnings.simplefilter("ignore")
-        if len(log_units) >= MIN_WEEKS_FOR_SEASONAL_ARIMA:
-            change = log_units[SEASON_LAG:] - log_units[:-SEASON_LAG]
-            fitted = ARIMA(change, order=(1, 0, 0), trend="c").fit()
-            change_ahead = fitted.forecast(steps)
-            path = list(log_units)
-            for step in range(steps):
-                path.append(path[-SEASON_LAG] + change_ahead[step])
-            predicted = np.asarray(path[len(log_units) :])
-        else:
-            history_exog = _fourier(list(series.week_starts), FOURIER_ORDER_SHORT_HISTORY)
-            future_exog = _fourier(future_week_starts(series, steps), FOURIER_ORDER_SHORT_HISTORY)
-            fitted = ARIMA(log_units, exog=history_exog, order=(1, 0, 0), trend="c").fit()
-            predicted = fitted.forecast(steps, exog=future_exog)
-    return np.clip(np.expm1(predicted), 0.0, None)
-
-
-def seasonal_naive_forecast(series: WeeklySeries, steps: int) -> np.ndarray:
-    """The baseline: each week is the same week a year (52 weeks) earlier."""
-    units = list(series.units)
+    if len(units) < SEASON_LAG + RATIO_WEEKS:
+        return None
+    log_units = np.log1p(units)
+    change = log_units[SEASON_LAG:] - log_units[:-SEASON_LAG]
+    design = np.column_stack([np.ones(len(change) - 1), change[:-1]])
+    (constant, phi), *_ = np.linalg.lstsq(design, change[1:], rcond=None)
+    phi = float(np.clip(phi, -0.99, 0.99))
+    ahead = []
+    last = float(change[-1])
     for _ in range(steps):
-        units.append(units[-SEASON_LAG])
-    return np.asarray(units[len(series.units) :])
+        last = float(constant) + phi * last
+        ahead.append(last)
+    path = list(log_units)
+    for step in range(steps):
+        path.append(path[-SEASON_LAG] + ahead[step])
+    return np.clip(np.expm1(np.asarray(path[len(log_units) :])), 0.0, None)
 
 
-MEMBERS = {"prophet": prophet_forecast, "arima": arima_forecast}
+def mstl_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
+    """statsforecast's MSTL: a 52-week seasonal component by STL, its trend by AutoETS
+    (additive or multiplicative trend, no season), on log units."""
+    if len(units) < MSTL_MIN_WEEKS:
+        return None
+    from statsforecast.models import MSTL, AutoETS
+
+    model = MSTL(season_length=SEASON_LAG, trend_forecaster=AutoETS(model="ZZN"))
+    predicted = model.forecast(y=np.log1p(units), h=steps)["mean"]
+    return np.clip(np.expm1(np.asarray(predicted, dtype=float)), 0.0, None)
+
+
+def seasonal_naive_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
+    """The baseline: each week is the same week a year (52 weeks) earlier."""
+    if len(units) < SEASON_LAG:
+        return None
+    return _year_ago(units, steps, np.ones(steps))
+
+
+MEMBERS: dict[str, Member] = {
+    "arima": arima_forecast,
+    "mstl": mstl_forecast,
+    "ratio": ratio_forecast,
+}
+MEMBER_LABELS = {
+    "arima": "ARIMA",
+    "mstl": "MSTL",
+    "ratio": "Last year x trend",
+    "seasonal_naive": "Seasonal naive",
+}
+
+
+def member_paths(series: WeeklySeries, steps: int) -> dict[str, np.ndarray]:
+    """Every member's forecast of the `steps` weeks after `series`, for the members that can
+    forecast it (on the outage-guarded history)."""
+    units = guard_outages(np.asarray(series.units, dtype=float))
+    paths = {}
+    for name, member in MEMBERS.items():
+        path = member(units, steps)
+        if path is not None:
+            paths[name] = path
+    return paths
+
+
+def warm_up() -> None:
+    """Imports and compiles the statsforecast models on a small series (seconds, once per
+    process; numba's on-disk cache makes later processes faster)."""
+    week = np.arange(3 * SEASON_LAG, dtype=float)
+    mstl_forecast(100 + 10 * np.sin(2 * np.pi * week / SEASON_LAG), 4)

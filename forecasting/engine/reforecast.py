@@ -108,8 +108,7 @@ def apply_lift(
             upper_80=week.upper_80 * factor,
             lower_95=week.lower_95 * factor,
             upper_95=week.upper_95 * factor,
-            prophet_units=week.prophet_units,
-            arima_units=week.arima_units,
+            members=week.members,
         )
         for week in weeks
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Normal quantiles of the two central intervals the SPEC asks for.
@@ -48,9 +49,12 @@ class Season:
 class BacktestResult:
     """Rolling-origin backtest over the last year of history.
 
-    `log_errors[member]` holds log(actual / forecast) for every (origin, horizon) point;
-    `level_sd` is the spread of the per-origin mean log error (how far a whole season's level
-    can be off) and `noise_sd` the spread around it (week-to-week noise).
+    `wape`/`mape` per member over all (origin, week) points. `level_sd` is the spread of the
+    per-origin mean log error of the ensemble (how far a whole season's level can be off),
+    `noise_sd` the spread around it (week-to-week noise). `step_sd[h - 1]` is the log-error
+    spread h weeks after the origin, widening with h: the intervals. `pick_rate` is how often
+    the member that was better on the earlier origins was better on the next one (None with
+    one member or one origin); `equal_weights` says the backtest did not predict skill.
     """
 
     origins: tuple[dt.date, ...]
@@ -61,6 +65,9 @@ class BacktestResult:
     ensemble_mape: float
     level_sd: float
     noise_sd: float
+    step_sd: tuple[float, ...] = ()
+    pick_rate: float | None = None
+    equal_weights: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,7 @@ class ForecastWeek:
     upper_80: float
     lower_95: float
     upper_95: float
-    prophet_units: float | None = None
-    arima_units: float | None = None
+    members: Mapping[str, float] = field(default_factory=dict)
     is_actual: bool = False
 
 
@@ -83,8 +89,7 @@ class CategoryForecast:
 
     season: Season
     weeks: tuple[ForecastWeek, ...]
-    prophet_weight: float
-    arima_weight: float
+    weights: Mapping[str, float]
     weighting_note: str
     backtest: BacktestResult | None
     history_weeks: int
@@ -98,12 +103,11 @@ class CategoryForecast:
         return sum(week.units for week in self.weeks)
 
     @property
-    def prophet_total(self) -> float:
-        return sum(week.prophet_units or 0.0 for week in self.weeks)
-
-    @property
-    def arima_total(self) -> float:
-        return sum(week.arima_units or 0.0 for week in self.weeks)
+    def member_totals(self) -> dict[str, float]:
+        """Each member's season total (the members that forecast this season)."""
+        return {
+            name: sum(week.members.get(name, 0.0) for week in self.weeks) for name in self.weights
+        }
 
     @property
     def peak_week(self) -> int:

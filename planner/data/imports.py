@@ -22,7 +22,10 @@ import pandas as pd
 # A bad file can have a problem on every row; the response lists this many and counts all.
 MAX_LISTED_PROBLEMS = 1000
 
-HISTORY_COLUMNS = ("date", "store_id", "category", "quantity_sold", "revenue")
+HISTORY_COLUMNS = ("date", "store_id", "category", "quantity_sold", "revenue")  # revenue optional
+UNITS_ONLY_NOTE = (
+    "no 'revenue' column: units only (prices come from the category settings, not history)"
+)
 STORE_COLUMNS = (
     "store_id",
     "avg_weekly_sales_12mo",
@@ -329,15 +332,18 @@ def _decimals(
 def check_history(
     frame: pd.DataFrame, *, known_store_ids: set[str], window: tuple[dt.date, dt.date]
 ) -> Checked:
-    """Validates a historical sales file: `date,store_id,category,quantity_sold,revenue`.
+    """Validates a historical sales file: `date,store_id,category,quantity_sold[,revenue]`.
     Dates must lie in `window` (first and last day: around today, from the settings).
 
     Returns columns date (datetime64), store_id, category, quantity_sold (int64),
-    revenue (float, cents rounded). Unknown stores are problems: import stores first.
+    revenue (float, cents rounded; NaN throughout for a units-only file, which many
+    point-of-sale exports are). Unknown stores are problems: import stores first.
     """
     problems = _Collector(frame)
-    warnings = _check_columns(frame, problems, HISTORY_COLUMNS, HISTORY_COLUMNS)
+    warnings = _check_columns(frame, problems, HISTORY_COLUMNS[:-1], HISTORY_COLUMNS)
     problems.raise_if_any("historical sales")
+    if "revenue" not in frame.columns:
+        warnings.append(UNITS_ONLY_NOTE)
 
     dates = _dates_in(frame, problems, "date", window)
     stores = frame["store_id"]
@@ -351,7 +357,11 @@ def check_history(
     problems.add_rows(_empty(categories), "category", "a value is required")
     problems.add_rows(categories.str.len() > 120, "category", "longer than 120 characters")
     quantities = _whole_numbers(frame, problems, "quantity_sold", required=True)
-    revenue = _decimals(frame, problems, "revenue", required=True)
+    revenue = (
+        _decimals(frame, problems, "revenue", required=True)
+        if "revenue" in frame.columns
+        else pd.Series(np.nan, index=frame.index)
+    )
 
     key = pd.DataFrame({"date": dates, "store_id": stores, "category": categories})
     repeated = key.notna().all(axis=1) & key.duplicated(keep="first")

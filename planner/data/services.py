@@ -152,6 +152,8 @@ def history_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
     differ from the database are updated, identical rows are left alone.
 
     Categories are created from the file's `category` names (slug as id). Stores must exist.
+    A units-only file (no `revenue` column) stores new rows without revenue and leaves the
+    revenue of stored rows as it is.
     """
     started = time.perf_counter()
     frame = read_csv(raw, what="historical sales", max_bytes=settings.UPLOAD_MAX_BYTES)
@@ -165,19 +167,22 @@ def history_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
     slugs = _category_slugs(names)
     clean["category_id"] = clean["category"].map(slugs)
     clean["day"] = clean["date"].dt.strftime("%Y-%m-%d")
-    clean["cents"] = np.rint(clean["revenue"].to_numpy() * 100).astype(np.int64)
+    has_revenue = "revenue" in frame.columns
+    clean["cents"] = np.rint(clean["revenue"].to_numpy(dtype=float) * 100)  # NaN: no revenue
 
     with transaction.atomic():
         for name, slug in slugs.items():
             Category.objects.get_or_create(slug=slug, defaults={"name": name})
         merged = _compare_with_database(clean, list(slugs.values()))
         new = merged[merged["id"].isna()]
+        if not has_revenue:
+            merged["cents"] = merged["old_cents"]  # units only: stored revenue stays
+        same_revenue = (merged["cents"] == merged["old_cents"]) | (
+            merged["cents"].isna() & merged["old_cents"].isna()
+        )
         changed = merged[
             merged["id"].notna()
-            & (
-                (merged["quantity_sold"] != merged["old_quantity"])
-                | (merged["cents"] != merged["old_cents"])
-            )
+            & ((merged["quantity_sold"] != merged["old_quantity"]) | ~same_revenue)
         ]
         table = HistoricalSale._meta.db_table
         if len(new) and connection.vendor == "postgresql":
@@ -305,11 +310,9 @@ def _compare_with_database(clean: pd.DataFrame, category_ids: list[str]) -> pd.D
         columns=["id", "date", "store_id", "category_id", "old_quantity", "old_revenue"],
     )
     if existing.empty:
-        existing = existing.assign(old_cents=pd.Series(dtype="int64"))
+        existing = existing.assign(old_cents=pd.Series(dtype="float64"))
     else:
-        existing["old_cents"] = np.rint(existing["old_revenue"].astype(float) * 100).astype(
-            np.int64
-        )
+        existing["old_cents"] = np.rint(existing["old_revenue"].astype(float) * 100)
     existing["day"] = pd.to_datetime(existing["date"]).dt.strftime("%Y-%m-%d")
     return clean.merge(
         existing[["id", "day", "store_id", "category_id", "old_quantity", "old_cents"]],
@@ -318,8 +321,8 @@ def _compare_with_database(clean: pd.DataFrame, category_ids: list[str]) -> pd.D
     )
 
 
-def _money(cents: pd.Series) -> list[Decimal]:
-    return [Decimal(int(value)).scaleb(-2) for value in cents]
+def _money(cents: pd.Series) -> list[Decimal | None]:
+    return [None if pd.isna(value) else Decimal(int(value)).scaleb(-2) for value in cents]
 
 
 def _refresh_category_counts(category_ids: list[str]) -> None:

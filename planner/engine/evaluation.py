@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forecasting.engine.ensemble import forecast_category, seasonal_naive_season
+from forecasting.engine.members import MEMBERS
 from forecasting.engine.metrics import wape
 from forecasting.engine.series import weekly_series
 from forecasting.engine.types import Season
@@ -28,7 +29,7 @@ from planner.engine.season import (
     replay_demand,
 )
 
-FORECASTERS = ("ensemble", "prophet", "arima", "seasonal_naive")
+FORECASTERS = ("ensemble", *MEMBERS, "seasonal_naive")
 
 
 def season_setup(plan: PreseasonPlan) -> SeasonSetup:
@@ -112,15 +113,14 @@ def evaluate_category(
 ) -> CategoryEvaluation:
     """Forecasts the season from history only, allocates, then replays every scenario under
     each policy."""
-    daily, stores = category_inputs(directory, category)
+    daily, stores = category_inputs(directory, category, season=settings.season)
     plan = plan_preseason(
         daily_units=daily, stores=stores, settings=settings, category_name=category
     )
     naive = tuple(float(v) for v in seasonal_naive_season(daily, settings.season))
     curves = {
         "ensemble": plan.forecast.curve,
-        "prophet": tuple(w.prophet_units or 0.0 for w in plan.forecast.weeks),
-        "arima": tuple(w.arima_units or 0.0 for w in plan.forecast.weeks),
+        **{name: tuple(w.members.get(name, 0.0) for w in plan.forecast.weeks) for name in MEMBERS},
         "seasonal_naive": naive,
     }
     setup = season_setup(plan)
@@ -162,8 +162,7 @@ def holdout_seasons(
         forecast = forecast_category(daily, season, category_name=category)
         curves = {
             "ensemble": forecast.curve,
-            "prophet": [w.prophet_units or 0.0 for w in forecast.weeks],
-            "arima": [w.arima_units or 0.0 for w in forecast.weeks],
+            **{name: [w.members.get(name, 0.0) for w in forecast.weeks] for name in MEMBERS},
             "seasonal_naive": seasonal_naive_season(daily, season).tolist(),
         }
         results.append(

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from allocation.engine.shares import recent_units
 from allocation.engine.types import StoreProfile
+from forecasting.engine.types import Season
 from planner.data.sample_data import HISTORY_FILE, SCENARIO_DIR, STORES_FILE
 
 
@@ -18,9 +20,15 @@ def read_history(directory: Path) -> pd.DataFrame:
 
 
 def category_inputs(
-    directory: Path, category_name: str, history: pd.DataFrame | None = None
+    directory: Path,
+    category_name: str,
+    history: pd.DataFrame | None = None,
+    *,
+    season: Season,
 ) -> tuple[dict[dt.date, float], list[StoreProfile]]:
-    """The category's daily chain units and every store's profile with its category units.
+    """The category's daily chain units and every store's profile with its units in the
+    recent window that predicts store shares best before `season` (as the product reads
+    them from the database).
 
     Pass `history` (from `read_history`) to read the large history file only once.
     """
@@ -32,15 +40,24 @@ def category_inputs(
         day.date(): float(units)
         for day, units in rows.groupby("date")["quantity_sold"].sum().items()
     }
-    by_store = rows.groupby("store_id")["quantity_sold"].sum()
+    recent, _ = recent_units(
+        (
+            (day.date(), str(store), float(units))
+            for day, store, units in rows[["date", "store_id", "quantity_sold"]].itertuples(
+                index=False
+            )
+        ),
+        season_start=season.start,
+        season_weeks=season.weeks,
+    )
     stores = pd.read_csv(directory / STORES_FILE)
-    profiles = store_profiles(stores, by_store.to_dict())
+    profiles = store_profiles(stores, recent)
     return daily, profiles
 
 
 def store_profiles(stores: pd.DataFrame, units: Mapping[str, float]) -> list[StoreProfile]:
     """Profiles from a frame with the store attributes file's columns, and each store's
-    history units of one category."""
+    recent units of one category."""
     return [
         StoreProfile(
             store_id=row.store_id,

@@ -24,6 +24,7 @@ from allocation import services as allocation_services
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from allocation.models import Allocation
 from forecasting import services as forecasting_services
+from forecasting.engine.members import MEMBER_LABELS
 from forecasting.engine.types import ForecastError
 from forecasting.models import Forecast
 from planner.choices import AgentName
@@ -110,14 +111,15 @@ def _demand_tool(workflow: Workflow) -> StepResult:
     forecast = Forecast.objects.filter(workflow=workflow, version=1).first()
     if forecast is None:
         forecast = forecasting_services.forecast_create(workflow=workflow)
+    member_totals: dict[str, int] = {
+        name: round(total) for name, total in forecast.adjustment["member_totals"].items()
+    }
     summary = {
         "forecast_id": forecast.pk,
         "total_units": forecast.total_units,
         "peak_week": forecast.peak_week,
-        "prophet_weight": round(forecast.prophet_weight, 3),
-        "arima_weight": round(forecast.arima_weight, 3),
-        "prophet_total": round(forecast.adjustment["prophet_total"]),
-        "arima_total": round(forecast.adjustment["arima_total"]),
+        "weights": {name: round(weight, 3) for name, weight in forecast.weights.items()},
+        "member_totals": member_totals,
         "backtest_wape": forecast.backtest_wape,
         "weighting": forecast.weighting_note,
     }
@@ -128,9 +130,11 @@ def _demand_tool(workflow: Workflow) -> StepResult:
     )
     template = (
         f"Forecast {forecast.total_units:,} units over {forecast.horizon_weeks} weeks, peaking in "
-        f"week {forecast.peak_week}. Prophet says {summary['prophet_total']:,} and ARIMA "
-        f"{summary['arima_total']:,}; weights {forecast.prophet_weight:.2f}/"
-        f"{forecast.arima_weight:.2f} by {forecast.weighting_note}{backtest}."
+        f"week {forecast.peak_week}. The members say "
+        + ", ".join(
+            f"{MEMBER_LABELS.get(name, name)} {total:,}" for name, total in member_totals.items()
+        )
+        + f"; weights {forecast.weights_text}: {forecast.weighting_note}{backtest}."
     )
     return StepResult(summary, float(forecast.total_units), template, payload=forecast)
 
@@ -140,7 +144,11 @@ def inventory_tool(workflow: Workflow, safety_stock_pct: float | None = None) ->
     forecast = Forecast.objects.get(workflow=workflow, version=1)
     allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
     if allocation is None or safety_stock_pct is not None:
-        stores = allocation_fetch.store_profiles(workflow.category_id)
+        stores = allocation_fetch.store_profiles(
+            workflow.category_id,
+            season_start=p.season_start_date,
+            season_weeks=p.forecast_horizon_weeks,
+        )
         run = (
             allocation.clustering_run
             if allocation is not None

@@ -52,12 +52,23 @@ def test_valid_rows_come_back_typed() -> None:
 
 
 def test_missing_column_is_named() -> None:
-    error = _rejected(
-        "2024-01-01,S001,Dresses,3\n", header="date,store_id,category,quantity_sold\n"
-    )
+    error = _rejected("2024-01-01,S001,Dresses,3\n", header="date,store_id,category,revenue\n")
 
-    assert _problems(error) == [(None, "revenue", None, "required column 'revenue' is missing")]
+    assert _problems(error) == [
+        (None, "quantity_sold", None, "required column 'quantity_sold' is missing")
+    ]
     assert "rejected" in error.message and "nothing was imported" in error.message
+
+
+def test_history_without_revenue_is_units_only_with_a_note() -> None:
+    units_only = "date,store_id,category,quantity_sold\n"
+    checked = _history("2024-01-01,S001,Dresses,3\n", header=units_only)
+
+    assert checked.frame["quantity_sold"].tolist() == [3]
+    assert checked.frame["revenue"].isna().all()
+    assert checked.warnings == [
+        "no 'revenue' column: units only (prices come from the category settings, not history)"
+    ]
 
 
 def test_extra_column_is_ignored_with_a_warning() -> None:

@@ -38,6 +38,20 @@ def test_history_import_creates_categories_from_the_data() -> None:
     assert Category.objects.get(slug="accessories").history_row_count == 1
 
 
+def test_units_only_history_is_stored_without_revenue_and_keeps_known_revenue() -> None:
+    StoreFactory(id="S001")
+    services.history_import(raw=(HEADER + "2024-01-01,S001,Dresses,3,165\n").encode())
+    units_only = "date,store_id,category,quantity_sold\n"
+    raw = (units_only + "2024-01-01,S001,Dresses,4\n2024-01-02,S001,Dresses,2\n").encode()
+
+    summary = services.history_import(raw=raw)
+    again = services.history_import(raw=raw)
+
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 0)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert [row[4:] for row in _snapshot()] == [(4, Decimal("165.00")), (2, None)]
+
+
 def test_reimporting_the_same_file_changes_nothing() -> None:
     StoreFactory(id="S001")
     raw = (HEADER + "2024-01-01,S001,Dresses,3,165.50\n2024-01-02,S001,Dresses,4,220\n").encode()

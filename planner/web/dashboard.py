@@ -15,6 +15,7 @@ from allocation import selectors as allocation_selectors
 from allocation.choices import AllocationStatus
 from allocation.engine.allocation import SAFETY_STOCK_RANGE, order_split
 from forecasting import selectors as forecasting_selectors
+from forecasting.engine.members import MEMBER_LABELS
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from planner.models import WeeklyActual, WeekReview, Workflow
@@ -82,10 +83,14 @@ def figure_data(figure: go.Figure) -> dict[str, Any]:
     return data
 
 
+# Member curves: dotted and dashed lines in colours apart from the ensemble's blue.
+MEMBER_STYLES = (("dot", "#8e24aa"), ("dash", "#00897b"), ("dashdot", "#6d4c41"))
+
+
 def forecast_chart(
     original: Forecast, current: Forecast, reviews: list[WeekReview]
 ) -> dict[str, Any]:
-    """Weekly forecast with 80/95 % bands and both members; the current plan and actual bars
+    """Weekly forecast with 80/95 % bands and each member; the current plan and actual bars
     coloured by variance band once weeks are in."""
     weeks = list(original.weeks.order_by("week_number"))
     x = [w.week_number for w in weeks]
@@ -113,22 +118,16 @@ def forecast_chart(
                 fillcolor=f"rgba(33,99,201,{opacity})",
             )
         )
-    figure.add_trace(
-        go.Scatter(
-            x=x,
-            y=[w.prophet_units for w in weeks],
-            name="Prophet",
-            line={"dash": "dot", "color": "#8e24aa"},
+    for index, name in enumerate(original.weights):
+        dash, colour = MEMBER_STYLES[index % len(MEMBER_STYLES)]
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[w.members.get(name) for w in weeks],
+                name=MEMBER_LABELS.get(name, name),
+                line={"dash": dash, "color": colour},
+            )
         )
-    )
-    figure.add_trace(
-        go.Scatter(
-            x=x,
-            y=[w.arima_units for w in weeks],
-            name="ARIMA",
-            line={"dash": "dash", "color": "#00897b"},
-        )
-    )
     figure.add_trace(
         go.Scatter(
             x=x,

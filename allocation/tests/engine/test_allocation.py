@@ -74,22 +74,37 @@ def test_quantity_rounds_up_to_whole_units() -> None:
     assert plan.dc_holdback_units == 121  # 120.5 rounds half up
 
 
-def test_shares_follow_history_and_attributes_by_hand() -> None:
-    # One cluster, two stores: history 300 vs 100; equal attributes.
+def test_shares_follow_recent_sales_not_attributes_by_hand() -> None:
+    # One cluster, two stores: recent sales 300 vs 100; B is the bigger, richer store.
     stores = [
         StoreProfile(
-            "A", size_sqft=1000, median_income=50000, location_tier="A", category_units=300
+            "A", size_sqft=1000, median_income=40000, location_tier="C", category_units=300
         ),
         StoreProfile(
-            "B", size_sqft=1000, median_income=50000, location_tier="A", category_units=100
+            "B", size_sqft=3000, median_income=90000, location_tier="A", category_units=100
         ),
     ]
 
     cluster_share, share = store_shares(stores, {"A": "c", "B": "c"})
 
     assert cluster_share == {"c": 1.0}
-    assert share["A"] == pytest.approx(0.7 * 0.75 + 0.3 * 0.5)
-    assert share["B"] == pytest.approx(0.7 * 0.25 + 0.3 * 0.5)
+    assert share == pytest.approx({"A": 0.75, "B": 0.25})
+
+
+def test_a_new_store_gets_its_clusters_average_share() -> None:
+    # Cluster x: A 300, B 100 and the new store N; cluster y: C 600.
+    stores = [
+        StoreProfile("A", category_units=300),
+        StoreProfile("B", category_units=100),
+        StoreProfile("C", category_units=600),
+        StoreProfile("N"),
+    ]
+
+    cluster_share, share = store_shares(stores, {"A": "x", "B": "x", "N": "x", "C": "y"})
+
+    # Known shares .3/.1/.6; N takes x's average .2; all rescaled by 1/1.2.
+    assert share == pytest.approx({"A": 0.25, "B": 0.1 / 1.2, "C": 0.5, "N": 0.2 / 1.2})
+    assert cluster_share == pytest.approx({"x": 0.5, "y": 0.5})
 
 
 def test_attribute_score_by_hand() -> None:

@@ -1,6 +1,7 @@
 """The ensemble forecast (SPEC.md section 7.1)."""
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -8,7 +9,7 @@ import pytest
 
 from forecasting.engine.ensemble import forecast_category, inverse_error_weights
 from forecasting.engine.members import seasonal_naive_forecast
-from forecasting.engine.types import ForecastError, Season, WeeklySeries
+from forecasting.engine.types import ForecastError, Season
 from planner.data.sample_data import CATEGORIES, expected_daily_units
 
 
@@ -27,26 +28,29 @@ def november_forecast():
     )
 
 
-def test_a_november_season_shows_the_holiday_peak_in_both_members(november_forecast) -> None:
+def test_a_november_season_shows_the_holiday_peak_in_every_member(november_forecast) -> None:
     weeks = november_forecast.weeks
     # Week 7 (16-22 Dec) holds most of 18-24 Dec (+100 %); week 1 is early November.
     assert november_forecast.peak_week in (7, 8)
-    for member in ("prophet_units", "arima_units"):
-        curve = [getattr(w, member) for w in weeks]
+    assert set(november_forecast.weights) == {"arima", "mstl", "ratio"}
+    for member in november_forecast.weights:
+        curve = [w.members[member] for w in weeks]
         assert max(curve[5:]) > 1.3 * curve[0], member
 
 
-def test_forecast_reports_weights_backtest_and_ordered_intervals(november_forecast) -> None:
+def test_forecast_reports_weights_backtest_and_widening_intervals(november_forecast) -> None:
     f = november_forecast
-    assert f.prophet_weight + f.arima_weight == pytest.approx(1.0)
-    assert f.weighting_note.startswith("inverse backtest WAPE: prophet ")
-    assert f.backtest is not None and len(f.backtest.origins) == 4
+    assert sum(f.weights.values()) == pytest.approx(1.0)
+    assert "backtest WAPE over 6 origins" in f.weighting_note
+    assert f.backtest is not None and len(f.backtest.origins) == 6
     assert 0 <= f.backtest.ensemble_wape < 0.25
     for week in f.weeks:
         assert 0 <= week.lower_95 <= week.lower_80 <= week.units <= week.upper_80 <= week.upper_95
         assert week.units == pytest.approx(
-            f.prophet_weight * week.prophet_units + f.arima_weight * week.arima_units
+            sum(weight * week.members[name] for name, weight in f.weights.items())
         )
+    relative = [(w.upper_80 - w.lower_80) / w.units for w in f.weeks]
+    assert all(b >= a - 1e-12 for a, b in itertools.pairwise(relative))  # never narrower
     assert f.total_units == pytest.approx(sum(w.units for w in f.weeks))
     assert [w.week_start for w in f.weeks][:2] == [dt.date(2024, 11, 4), dt.date(2024, 11, 11)]
 
@@ -60,11 +64,11 @@ def test_the_same_input_gives_the_same_forecast(november_forecast) -> None:
 
 
 def test_every_member_forecasts_the_same_weeks_from_the_end_of_history() -> None:
-    calls: dict[str, tuple[dt.date, int]] = {}
+    calls: dict[str, list[tuple[int, int]]] = {}
 
     def recorder(name: str):
-        def forecast(series: WeeklySeries, steps: int) -> np.ndarray:
-            calls[name] = (series.week_starts[-1], steps)
+        def forecast(units: np.ndarray, steps: int) -> np.ndarray:
+            calls.setdefault(name, []).append((len(units), steps))
             return np.arange(1, steps + 1, dtype=float)  # value = weeks after history
 
         return forecast
@@ -73,13 +77,14 @@ def test_every_member_forecasts_the_same_weeks_from_the_end_of_history() -> None
     season = Season(dt.date(2025, 2, 17), 12)
 
     result = forecast_category(
-        history, season, member_fns={"prophet": recorder("prophet"), "arima": recorder("arima")}
+        history, season, member_fns={"one": recorder("one"), "two": recorder("two")}
     )
 
-    # Last complete Monday week: 23-29 Dec. 7 weeks to the season, then 12 season weeks.
-    assert calls == {"prophet": (dt.date(2024, 12, 23), 19), "arima": (dt.date(2024, 12, 23), 19)}
-    assert [w.prophet_units for w in result.weeks] == list(range(8, 20))
-    assert [w.arima_units for w in result.weeks] == list(range(8, 20))
+    # 104 complete Monday weeks through 23-29 Dec: 7 weeks to the season, then 12 season
+    # weeks. The last call is the forecast; the backtest's calls come before it.
+    assert calls["one"][-1] == calls["two"][-1] == (104, 19)
+    assert [w.members["one"] for w in result.weeks] == list(range(8, 20))
+    assert [w.members["two"] for w in result.weeks] == list(range(8, 20))
 
 
 def test_short_history_is_a_clear_error() -> None:
@@ -94,16 +99,16 @@ def test_short_history_is_a_clear_error() -> None:
     )
 
 
-def test_under_a_year_of_backtest_origins_means_equal_weights() -> None:
+def test_too_little_history_for_a_backtest_means_equal_weights() -> None:
     history = _history(1, "2023-11-06", "2024-12-31")
 
     result = forecast_category(history, Season(dt.date(2025, 1, 6), 8))
 
-    assert (result.prophet_weight, result.arima_weight) == (0.5, 0.5)
+    # 60 weeks: ARIMA needs 65 and MSTL 104; no backtest origin has a year before it.
+    assert result.weights == {"ratio": 1.0}
     assert result.backtest is None
     assert result.weighting_note == (
-        "equal weights: 60 weeks of history leave no backtest origin with a year of "
-        "training data (needs 65)"
+        "equal weights (Last year x trend): too little history for a backtest"
     )
 
 
@@ -113,7 +118,6 @@ def test_inverse_error_weights() -> None:
 
 
 def test_seasonal_naive_repeats_the_week_a_year_earlier() -> None:
-    starts = tuple(dt.date(2023, 1, 2) + dt.timedelta(weeks=i) for i in range(60))
-    series = WeeklySeries(starts, tuple(float(i) for i in range(60)))
+    units = np.arange(60, dtype=float)
 
-    assert seasonal_naive_forecast(series, 3).tolist() == [8.0, 9.0, 10.0]
+    assert seasonal_naive_forecast(units, 3).tolist() == [8.0, 9.0, 10.0]

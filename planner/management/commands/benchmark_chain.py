@@ -4,6 +4,8 @@ DATABASE_URL; scripts/services starts one)."""
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -81,9 +83,12 @@ class Command(BaseCommand):
         )
 
         slugs = list(Category.objects.order_by("slug").values_list("slug", flat=True))
-        aggregations = {
+        season_start = dt.date(2025, 2, 17)
+        aggregations: dict[str, Callable[[str], object]] = {
             "weekly category series (SQL SUM by date)": forecasting_fetch.category_daily_units,
-            "store profiles (SQL SUM by store)": allocation_fetch.store_profiles,
+            "store profiles (recent weeks by store)": partial(
+                allocation_fetch.store_profiles, season_start=season_start, season_weeks=12
+            ),
         }
         for label, fetch in aggregations.items():
             started = time.perf_counter()
@@ -93,7 +98,7 @@ class Command(BaseCommand):
 
         parameters = SeasonParameterSet(
             forecast_horizon_weeks=12,
-            season_start_date=dt.date(2025, 2, 17),
+            season_start_date=season_start,
             replenishment_strategy="weekly",
             dc_holdback_percentage=0.45,
             markdown_checkpoint_week=6,

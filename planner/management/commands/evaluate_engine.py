@@ -137,8 +137,9 @@ class Command(BaseCommand):
             f"; backtest WAPE {forecast.backtest.ensemble_wape:.1%}" if forecast.backtest else ""
         )
         write(
-            f"Forecast {forecast.total_units:,.0f} units (prophet {forecast.prophet_weight:.2f}, "
-            f"arima {forecast.arima_weight:.2f}; {forecast.weighting_note}){backtest}"
+            f"Forecast {forecast.total_units:,.0f} units (weights "
+            + ", ".join(f"{name} {weight:.2f}" for name, weight in forecast.weights.items())
+            + f"; {forecast.weighting_note}){backtest}"
         )
         write(
             f"Order {plan.allocation.manufacturing_qty:,} units: "
@@ -199,7 +200,9 @@ class Command(BaseCommand):
         wins = total = 0
         history = read_history(directory)
         for category in categories:
-            daily, _ = category_inputs(directory, category, history)
+            daily, _ = category_inputs(
+                directory, category, history, season=Season(SEASON_START, SEASON_WEEKS)
+            )
             for season in holdout_seasons(daily, category, HOLDOUT_STARTS):
                 total += 1
                 wins += season.wape["ensemble"] < season.wape["seasonal_naive"]

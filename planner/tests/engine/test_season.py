@@ -257,7 +257,7 @@ def test_the_ledger_conserves_units_every_week(weeks, strategy, dc) -> None:
 
 @pytest.fixture(scope="module")
 def dresses_plan(sample_dir: Path):
-    daily, stores = category_inputs(sample_dir, "Women's Dresses")
+    daily, stores = category_inputs(sample_dir, "Women's Dresses", season=PRESEASON.season)
     return plan_preseason(daily_units=daily, stores=stores, settings=PRESEASON)
 
 
@@ -331,7 +331,7 @@ def test_no_replenishment_strategy_ships_nothing(dresses_plan, sample_dir) -> No
 def test_parallel_plans_equal_sequential_ones(sample_dir: Path) -> None:
     inputs = []
     for name in ("Men's Shirts", "Accessories"):
-        daily, stores = category_inputs(sample_dir, name)
+        daily, stores = category_inputs(sample_dir, name, season=PRESEASON.season)
         inputs.append(CategoryInput(name, daily, tuple(stores)))
 
     sequential = plan_categories(inputs, PRESEASON, workers=1)

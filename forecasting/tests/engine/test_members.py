@@ -1,0 +1,77 @@
+"""Members guarded against outages, keeping event weeks, and intervals that hold (issue 12)."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from forecasting.engine.ensemble import forecast_category
+from forecasting.engine.members import guard_outages
+from forecasting.engine.types import Season
+
+START = dt.date(2021, 1, 4)  # a Monday
+
+
+def _weekly_history(units: np.ndarray) -> dict[dt.date, float]:
+    """Weekly rows (one dated row per week) starting `START`."""
+    return {START + dt.timedelta(weeks=i): float(u) for i, u in enumerate(units)}
+
+
+def _seasonal(weeks: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    week = np.arange(weeks)
+    rng = np.random.default_rng(seed)
+    level = 1000 * (1 + 0.05 * week / 52) * (1 + 0.3 * np.sin(2 * np.pi * week / 52))
+    return level * np.exp(rng.normal(0, noise, weeks)) if noise else level
+
+
+def test_guard_fills_an_outage_and_leaves_normal_weeks_alone() -> None:
+    units = np.full(30, 500.0)
+    units[10:14] = 0.0
+    units[20] = 400.0  # a weak week, not an outage
+
+    guarded = guard_outages(units)
+
+    assert guarded[10:14].tolist() == [500.0] * 4
+    assert guarded[20] == 400.0
+    assert guard_outages(np.array([3.0, 0.0, 2.0, 4.0])).tolist() == [3.0, 0.0, 2.0, 4.0]
+
+
+def test_four_zero_weeks_last_year_move_the_season_by_under_10_percent() -> None:
+    units = _seasonal(156, noise=0.05)
+    season = Season(START + dt.timedelta(weeks=156), 12)
+    closed = units.copy()
+    closed[104 + 2 : 104 + 6] = 0.0  # a store closed in weeks 3-6 of last year's season
+
+    clean = forecast_category(_weekly_history(units), season).total_units
+    with_outage = forecast_category(_weekly_history(closed), season).total_units
+
+    assert abs(with_outage / clean - 1) < 0.10
+
+
+def test_a_holiday_spike_stays_in_its_week() -> None:
+    units = _seasonal(156, noise=0.03)
+    spike_weeks = [47, 47 + 52, 47 + 104]  # the same week every year
+    units[spike_weeks] *= 1.8
+    season = Season(START + dt.timedelta(weeks=156 + 40), 12)  # weeks 41..52 of the year
+
+    forecast = forecast_category(_weekly_history(units), season)
+
+    # Week 47 of the cycle is season week 8; the forecast keeps the spike there.
+    assert forecast.peak_week == 8
+    others = [w.units for w in forecast.weeks if w.week_number != 8]
+    assert forecast.weeks[7].units > 1.4 * max(others)
+
+
+@pytest.mark.parametrize("noise", [0.05, 0.15])
+def test_intervals_cover_about_their_level_on_series_with_known_noise(noise: float) -> None:
+    inside_80, inside_95 = [], []
+    for seed in range(12):
+        units = _seasonal(170, noise=noise, seed=seed)
+        season = Season(START + dt.timedelta(weeks=158), 12)
+        forecast = forecast_category(_weekly_history(units[:158]), season)
+        for week, actual in zip(forecast.weeks, units[158:], strict=True):
+            inside_80.append(week.lower_80 <= actual <= week.upper_80)
+            inside_95.append(week.lower_95 <= actual <= week.upper_95)
+
+    assert 0.70 <= np.mean(inside_80) <= 0.92
+    assert 0.88 <= np.mean(inside_95) <= 1.0

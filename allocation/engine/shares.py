@@ -1,8 +1,9 @@
 """Store shares of a category's season from recent evidence (SPEC.md section 7.3).
 
-Each store's share is its share of the category's sales over a recent window: 4, 8, 13, 26 or
-52 weeks, whichever would have predicted the next season's shares best on the last year's
-origins (short windows follow stores that change; long ones average out noise). Stores without
+Each store's share is its share of the category's recent sales: over the last 4, 8, 13, 26 or
+52 weeks, or over all weeks weighted by a half-life of as many weeks, whichever rule would have
+predicted the next season's shares best on the last year's origins (short windows follow
+stores that change; long ones average out noise). Stores without
 sales in the window have no evidence; the allocation gives them their cluster's per-store
 average. No Django imports.
 """
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SHARE_WINDOWS = (4, 8, 13, 26, 52)
-# Backtest origins for the window: the season length before the end, then every 8 weeks back.
+SHARE_WEEKS = (4, 8, 13, 26, 52)
+# Backtest origins for the rule: the season length before the end, then every 8 weeks back.
 SHARE_ORIGINS = 4
 SHARE_SPACING_WEEKS = 8
 # Weeks of history read for the shares: the longest window and the backtest's origins.
-HISTORY_WEEKS = 2 * max(SHARE_WINDOWS)
+HISTORY_WEEKS = 2 * max(SHARE_WEEKS)
 
 
 # Each store's units per week, oldest first.
@@ -28,24 +29,53 @@ Weekly = Mapping[str, Sequence[float] | np.ndarray]
 
 
 @dataclass(frozen=True)
+class ShareRule:
+    """Sales of the last `weeks` weeks, or (`weighted`) all weeks weighted by half every
+    `weeks` weeks back."""
+
+    weeks: int
+    weighted: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"half-life {self.weeks} weeks" if self.weighted else f"last {self.weeks} weeks"
+
+    def units(self, weekly: Weekly, end: int) -> dict[str, float]:
+        """Each store's (weighted) units in the weeks before `end`."""
+        if self.weighted:
+            weights = 0.5 ** (np.arange(end)[::-1] / self.weeks)
+            return {s: float(np.dot(np.asarray(v)[:end], weights)) for s, v in weekly.items()}
+        start = max(0, end - self.weeks)
+        return {s: float(np.sum(v[start:end])) for s, v in weekly.items()}
+
+
+RULES = tuple(ShareRule(w, weighted) for weighted in (False, True) for w in SHARE_WEEKS)
+FALLBACK_RULE = ShareRule(13)  # a season's worth of weeks, when no origin can judge
+
+
+@dataclass(frozen=True)
 class ShareChoice:
-    """`shares` of the stores with sales in the chosen `window` (summing to 1), and each
-    window's mean backtest error (half the sum of |planned - actual share|)."""
+    """`shares` of the stores with sales under the chosen `rule` (summing to 1), the stores'
+    `units` under it, and each rule's mean backtest error (half the sum of |planned - actual
+    share|), by label."""
 
     shares: dict[str, float]
-    window: int
-    errors: dict[int, float]
+    units: dict[str, float]
+    rule: ShareRule
+    errors: dict[str, float]
+
+
+def _shares(units: Mapping[str, float]) -> dict[str, float]:
+    total = sum(units.values())
+    if total <= 0:
+        return {}
+    return {store: value / total for store, value in units.items() if value > 0}
 
 
 def shares_over(weekly: Weekly, end: int, window: int) -> dict[str, float]:
     """Each store's share of the units in weeks `end - window` .. `end - 1` (stores with
     none are left out)."""
-    start = max(0, end - window)
-    units = {store: float(np.sum(values[start:end])) for store, values in weekly.items()}
-    total = sum(units.values())
-    if total <= 0:
-        return {}
-    return {store: value / total for store, value in units.items() if value > 0}
+    return _shares(ShareRule(window).units(weekly, end))
 
 
 def split_error(planned: Mapping[str, float], actual: Mapping[str, float]) -> float:
@@ -55,26 +85,31 @@ def split_error(planned: Mapping[str, float], actual: Mapping[str, float]) -> fl
 
 
 def recent_shares(weekly: Weekly, *, season_weeks: int = 12) -> ShareChoice:
-    """Shares from the window (of `SHARE_WINDOWS`) that best predicted the following
-    `season_weeks` on the backtest origins; `weekly[store]` holds the store's units per week,
-    oldest first, all the same length and ending just before the season."""
+    """Shares by the rule (of `RULES`) that best predicted the following `season_weeks` on
+    the backtest origins; `weekly[store]` holds the store's units per week, oldest first, all
+    the same length and ending just before the season. Ties go to the steadier rule (longer,
+    then unweighted)."""
     length = min((len(values) for values in weekly.values()), default=0)
-    errors: dict[int, list[float]] = {window: [] for window in SHARE_WINDOWS}
+    errors: dict[ShareRule, list[float]] = {rule: [] for rule in RULES}
     for k in range(SHARE_ORIGINS):
         origin = length - season_weeks - SHARE_SPACING_WEEKS * k
-        if origin < max(SHARE_WINDOWS):
+        if origin < max(SHARE_WEEKS):
             break
         actual = shares_over(weekly, origin + season_weeks, season_weeks)
-        for window in SHARE_WINDOWS:
-            errors[window].append(split_error(shares_over(weekly, origin, window), actual))
-    mean_errors = {w: float(np.mean(e)) for w, e in errors.items() if e}
-    # Ties go to the longer window (steadier); with no origin to judge by, a season's worth.
-    fallback = 13
-    window = (
-        min(mean_errors, key=lambda w: (round(mean_errors[w], 12), -w)) if mean_errors else fallback
+        for rule in RULES:
+            errors[rule].append(split_error(_shares(rule.units(weekly, origin)), actual))
+    mean_errors = {rule: float(np.mean(e)) for rule, e in errors.items() if e}
+    rule = (
+        min(mean_errors, key=lambda r: (round(mean_errors[r], 12), -r.weeks, r.weighted))
+        if mean_errors
+        else FALLBACK_RULE
     )
+    units = {s: u for s, u in rule.units(weekly, length).items() if u > 0}
     return ShareChoice(
-        shares=shares_over(weekly, length, window), window=window, errors=mean_errors
+        shares=_shares(units),
+        units=units,
+        rule=rule,
+        errors={r.label: e for r, e in mean_errors.items()},
     )
 
 
@@ -99,11 +134,9 @@ def weekly_by_store(
 def recent_units(
     rows: Iterable[tuple[dt.date, str, float]], *, season_start: dt.date, season_weeks: int
 ) -> tuple[dict[str, float], ShareChoice]:
-    """Each store's units in the window `recent_shares` chooses (stores with none are left
+    """Each store's units under the rule `recent_shares` chooses (stores with none are left
     out), and the choice."""
-    weekly = weekly_by_store(rows, season_start=season_start)
-    choice = recent_shares(weekly, season_weeks=season_weeks)
-    length = min((len(values) for values in weekly.values()), default=0)
-    start = max(0, length - choice.window)
-    units = {store: float(np.sum(values[start:length])) for store, values in weekly.items()}
-    return {store: value for store, value in units.items() if value > 0}, choice
+    choice = recent_shares(
+        weekly_by_store(rows, season_start=season_start), season_weeks=season_weeks
+    )
+    return choice.units, choice

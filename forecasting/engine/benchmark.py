@@ -173,7 +173,7 @@ class SplitScore:
     category: str
     stores: int
     errors: dict[str, float]
-    windows: tuple[int, ...]
+    rules: tuple[str, ...]
 
 
 def origins_for(last_day: dt.date, *, count: int, step_weeks: int, horizon: int) -> list[dt.date]:
@@ -286,7 +286,7 @@ def split_scores(
     *,
     horizon: int,
 ) -> list[SplitScore]:
-    """The project's store split (recent shares, window by backtest) and the share baselines,
+    """The project's store split (recent shares, rule by backtest) and the share baselines,
     per category: `store_daily[category][store]` holds a store's daily units."""
     results = []
     for category, stores in store_daily.items():
@@ -296,7 +296,7 @@ def split_scores(
             "last 13 weeks": [],
             "same season last year": [],
         }
-        windows = []
+        rules = []
         for origin in origins:
             first = min(min(daily) for daily in stores.values() if daily)
             weeks_before = (origin - first).days // 7
@@ -307,7 +307,7 @@ def split_scores(
             if not actual or weeks_before < members.SEASON_LAG + horizon:
                 continue
             choice = recent_shares(weekly, season_weeks=horizon)
-            windows.append(choice.window)
+            rules.append(choice.rule.label)
             last_year_end = weeks_before - members.SEASON_LAG + horizon
             planned = {
                 "project": choice.shares,
@@ -323,7 +323,7 @@ def split_scores(
                     category=category,
                     stores=len(stores),
                     errors={name: float(np.mean(values)) for name, values in errors.items()},
-                    windows=tuple(windows),
+                    rules=tuple(rules),
                 )
             )
     return results

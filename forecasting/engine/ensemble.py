@@ -40,7 +40,7 @@ MIN_PICK_RATE = 0.6
 TRIM_RATIO = 1.25
 # Intervals are never narrower than this log spread per week, whatever a short backtest says;
 # with no backtest at all they use the fallback spread, widening by the step's.
-MIN_WEEKLY_LOG_SD = 0.05
+MIN_WEEKLY_LOG_SD = 0.02
 FALLBACK_LOG_SD = 0.15
 FALLBACK_STEP_VARIANCE = 0.02**2
 

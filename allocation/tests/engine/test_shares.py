@@ -17,16 +17,16 @@ def test_the_split_follows_a_stores_recent_share_over_its_old_one() -> None:
 
     choice = recent_shares(weekly, season_weeks=12)
 
-    assert choice.window < 52
-    assert choice.shares["A"] == pytest.approx(0.25, abs=0.01)
-    assert choice.errors[choice.window] < choice.errors[52]
+    assert choice.rule.weeks < 52
+    assert choice.shares["A"] == pytest.approx(0.25, abs=0.02)
+    assert choice.errors[choice.rule.label] < choice.errors["last 52 weeks"]
 
 
-def test_stable_noisy_shares_take_a_long_window() -> None:
+def test_stable_noisy_shares_take_a_long_memory() -> None:
     rng = np.random.default_rng(3)
     weekly = {store: rng.poisson(20, 104).astype(float) for store in "ABCDEFGH"}
 
-    assert recent_shares(weekly, season_weeks=12).window >= 26
+    assert recent_shares(weekly, season_weeks=12).rule.weeks >= 26
 
 
 def test_weekly_buckets_end_before_the_season_and_skip_a_gap() -> None:
@@ -43,7 +43,8 @@ def test_weekly_buckets_end_before_the_season_and_skip_a_gap() -> None:
     assert weekly["A"][-2:].tolist() == [7.0, 5.0]
     assert weekly["B"][-2:].tolist() == [0.0, 1.0]
     units, choice = recent_units(rows, season_start=start, season_weeks=12)
-    assert units == {"A": 12.0, "B": 1.0} and choice.window == 52  # a tie: the longest
+    assert units == {"A": 12.0, "B": 1.0}
+    assert choice.rule.label == "last 52 weeks"  # a tie: the steadiest rule
 
 
 def test_split_error_is_half_the_absolute_share_difference() -> None:

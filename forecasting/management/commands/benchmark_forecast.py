@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -174,11 +174,14 @@ class Command(BaseCommand):
             return
         names = list(results[0].errors)
         self.stdout.write("\nstore split: misallocated share of units, % (mean of origins)\n")
-        self.stdout.write("| category | stores | " + " | ".join(names) + " | windows chosen |")
+        self.stdout.write(
+            "| category | stores | " + " | ".join(names) + " | rules chosen (by origin) |"
+        )
         self.stdout.write("|" + "---|" * (len(names) + 3))
         for result in results:
             cells = [f"{100 * result.errors[n]:.2f}" for n in names]
-            windows = ", ".join(str(w) for w in result.windows)
+            chosen = Counter(result.rules).most_common()
+            windows = ", ".join(f"{label} x{count}" for label, count in chosen)
             self.stdout.write(
                 f"| {result.category} | {result.stores} | " + " | ".join(cells) + f" | {windows} |"
             )

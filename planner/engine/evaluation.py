@@ -145,7 +145,7 @@ def evaluate_category(
 class HoldoutSeason:
     category: str
     start: dt.date
-    wape: dict[str, float]  # forecaster -> WAPE against what history shows
+    wape: dict[str, float]  # forecaster -> WAPE against what history shows (members that ran)
 
 
 def holdout_seasons(
@@ -162,7 +162,7 @@ def holdout_seasons(
         forecast = forecast_category(daily, season, category_name=category)
         curves = {
             "ensemble": forecast.curve,
-            **{name: [w.members.get(name, 0.0) for w in forecast.weeks] for name in MEMBERS},
+            **{name: [w.members[name] for w in forecast.weeks] for name in forecast.weights},
             "seasonal_naive": seasonal_naive_season(daily, season).tolist(),
         }
         results.append(

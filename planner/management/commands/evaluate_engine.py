@@ -206,7 +206,10 @@ class Command(BaseCommand):
             for season in holdout_seasons(daily, category, HOLDOUT_STARTS):
                 total += 1
                 wins += season.wape["ensemble"] < season.wape["seasonal_naive"]
-                cells = "".join(f"{season.wape[name]:>16.1%}" for name in FORECASTERS)
+                cells = "".join(
+                    f"{season.wape[name]:>16.1%}" if name in season.wape else f"{'-':>16}"
+                    for name in FORECASTERS
+                )
                 write(f"{category:<18}{season.start!s:<12}{cells}")
         write(
             f"Ensemble beats seasonal naive in {wins} of {total} holdout seasons "

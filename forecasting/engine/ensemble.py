@@ -33,11 +33,11 @@ BACKTEST_SPACING_WEEKS = 8
 MIN_BACKTEST_HORIZON = 12
 MAX_BACKTEST_HORIZON = 26
 MIN_ORIGINS = 3
-# Backtest weights only when the member that was better on earlier origins was better on the
-# next one at least this often; else equal weights (the combination is then the safer bet).
-MIN_PICK_RATE = 0.6
-# ... and then only the members within this factor of the best member's backtest error.
+# Only the members within this factor of the best member's backtest error are combined; they
+# get backtest weights only when the member that was better on earlier origins was better on
+# the next one at least this often, else equal weights (the combination is the safer bet).
 TRIM_RATIO = 1.25
+MIN_PICK_RATE = 0.6
 # Intervals are never narrower than this log spread per week, whatever a short backtest says;
 # with no backtest at all they use the fallback spread, widening by the step's.
 MIN_WEEKLY_LOG_SD = 0.02
@@ -146,7 +146,7 @@ def backtest(
     weights = (
         inverse_error_weights(_trimmed(member_wape))
         if use_backtest
-        else {m: 1.0 / len(chosen) for m in chosen}
+        else dict.fromkeys(_trimmed(member_wape), 1.0 / len(_trimmed(member_wape)))
     )
     weights = {m: weights.get(m, 0.0) for m in chosen}
     ensemble = [np.sum([weights[m] * p[m] for m in chosen], axis=0) for _, p in scored]
@@ -198,9 +198,11 @@ def _weighting_note(result: BacktestResult | None, weights: Mapping[str, float])
     if result.pick_rate is None:
         return f"equal weights; backtest WAPE over {origins} origins: {errors}"
     picked = f"the backtest named the better member {result.pick_rate:.0%} of the time"
+    dropped = [members.MEMBER_LABELS.get(m, m) for m, w in weights.items() if w == 0]
+    left_out = f"; {', '.join(dropped)} left out (over {TRIM_RATIO}x the best)" if dropped else ""
     if result.equal_weights:
-        return f"equal weights ({picked}); backtest WAPE over {origins} origins: {errors}"
-    return f"inverse backtest WAPE over {origins} origins ({picked}): {errors}"
+        return f"equal weights ({picked}){left_out}; backtest WAPE over {origins} origins: {errors}"
+    return f"inverse backtest WAPE over {origins} origins ({picked}){left_out}: {errors}"
 
 
 def _steps_to_season(series: WeeklySeries, season: Season) -> tuple[int, int]:

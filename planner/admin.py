@@ -15,9 +15,19 @@ from planner.models import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "history_row_count", "created_at"]
+    list_display = ["name", "slug", "history_row_count", "price", "unit_cost", "created_at"]
     search_fields = ["name", "slug"]
     readonly_fields = ["history_row_count", "created_at"]
+    fields = [
+        "name",
+        "slug",
+        "price",
+        "unit_cost",
+        "salvage_value",
+        "shipment_cost",
+        "history_row_count",
+        "created_at",
+    ]
 
 
 @admin.register(Store)

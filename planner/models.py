@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -30,14 +31,68 @@ class Category(models.Model):
     history_row_count = models.PositiveIntegerField(
         default=0, help_text="Rows of historical sales held for this category."
     )
+    # Economics (SPEC.md section 7.9); empty = the default, see planner.selectors.
+    price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Selling price per unit. Empty: history revenue / units, else "
+        "PLANNING_DEFAULT_PRICE.",
+    )
+    unit_cost = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Cost of goods per unit. Empty: PLANNING_COST_SHARE of the price.",
+    )
+    salvage_value = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What a unit left over at the season's end fetches. Empty: "
+        "PLANNING_SALVAGE_SHARE of the cost.",
+    )
+    shipment_cost = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, help_text="Cost of one shipment to a store."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0), name="category_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__isnull=True) | Q(unit_cost__gte=0),
+                name="category_unit_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(salvage_value__isnull=True) | Q(salvage_value__gte=0),
+                name="category_salvage_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(shipment_cost__gte=0), name="category_shipment_cost_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Set values must make sense together: price above cost, salvage below cost."""
+        if self.price is not None and self.unit_cost is not None and self.price <= self.unit_cost:
+            raise ValidationError({"unit_cost": "The unit cost must be below the price."})
+        if (
+            self.unit_cost is not None
+            and self.salvage_value is not None
+            and self.salvage_value >= self.unit_cost
+        ):
+            raise ValidationError({"salvage_value": "The salvage value must be below the cost."})
 
 
 class Store(models.Model):

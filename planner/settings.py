@@ -206,6 +206,11 @@ PLANNING = {
     "MARKDOWN_LIFT_PER_POINT": env.float("PLANNING_MARKDOWN_LIFT_PER_POINT", default=1.5),
     "DEFAULT_MARKDOWN_THRESHOLD": env.float("PLANNING_DEFAULT_MARKDOWN_THRESHOLD", default=0.60),
     "CLUSTERS": env.int("PLANNING_CLUSTERS", default=3),
+    # Economics when a category sets none (SPEC.md section 7.9): the price when history has
+    # no revenue, the unit cost as a share of price, the salvage value as a share of cost.
+    "DEFAULT_PRICE": env.float("PLANNING_DEFAULT_PRICE", default=30.0),
+    "COST_SHARE": env.float("PLANNING_COST_SHARE", default=0.45),
+    "SALVAGE_SHARE": env.float("PLANNING_SALVAGE_SHARE", default=0.3),
 }
 
 # --- Workflows and the stream -----------------------------------------------------------

@@ -1,0 +1,52 @@
+"""What a unit earns and costs, and the order quantity that balances the two (SPEC.md section
+7.9). No Django imports.
+
+Selling a unit earns price - cost; a unit left over loses cost - salvage. The newsvendor
+orders up to the demand quantile at the critical ratio (price - cost) / (price - salvage):
+the more a lost sale costs against a leftover, the further above the mean.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Per unit of one category; `sources` says where each value came from (a setting, the
+    admin, history revenue / units)."""
+
+    price: float
+    unit_cost: float
+    salvage_value: float
+    shipment_cost: float = 0.0
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.price > self.unit_cost:
+            raise ValueError(
+                f"price {self.price:.2f} must be above the unit cost {self.unit_cost:.2f}"
+            )
+        if not 0 <= self.salvage_value < self.unit_cost:
+            raise ValueError(
+                f"salvage value {self.salvage_value:.2f} must be below the unit cost "
+                f"{self.unit_cost:.2f} (and not negative)"
+            )
+        if self.shipment_cost < 0:
+            raise ValueError(f"shipment cost {self.shipment_cost:.2f} must not be negative")
+
+
+def critical_ratio(economics: Economics) -> float:
+    """(price - cost) / (price - salvage): the share of demand outcomes the order should cover."""
+    return (economics.price - economics.unit_cost) / (economics.price - economics.salvage_value)
+
+
+def newsvendor_quantity(*, mean: float, sd: float, economics: Economics) -> int:
+    """The order that maximises expected margin when season demand is normal(mean, sd):
+    mean + sd x z(critical ratio), in whole units rounded up."""
+    if sd <= 0:
+        return math.ceil(mean)
+    quantile = NormalDist(mean, sd).inv_cdf(critical_ratio(economics))
+    return max(0, math.ceil(round(quantile, 6)))

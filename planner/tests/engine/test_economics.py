@@ -28,7 +28,7 @@ def test_newsvendor_quantity_on_normal_demand_by_hand(
 
 
 def test_economics_refuse_a_price_not_above_cost_or_salvage_above_cost() -> None:
-    with pytest.raises(ValueError, match="price 5.00 must be above the unit cost 5.00"):
+    with pytest.raises(ValueError, match=r"price 5\.00 must be above the unit cost 5\.00"):
         Economics(price=5.0, unit_cost=5.0, salvage_value=0.0)
-    with pytest.raises(ValueError, match="salvage value 6.00 must be below the unit cost 5.00"):
+    with pytest.raises(ValueError, match=r"salvage value 6\.00 must be below the unit cost 5\.00"):
         Economics(price=10.0, unit_cost=5.0, salvage_value=6.0)

@@ -9,9 +9,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
 
-from planner.engine.economics import Economics
+from planner.engine.economics import Economics, economics_with_defaults
 from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
 
 
@@ -98,41 +98,24 @@ def workflow_messages(workflow_id: int) -> list[dict[str, object]]:
 
 def category_economics(category_id: str) -> Economics:
     """The category's price, unit cost, salvage value and shipment cost: as set on the category,
-    else price = history revenue / units (rows with revenue; PLANNING_DEFAULT_PRICE without),
-    cost = PLANNING_COST_SHARE of price, salvage = PLANNING_SALVAGE_SHARE of cost. `sources`
-    names where each value came from."""
+    else from history revenue / units and the PLANNING_* shares (planner.engine.economics)."""
     category = Category.objects.get(pk=category_id)
+    totals = HistoricalSale.objects.filter(
+        category_id=category_id, revenue__isnull=False
+    ).aggregate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
     planning = settings.PLANNING
-    sources: dict[str, str] = {}
-    if category.price is not None:
-        price, sources["price"] = float(category.price), "set for the category"
-    else:
-        sold = HistoricalSale.objects.filter(category_id=category_id, revenue__isnull=False)
-        totals = sold.aggregate(revenue=Sum("revenue"), units=Sum(F("quantity_sold")))
-        if totals["units"]:
-            price = float(totals["revenue"]) / totals["units"]
-            sources["price"] = "history revenue / units"
-        else:
-            price = planning["DEFAULT_PRICE"]
-            sources["price"] = "PLANNING_DEFAULT_PRICE (no revenue in history)"
-    if category.unit_cost is not None:
-        cost, sources["unit_cost"] = float(category.unit_cost), "set for the category"
-    else:
-        cost = planning["COST_SHARE"] * price
-        sources["unit_cost"] = f"{planning['COST_SHARE']:.0%} of price (PLANNING_COST_SHARE)"
-    if category.salvage_value is not None:
-        salvage, sources["salvage_value"] = float(category.salvage_value), "set for the category"
-    else:
-        salvage = planning["SALVAGE_SHARE"] * cost
-        sources["salvage_value"] = (
-            f"{planning['SALVAGE_SHARE']:.0%} of cost (PLANNING_SALVAGE_SHARE)"
-        )
-    shipment = float(category.shipment_cost)
-    sources["shipment_cost"] = "set for the category" if shipment else "none set"
-    return Economics(
-        price=price,
-        unit_cost=cost,
-        salvage_value=salvage,
-        shipment_cost=shipment,
-        sources=sources,
+
+    def number(value: object) -> float | None:
+        return None if value is None else float(value)  # type: ignore[arg-type]
+
+    return economics_with_defaults(
+        price=number(category.price),
+        unit_cost=number(category.unit_cost),
+        salvage_value=number(category.salvage_value),
+        shipment_cost=float(category.shipment_cost),
+        history_revenue=number(totals["revenue"]),
+        history_units=float(totals["units"] or 0),
+        default_price=planning["DEFAULT_PRICE"],
+        cost_share=planning["COST_SHARE"],
+        salvage_share=planning["SALVAGE_SHARE"],
     )

@@ -99,22 +99,30 @@ def plan_allocation(
     assignments: Mapping[str, str],
     safety_stock_pct: float,
     dc_holdback_pct: float,
+    quantity: int | None = None,
 ) -> AllocationPlan:
     """The manufacturing quantity, DC holdback, and cluster and store initial units.
 
     Within each cluster every store first gets a floor of two weeks of its expected demand
     (weeks 1-2 x its season share) when the cluster's units allow, then the rest by share;
-    when they do not, the cluster's units are split by the floors.
+    when they do not, the cluster's units are split by the floors. A given `quantity` (a
+    what-if's order, e.g. the newsvendor's) replaces forecast x (1 + safety stock).
     """
     low, high = SAFETY_STOCK_RANGE
-    if not low <= safety_stock_pct <= high:
+    if quantity is None and not low <= safety_stock_pct <= high:
         raise ValueError(f"safety stock must be {low:.0%}-{high:.0%}, got {safety_stock_pct:.1%}")
+    if quantity is not None and quantity < 0:
+        raise ValueError(f"the order quantity must not be negative, got {quantity}")
     if not 0.0 <= dc_holdback_pct <= 1.0:
         raise ValueError(f"DC holdback must be 0-100 %, got {dc_holdback_pct:.1%}")
     if not stores:
         raise ValueError("allocation needs at least one store")
     total = math.fsum(weekly_forecast)
-    quantity, holdback, store_units = order_split(total, safety_stock_pct, dc_holdback_pct)
+    if quantity is None:
+        quantity, holdback, store_units = order_split(total, safety_stock_pct, dc_holdback_pct)
+    else:
+        holdback = int(round_half_up(quantity * dc_holdback_pct))
+        store_units = quantity - holdback
 
     cluster_share, share = store_shares(stores, assignments)
     clusters = sorted(cluster_share)

@@ -38,6 +38,50 @@ class Economics:
             raise ValueError(f"shipment cost {self.shipment_cost:.2f} must not be negative")
 
 
+def economics_with_defaults(
+    *,
+    price: float | None,
+    unit_cost: float | None,
+    salvage_value: float | None,
+    shipment_cost: float,
+    history_revenue: float | None,
+    history_units: float,
+    default_price: float,
+    cost_share: float,
+    salvage_share: float,
+) -> Economics:
+    """A category's economics: the values set for it, else price = history revenue / units
+    (`default_price` without revenue), cost = `cost_share` of price, salvage = `salvage_share`
+    of cost; `sources` names where each value came from."""
+    sources: dict[str, str] = {}
+    if price is not None:
+        sources["price"] = "set for the category"
+    elif history_revenue is not None and history_units > 0:
+        price = history_revenue / history_units
+        sources["price"] = "history revenue / units"
+    else:
+        price = default_price
+        sources["price"] = "PLANNING_DEFAULT_PRICE (no revenue in history)"
+    if unit_cost is not None:
+        sources["unit_cost"] = "set for the category"
+    else:
+        unit_cost = cost_share * price
+        sources["unit_cost"] = f"{cost_share:.0%} of price (PLANNING_COST_SHARE)"
+    if salvage_value is not None:
+        sources["salvage_value"] = "set for the category"
+    else:
+        salvage_value = salvage_share * unit_cost
+        sources["salvage_value"] = f"{salvage_share:.0%} of cost (PLANNING_SALVAGE_SHARE)"
+    sources["shipment_cost"] = "set for the category" if shipment_cost else "none set"
+    return Economics(
+        price=price,
+        unit_cost=unit_cost,
+        salvage_value=salvage_value,
+        shipment_cost=shipment_cost,
+        sources=sources,
+    )
+
+
 def critical_ratio(economics: Economics) -> float:
     """(price - cost) / (price - salvage): the share of demand outcomes the order should cover."""
     return (economics.price - economics.unit_cost) / (economics.price - economics.salvage_value)

@@ -1,0 +1,394 @@
+"""What-if: a season simulator that prices each decision before it is made (SPEC.md section
+7.9). No Django imports.
+
+A policy (order quantity, DC holdback, replenishment cadence, markdown threshold, store
+shares) is played over demand paths: each path runs the product's own `run_week` loop
+(`replay_demand`), stores selling min(demand, stock), every proposal approved as made. The
+paths come from the forecast's distribution (a season level from the backtest's level error,
+weekly noise from its residuals, store shares with noise, Poisson counts) or from files.
+Seeded and reproducible.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from allocation.engine.allocation import plan_allocation
+from allocation.engine.types import StoreProfile
+from forecasting.engine.types import CategoryForecast
+from planner.engine.economics import Economics, critical_ratio, newsvendor_quantity
+from planner.engine.season import (
+    SeasonPolicy,
+    SeasonSetup,
+    WeekOutcome,
+    auto_approved,
+    replay_demand,
+)
+
+SHARE_CV = 0.10  # spread of a store's share of the season around its planned share
+HOLDBACKS = (0.0, 0.15, 0.30, 0.45, 0.60)
+CADENCES = ("weekly", "bi-weekly", "none")
+THRESHOLDS: tuple[float | None, ...] = (None, 0.5, 0.6, 0.7)
+# Orders tried above the newsvendor quantity, so the recommendation can lose no more sales
+# than the plan (the newsvendor alone trades lost sales for margin).
+ORDER_STEPS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.13, 0.16, 0.20)
+METRICS = (
+    "units_sold",
+    "lost_units",
+    "revenue",
+    "gross_margin",
+    "leftover_stores",
+    "leftover_dc",
+    "sell_through",
+    "stockout_store_weeks",
+    "shipped_from_dc",
+)
+
+
+@dataclass(frozen=True)
+class PolicyChoice:
+    """The decisions a what-if varies; `store_units` overrides the shares the order is split
+    by (the push baseline's last-year sales), None keeps the planned shares."""
+
+    label: str
+    order_units: int
+    holdback_pct: float
+    strategy: str
+    safety_stock_pct: float
+    markdown_threshold: float | None
+    store_units: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class PathResult:
+    units_sold: int
+    lost_units: int
+    revenue: float
+    gross_margin: float
+    leftover_stores: int
+    leftover_dc: int
+    sell_through: float
+    stockout_store_weeks: int
+    shipped_from_dc: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    p10: float
+    p50: float
+    p90: float
+    mean: float
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    choice: PolicyChoice
+    paths: tuple[PathResult, ...]
+
+    def summary(self, metric: str) -> Summary:
+        values = np.array([getattr(path, metric) for path in self.paths], dtype=float)
+        p10, p50, p90 = np.percentile(values, [10, 50, 90])
+        return Summary(float(p10), float(p50), float(p90), float(values.mean()))
+
+
+def demand_paths(
+    forecast: CategoryForecast,
+    shares: Mapping[str, float],
+    *,
+    paths: int,
+    seed: int,
+    noise: bool = True,
+) -> list[dict[str, list[int]]]:
+    """`paths` seasons of store demand (store -> units per week) drawn around the forecast:
+    a season level ~ lognormal(level_sd), weekly factors ~ lognormal(noise_sd), store shares
+    x gamma(SHARE_CV) renormalised, then Poisson counts. Without `noise`, every path is the
+    forecast split by the planned shares, rounded (the deterministic replay)."""
+    stores = sorted(shares)
+    planned = np.array([shares[s] for s in stores])
+    curve = np.array(forecast.curve)
+    rng = np.random.default_rng(seed)
+    result = []
+    for _ in range(paths):
+        if noise:
+            level = math.exp(rng.normal(0.0, forecast.level_sd))
+            weekly = curve * level * np.exp(rng.normal(0.0, forecast.noise_sd, len(curve)))
+            k = 1 / SHARE_CV**2
+            store_shares = planned * rng.gamma(k, 1 / k, len(stores))
+            store_shares /= store_shares.sum()
+            units = rng.poisson(np.outer(store_shares, weekly))
+        else:
+            units = np.rint(np.outer(planned, curve))
+        result.append({s: [int(u) for u in row] for s, row in zip(stores, units, strict=True)})
+    return result
+
+
+def _setup(
+    forecast: CategoryForecast,
+    stores: Sequence[StoreProfile],
+    assignments: Mapping[str, str],
+    choice: PolicyChoice,
+) -> SeasonSetup:
+    profiles = (
+        stores
+        if choice.store_units is None
+        else [replace(s, category_units=choice.store_units.get(s.store_id, 0.0)) for s in stores]
+    )
+    allocation = plan_allocation(
+        weekly_forecast=forecast.curve,
+        stores=profiles,
+        assignments=assignments,
+        safety_stock_pct=choice.safety_stock_pct,
+        dc_holdback_pct=choice.holdback_pct,
+        quantity=choice.order_units,
+    )
+    return SeasonSetup(
+        base_weeks=forecast.weeks,
+        prior_sd=forecast.level_sd,
+        noise_sd=forecast.noise_sd,
+        shares={line.store_id: line.season_share for line in allocation.stores},
+        initial_units={line.store_id: line.initial_units for line in allocation.stores},
+        dc_units=allocation.dc_holdback_units,
+    )
+
+
+def season_policy_for(base: SeasonPolicy, choice: PolicyChoice) -> SeasonPolicy:
+    """The season policy a choice plays under, every proposal approved as made."""
+    return auto_approved(
+        replace(
+            base,
+            strategy=choice.strategy,
+            safety_stock_pct=choice.safety_stock_pct,
+            markdown_threshold=choice.markdown_threshold,
+            markdown_checkpoint_week=(
+                base.markdown_checkpoint_week if choice.markdown_threshold is not None else None
+            ),
+        )
+    )
+
+
+def path_result(
+    outcomes: Sequence[WeekOutcome], setup: SeasonSetup, order_units: int, economics: Economics
+) -> PathResult:
+    """The economics of one simulated season: revenue at the prices in force each week,
+    gross margin = revenue - order x cost + leftovers x salvage - shipments x shipment cost."""
+    final = outcomes[-1].state
+    markdowns = {fact.week_number: fact.markdown_pct for fact in final.markdowns}
+    revenue = 0.0
+    for outcome in outcomes:
+        off = sum(pct for week, pct in markdowns.items() if outcome.week_number > week)
+        revenue += outcome.units_sold * economics.price * (1 - off)
+    leftover_stores = sum(final.on_hand.values())
+    leftover = leftover_stores + final.dc_on_hand
+    shipments = [line for o in outcomes for line in o.arrivals if line.units > 0]
+    margin = (
+        revenue
+        - order_units * economics.unit_cost
+        + leftover * economics.salvage_value
+        - len(shipments) * economics.shipment_cost
+    )
+    sold = sum(o.units_sold for o in outcomes)
+    return PathResult(
+        units_sold=sold,
+        lost_units=sum(o.lost_units for o in outcomes),
+        revenue=revenue,
+        gross_margin=margin,
+        leftover_stores=leftover_stores,
+        leftover_dc=final.dc_on_hand,
+        sell_through=sold / order_units if order_units else 0.0,
+        stockout_store_weeks=sum(o.stockouts for o in outcomes),
+        shipped_from_dc=sum(line.units for line in shipments),
+    )
+
+
+def _play(job: tuple) -> list[PathResult]:
+    setup, policy, order_units, economics, demands = job
+    return [
+        path_result(replay_demand(setup, policy, demand), setup, order_units, economics)
+        for demand in demands
+    ]
+
+
+def simulate(
+    *,
+    forecast: CategoryForecast,
+    stores: Sequence[StoreProfile],
+    assignments: Mapping[str, str],
+    base_policy: SeasonPolicy,
+    choice: PolicyChoice,
+    economics: Economics,
+    demands: Sequence[Mapping[str, Sequence[int]]],
+    workers: int = 1,
+) -> PolicyResult:
+    """Plays `choice` over every demand path through `run_week`; with `workers` > 1 the paths
+    are split over forked processes."""
+    setup = _setup(forecast, stores, assignments, choice)
+    policy = season_policy_for(base_policy, choice)
+    chunks = [list(demands[i::workers]) for i in range(max(1, workers))]
+    jobs = [(setup, policy, choice.order_units, economics, chunk) for chunk in chunks]
+    if workers <= 1:
+        parts = [_play(jobs[0])]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(_play, jobs))
+    # Undo the round-robin split so path i stays path i.
+    ordered: list[PathResult] = [parts[0][0]] * len(demands)
+    for start, part in enumerate(parts):
+        for offset, result in enumerate(part):
+            ordered[start + offset * workers] = result
+    return PolicyResult(choice, tuple(ordered))
+
+
+def proposed_choice(
+    forecast: CategoryForecast,
+    *,
+    holdback_pct: float,
+    strategy: str,
+    safety_stock_pct: float,
+    markdown_threshold: float | None,
+) -> PolicyChoice:
+    """The plan as proposed: forecast x (1 + safety stock), the extracted parameters."""
+    return PolicyChoice(
+        label="plan as proposed",
+        order_units=math.ceil(round(forecast.total_units * (1 + safety_stock_pct), 6)),
+        holdback_pct=holdback_pct,
+        strategy=strategy,
+        safety_stock_pct=safety_stock_pct,
+        markdown_threshold=markdown_threshold,
+    )
+
+
+def push_choice(
+    forecast: CategoryForecast, *, safety_stock_pct: float, last_year_units: Mapping[str, float]
+) -> PolicyChoice:
+    """Everything to stores at launch by last year's store sales; no replenishment, no
+    markdown."""
+    return PolicyChoice(
+        label="push baseline",
+        order_units=math.ceil(round(forecast.total_units * (1 + safety_stock_pct), 6)),
+        holdback_pct=0.0,
+        strategy="none",
+        safety_stock_pct=safety_stock_pct,
+        markdown_threshold=None,
+        store_units=last_year_units,
+    )
+
+
+def season_sd(forecast: CategoryForecast) -> float:
+    """Spread of season demand in units: the level error on the whole season plus weekly
+    noise, which averages out over the weeks."""
+    total = forecast.total_units
+    weeks = len(forecast.weeks)
+    log_sd = math.sqrt(forecast.level_sd**2 + forecast.noise_sd**2 / max(weeks, 1))
+    return total * log_sd
+
+
+def newsvendor_choice(
+    forecast: CategoryForecast, economics: Economics, template: PolicyChoice
+) -> PolicyChoice:
+    """`template` with the order at the newsvendor quantity of the season's demand."""
+    quantity = newsvendor_quantity(
+        mean=forecast.total_units, sd=season_sd(forecast), economics=economics
+    )
+    return replace(
+        template,
+        order_units=quantity,
+        safety_stock_pct=max(0.0, quantity / forecast.total_units - 1),
+    )
+
+
+def recommend(
+    *,
+    forecast: CategoryForecast,
+    stores: Sequence[StoreProfile],
+    assignments: Mapping[str, str],
+    base_policy: SeasonPolicy,
+    economics: Economics,
+    demands: Sequence[Mapping[str, Sequence[int]]],
+    template: PolicyChoice,
+    workers: int = 1,
+) -> tuple[PolicyChoice, dict[str, float]]:
+    """The recommended policy, searched on `demands` (score it on other paths):
+
+    1. at the newsvendor order, the holdback, cadence and markdown threshold of the grid with
+       the most mean margin;
+    2. with those, the order from the newsvendor quantity up by `ORDER_STEPS` with the most
+       mean margin among those that lose no more sales than `template` (the plan) does.
+
+    Returns the choice and each policy tried with its mean margin.
+    """
+
+    def run(choice: PolicyChoice) -> PolicyResult:
+        return simulate(
+            forecast=forecast,
+            stores=stores,
+            assignments=assignments,
+            base_policy=base_policy,
+            choice=choice,
+            economics=economics,
+            demands=demands,
+            workers=workers,
+        )
+
+    ordered = replace(newsvendor_choice(forecast, economics, template), label="recommended")
+    margins: dict[str, float] = {}
+    best: tuple[float, PolicyChoice] | None = None
+    for holdback in HOLDBACKS:
+        for cadence in CADENCES:
+            if cadence == "none" and holdback > 0:
+                continue  # stock held at the DC with no replenishment never ships
+            for threshold in THRESHOLDS:
+                choice = replace(
+                    ordered, holdback_pct=holdback, strategy=cadence, markdown_threshold=threshold
+                )
+                margin = run(choice).summary("gross_margin").mean
+                margins[describe(choice)] = margin
+                if best is None or margin > best[0] + 1e-9:
+                    best = (margin, choice)
+    if best is None:
+        raise ValueError("the grid is empty")
+    allowed_lost = run(template).summary("lost_units").mean
+    shape = best[1]
+    found: tuple[float, PolicyChoice] | None = None
+    for step in ORDER_STEPS:
+        units = math.ceil(shape.order_units * (1 + step))
+        choice = replace(
+            shape,
+            order_units=units,
+            safety_stock_pct=max(0.0, units / forecast.total_units - 1),
+        )
+        result = run(choice)
+        margin = result.summary("gross_margin").mean
+        margins[describe(choice)] = margin
+        if result.summary("lost_units").mean <= allowed_lost and (
+            found is None or margin > found[0] + 1e-9
+        ):
+            found = (margin, choice)
+    # No order on the grid loses as little as the plan: take the largest one tried.
+    return (found[1] if found else choice), margins
+
+
+def describe(choice: PolicyChoice) -> str:
+    threshold = (
+        "no markdown"
+        if choice.markdown_threshold is None
+        else f"markdown < {choice.markdown_threshold:.0%}"
+    )
+    return (
+        f"order {choice.order_units:,}, holdback {choice.holdback_pct:.0%}, "
+        f"{choice.strategy} replenishment, {threshold}"
+    )
+
+
+def critical_ratio_text(economics: Economics) -> str:
+    return (
+        f"critical ratio (price - cost) / (price - salvage) = ({economics.price:.2f} - "
+        f"{economics.unit_cost:.2f}) / ({economics.price:.2f} - {economics.salvage_value:.2f}) "
+        f"= {critical_ratio(economics):.2f}"
+    )

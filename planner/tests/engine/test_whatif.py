@@ -1,0 +1,122 @@
+"""The what-if simulator (SPEC.md section 7.9, issue 13)."""
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from forecasting.engine.types import Season
+from planner.engine.economics import Economics
+from planner.engine.evaluation import season_setup
+from planner.engine.preseason import PreseasonSettings, plan_preseason
+from planner.engine.sample_inputs import category_inputs
+from planner.engine.season import SeasonPolicy, auto_approved, replay_demand
+from planner.engine.whatif import (
+    PolicyChoice,
+    demand_paths,
+    path_result,
+    proposed_choice,
+    push_choice,
+    simulate,
+)
+
+SEASON = Season(dt.date(2025, 2, 17), 12)
+PRESEASON = PreseasonSettings(
+    season=SEASON, strategy="weekly", dc_holdback_pct=0.45, safety_stock_pct=0.20, k=3
+)
+POLICY = SeasonPolicy(
+    horizon_weeks=12,
+    strategy="weekly",
+    safety_stock_pct=0.20,
+    variance_threshold=0.20,
+    elasticity=2.0,
+    markdown_cap=0.40,
+    lift_per_point=1.5,
+    markdown_checkpoint_week=6,
+    markdown_threshold=0.60,
+)
+ECONOMICS = Economics(price=55.0, unit_cost=24.75, salvage_value=7.43)
+
+
+@pytest.fixture(scope="module")
+def dresses(sample_dir: Path):
+    daily, stores = category_inputs(sample_dir, "Women's Dresses", season=SEASON)
+    plan = plan_preseason(daily_units=daily, stores=stores, settings=PRESEASON)
+    return plan, stores
+
+
+def _proposed(plan) -> PolicyChoice:
+    return proposed_choice(
+        plan.forecast,
+        holdback_pct=0.45,
+        strategy="weekly",
+        safety_stock_pct=0.20,
+        markdown_threshold=0.60,
+    )
+
+
+def _simulate(plan, stores, choice, demands, workers=1):
+    return simulate(
+        forecast=plan.forecast,
+        stores=stores,
+        assignments=plan.clustering.assignments,
+        base_policy=POLICY,
+        choice=choice,
+        economics=ECONOMICS,
+        demands=demands,
+        workers=workers,
+    )
+
+
+def test_a_simulation_without_noise_is_the_deterministic_replay_of_the_plan(dresses) -> None:
+    plan, stores = dresses
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    [demand] = demand_paths(plan.forecast, shares, paths=1, seed=0, noise=False)
+
+    simulated = _simulate(plan, stores, _proposed(plan), [demand]).paths[0]
+
+    replay = replay_demand(season_setup(plan), auto_approved(POLICY), demand)
+    expected = path_result(replay, season_setup(plan), plan.allocation.manufacturing_qty, ECONOMICS)
+    assert _proposed(plan).order_units == plan.allocation.manufacturing_qty
+    assert simulated == expected
+
+
+def test_units_are_conserved_on_every_path_and_the_seed_repeats(dresses) -> None:
+    plan, stores = dresses
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    demands = demand_paths(plan.forecast, shares, paths=12, seed=7)
+    choice = _proposed(plan)
+
+    first = _simulate(plan, stores, choice, demands, workers=2)
+    again = _simulate(plan, stores, choice, demand_paths(plan.forecast, shares, paths=12, seed=7))
+
+    assert first == again
+    for path in first.paths:
+        assert path.units_sold + path.leftover_stores + path.leftover_dc == choice.order_units
+    assert len({path.units_sold for path in first.paths}) > 1  # the paths differ
+
+
+def test_the_push_baseline_is_the_plan_with_no_holdback_replenishment_or_markdown(
+    dresses,
+) -> None:
+    plan, stores = dresses
+    last_year = {s.store_id: 100.0 + i for i, s in enumerate(stores)}
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    demands = demand_paths(plan.forecast, shares, paths=6, seed=3)
+    push = push_choice(plan.forecast, safety_stock_pct=0.20, last_year_units=last_year)
+    stripped = dataclasses.replace(
+        _proposed(plan),
+        holdback_pct=0.0,
+        strategy="none",
+        markdown_threshold=None,
+        store_units=last_year,
+    )
+
+    pushed = _simulate(plan, stores, push, demands)
+    as_plan = _simulate(plan, stores, stripped, demands)
+
+    assert pushed.paths == as_plan.paths
+    assert all(p.shipped_from_dc == 0 and p.leftover_dc == 0 for p in pushed.paths)
+    planned = _simulate(plan, stores, _proposed(plan), demands)
+    assert planned.paths != pushed.paths

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Sum
+
 from allocation.engine.shares import HISTORY_WEEKS, recent_units
 from allocation.engine.types import StoreProfile
 from planner.models import HistoricalSale, Store
@@ -43,3 +45,19 @@ def store_profiles(
         )
         for store in Store.objects.order_by("id")
     ]
+
+
+def last_year_units(category_id: str, *, season_start: dt.date) -> dict[str, float]:
+    """Each store's units of the category in the 52 weeks before the season (the push
+    baseline's shares)."""
+    rows = (
+        HistoricalSale.objects.filter(
+            category_id=category_id,
+            date__gte=season_start - dt.timedelta(weeks=52),
+            date__lt=season_start,
+        )
+        .values("store_id")
+        .annotate(units=Sum("quantity_sold"))
+        .values_list("store_id", "units")
+    )
+    return {store: float(units) for store, units in rows}

@@ -290,6 +290,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "uploads": env.str("THROTTLE_UPLOADS", default="60/min"),
         "extraction": env.str("THROTTLE_EXTRACTION", default="30/min"),
+        "simulations": env.str("THROTTLE_SIMULATIONS", default="20/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

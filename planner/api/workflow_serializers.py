@@ -144,3 +144,27 @@ class AgentStepRequestSerializer(serializers.Serializer):
     workflow_id = serializers.IntegerField(
         help_text="The workflow whose step to run; results it already has are reused."
     )
+
+
+class WhatIfSerializer(serializers.Serializer):
+    """Your choice (any of the first five; none: only the plan, push and recommended), and the
+    simulation's size and seed."""
+
+    holdback_pct = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    safety_stock_pct = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    strategy = serializers.ChoiceField(choices=list(STRATEGIES), required=False)
+    markdown_threshold = serializers.FloatField(
+        min_value=0.0, max_value=1.0, required=False, allow_null=True
+    )
+    order_units = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False)
+    paths = serializers.IntegerField(min_value=10, max_value=1000, default=100)
+    search_paths = serializers.IntegerField(min_value=3, max_value=200, default=12)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=1)
+
+    OVERRIDES = (
+        "holdback_pct",
+        "safety_stock_pct",
+        "strategy",
+        "markdown_threshold",
+        "order_units",
+    )

@@ -26,6 +26,7 @@ from planner.api.workflow_serializers import (
     StartForecastSerializer,
     StartReforecastSerializer,
     WeeklyUploadSerializer,
+    WhatIfSerializer,
     WorkflowSerializer,
     WorkflowStartedSerializer,
 )
@@ -34,6 +35,7 @@ from planner.models import Category, Workflow
 from planner.season import weekly, workflows
 from planner.season.selectors import workflow_results
 from planner.season.states import SeasonConflict
+from planner.season.whatif import season_what_if
 from season_agents.extraction.types import SeasonParameterSet
 
 
@@ -109,6 +111,7 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
     serializer_class = WorkflowSerializer
     queryset = Workflow.objects.all()
     filterset_fields = ["status", "category"]
+    throttle_scope: str | None = None  # the what-if sets "simulations"
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
@@ -116,6 +119,27 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         """Ids and headline figures of what the workflow produced."""
         workflow = self.get_object()
         return Response(workflow_results(workflow))
+
+    @extend_schema(request=WhatIfSerializer, responses={200: dict})
+    @action(detail=True, methods=["post"], url_path="what-if", throttle_scope="simulations")
+    def what_if(self, request: Request, pk: str | None = None) -> Response:
+        """What the plan, a push baseline, the recommended policy and your choice would earn:
+        each played over demand paths through the weekly loop, P10/P50/P90 and mean of sales,
+        lost sales, revenue, margin, leftovers, stockouts and DC shipments. Commits nothing.
+        409 before the order is proposed."""
+        form = WhatIfSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        overrides = {key: data[key] for key in WhatIfSerializer.OVERRIDES if key in data}
+        return Response(
+            season_what_if(
+                workflow_id=self.get_object().pk,
+                overrides=overrides,
+                paths=data["paths"],
+                search_paths=data["search_paths"],
+                seed=data["seed"],
+            )
+        )
 
     @extend_schema(request=None, responses={200: WorkflowSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ApproverPermission])

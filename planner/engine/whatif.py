@@ -11,6 +11,7 @@ Seeded and reproducible.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
 from collections.abc import Mapping, Sequence
@@ -372,6 +373,90 @@ def recommend(
             found = (margin, choice)
     # No order on the grid loses as little as the plan: take the largest one tried.
     return (found[1] if found else choice), margins
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The policies side by side (plan, push baseline, recommended, then the caller's
+    choice), scored on fresh paths; `grid` holds the search's mean margin per policy tried."""
+
+    results: tuple[PolicyResult, ...]
+    grid: dict[str, float]
+    paths: int
+    seed: int
+
+
+def compare(
+    *,
+    forecast: CategoryForecast,
+    stores: Sequence[StoreProfile],
+    assignments: Mapping[str, str],
+    base_policy: SeasonPolicy,
+    economics: Economics,
+    proposed: PolicyChoice,
+    last_year_units: Mapping[str, float],
+    shares: Mapping[str, float],
+    choice: PolicyChoice | None = None,
+    paths: int = 500,
+    search_paths: int = 40,
+    seed: int = 1,
+    workers: int = 1,
+) -> Comparison:
+    """Searches the recommended policy on `search_paths` paths (seed `seed`), then scores
+    every policy on `paths` other paths (seed `seed` + 1000)."""
+    search = demand_paths(forecast, shares, paths=search_paths, seed=seed)
+    recommended, grid = recommend(
+        forecast=forecast,
+        stores=stores,
+        assignments=assignments,
+        base_policy=base_policy,
+        economics=economics,
+        demands=search,
+        template=proposed,
+        workers=workers,
+    )
+    push = push_choice(
+        forecast, safety_stock_pct=proposed.safety_stock_pct, last_year_units=last_year_units
+    )
+    choices = [proposed, push, recommended, *([choice] if choice else [])]
+    fresh = demand_paths(forecast, shares, paths=paths, seed=seed + 1000)
+    results = tuple(
+        simulate(
+            forecast=forecast,
+            stores=stores,
+            assignments=assignments,
+            base_policy=base_policy,
+            choice=c,
+            economics=economics,
+            demands=fresh,
+            workers=workers,
+        )
+        for c in choices
+    )
+    return Comparison(results=results, grid=grid, paths=paths, seed=seed)
+
+
+def comparison_table(comparison: Comparison) -> list[dict[str, object]]:
+    """The comparison as plain data: each policy with its decisions and each metric's P10,
+    P50, P90 and mean."""
+    table: list[dict[str, object]] = []
+    for result in comparison.results:
+        choice = result.choice
+        table.append(
+            {
+                "label": choice.label,
+                "description": describe(choice),
+                "order_units": choice.order_units,
+                "holdback_pct": choice.holdback_pct,
+                "strategy": choice.strategy,
+                "safety_stock_pct": round(choice.safety_stock_pct, 4),
+                "markdown_threshold": choice.markdown_threshold,
+                "metrics": {
+                    metric: dataclasses.asdict(result.summary(metric)) for metric in METRICS
+                },
+            }
+        )
+    return table
 
 
 def describe(choice: PolicyChoice) -> str:

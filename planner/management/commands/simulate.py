@@ -28,12 +28,10 @@ from planner.engine.whatif import (
     METRICS,
     PolicyChoice,
     PolicyResult,
+    compare,
     critical_ratio_text,
-    demand_paths,
     describe,
     proposed_choice,
-    push_choice,
-    recommend,
     simulate,
 )
 from planner.season.policy import safety_stock_for, season_policy
@@ -158,19 +156,7 @@ class Command(BaseCommand):
             safety_stock_pct=safety,
             markdown_threshold=threshold,
         )
-        choices = [
-            proposed,
-            push_choice(plan.forecast, safety_stock_pct=safety, last_year_units=last_year),
-        ]
         shares = {line.store_id: line.season_share for line in plan.allocation.stores}
-        common = {
-            "forecast": plan.forecast,
-            "stores": stores,
-            "assignments": plan.clustering.assignments,
-            "base_policy": base_policy,
-            "economics": economics,
-            "workers": options["workers"],
-        }
         write = self.stdout.write
         write(
             f"{category.name}: forecast {plan.forecast.total_units:,.0f} units over "
@@ -180,34 +166,48 @@ class Command(BaseCommand):
             f"({economics.sources['salvage_value']}); {critical_ratio_text(economics)}"
         )
         started = time.perf_counter()
-        search = demand_paths(
-            plan.forecast, shares, paths=options["search_paths"], seed=options["seed"]
+        comparison = compare(
+            forecast=plan.forecast,
+            stores=stores,
+            assignments=plan.clustering.assignments,
+            base_policy=base_policy,
+            economics=economics,
+            proposed=proposed,
+            last_year_units=last_year,
+            shares=shares,
+            choice=self._override(proposed, options["policy"]) if options["policy"] else None,
+            paths=options["paths"],
+            search_paths=options["search_paths"],
+            seed=options["seed"],
+            workers=options["workers"],
         )
-        recommended, grid = recommend(demands=search, template=proposed, **common)
-        write(
-            f"grid search: {len(grid)} policies x {options['search_paths']} paths (seed "
-            f"{options['seed']}) in {time.perf_counter() - started:.1f} s"
-        )
-        choices.append(recommended)
-        if options["policy"]:
-            choices.append(self._override(proposed, options["policy"]))
-
-        started = time.perf_counter()
-        fresh = demand_paths(
-            plan.forecast, shares, paths=options["paths"], seed=options["seed"] + 1000
-        )
-        results = [simulate(choice=choice, demands=fresh, **common) for choice in choices]
         seconds = time.perf_counter() - started
+        results = list(comparison.results)
         write(
-            f"\nscored on {options['paths']} fresh paths (seed {options['seed'] + 1000}) in "
-            f"{seconds:.1f} s, {seconds / len(choices):.1f} s a policy; mean (P10 .. P90):"
+            f"grid search: {len(comparison.grid)} policies x {options['search_paths']} paths "
+            f"(seed {options['seed']}); scored on {options['paths']} fresh paths (seed "
+            f"{options['seed'] + 1000}); {seconds:.1f} s in all. Mean (P10 .. P90):"
         )
         self._table(results)
         self._verdict(results)
         if options["scenarios"]:
             demands = [scenario_actuals(directory, category.slug, s) for s in SCENARIOS]
-            write("\nthe five generated scenarios replayed as demand; mean over them:")
-            self._table([simulate(choice=c, demands=demands, **common) for c in choices])
+            write("\nthe five generated scenarios replayed as demand; mean (P10 .. P90) over them:")
+            replays = [
+                simulate(
+                    forecast=plan.forecast,
+                    stores=stores,
+                    assignments=plan.clustering.assignments,
+                    base_policy=base_policy,
+                    choice=result.choice,
+                    economics=economics,
+                    demands=demands,
+                    workers=options["workers"],
+                )
+                for result in results
+            ]
+            self._table(replays)
+            self._verdict(replays)
 
     def _override(self, proposed: PolicyChoice, pairs: list[str]) -> PolicyChoice:
         values: dict[str, str] = {}

@@ -1,0 +1,135 @@
+"""What-if for a season whose order is proposed: the plan, a push baseline, the recommended
+policy and the caller's choice, played over demand paths (planner.engine.whatif). Read-only:
+it commits nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from allocation import fetch as allocation_fetch
+from allocation import selectors as allocation_selectors
+from forecasting.engine.types import CategoryForecast, Season
+from forecasting.fetch import forecast_weeks
+from forecasting.models import Forecast
+from planner.engine.economics import critical_ratio
+from planner.engine.whatif import (
+    PolicyChoice,
+    compare,
+    comparison_table,
+    proposed_choice,
+)
+from planner.models import Workflow
+from planner.season.policy import season_policy
+from planner.season.states import SeasonConflict
+from planner.selectors import category_economics
+
+
+def _forecast(forecast: Forecast) -> CategoryForecast:
+    adjustment = forecast.adjustment
+    return CategoryForecast(
+        season=Season(forecast.season_start_date, forecast.horizon_weeks),
+        weeks=forecast_weeks(forecast),
+        weights=forecast.weights,
+        weighting_note=forecast.weighting_note,
+        backtest=None,
+        history_weeks=int(adjustment.get("history_weeks", 0)),
+        history_end=dt.date.fromisoformat(adjustment["history_end"]),
+        level_sd=float(adjustment.get("level_sd", 0.0)),
+        noise_sd=float(adjustment.get("noise_sd", 0.0)),
+    )
+
+
+def season_what_if(
+    *, workflow_id: int, overrides: Mapping[str, Any], paths: int, search_paths: int, seed: int
+) -> dict[str, Any]:
+    """The comparison as plain data. 409 before the Inventory step has proposed the order."""
+    started = time.perf_counter()
+    workflow = Workflow.objects.select_related("parameters", "category").get(pk=workflow_id)
+    allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
+    if allocation is None:
+        raise SeasonConflict(
+            "The what-if needs the proposed order: wait for the Inventory step "
+            f"(the season is {workflow.status})."
+        )
+    p = workflow.parameters
+    forecast = _forecast(allocation.forecast)
+    assignments = {
+        store.pk: cluster.label
+        for cluster in allocation.clustering_run.clusters.prefetch_related("stores")
+        for store in cluster.stores.all()
+    }
+    stores = [
+        s
+        for s in allocation_fetch.store_profiles(
+            workflow.category_id,
+            season_start=p.season_start_date,
+            season_weeks=p.forecast_horizon_weeks,
+        )
+        if s.store_id in assignments
+    ]
+    economics = category_economics(workflow.category_id)
+    base_policy = season_policy(
+        horizon_weeks=p.forecast_horizon_weeks,
+        strategy=p.replenishment_strategy,
+        safety_stock_pct=allocation.safety_stock_pct,
+        markdown_checkpoint_week=p.markdown_checkpoint_week,
+        markdown_threshold=p.markdown_threshold,
+    )
+    proposed = proposed_choice(
+        forecast,
+        holdback_pct=allocation.dc_holdback_pct,
+        strategy=p.replenishment_strategy,
+        safety_stock_pct=allocation.safety_stock_pct,
+        markdown_threshold=p.markdown_threshold if p.markdown_checkpoint_week else None,
+    )
+    choice = _choice(proposed, forecast, overrides) if overrides else None
+    comparison = compare(
+        forecast=forecast,
+        stores=stores,
+        assignments=assignments,
+        base_policy=base_policy,
+        economics=economics,
+        proposed=proposed,
+        last_year_units=allocation_fetch.last_year_units(
+            workflow.category_id, season_start=p.season_start_date
+        ),
+        shares={row.store_id: row.season_share for row in allocation.store_rows.all()},
+        choice=choice,
+        paths=paths,
+        search_paths=search_paths,
+        seed=seed,
+    )
+    return {
+        "workflow_id": workflow.pk,
+        "economics": {
+            "price": round(economics.price, 2),
+            "unit_cost": round(economics.unit_cost, 2),
+            "salvage_value": round(economics.salvage_value, 2),
+            "shipment_cost": round(economics.shipment_cost, 2),
+            "sources": economics.sources,
+            "critical_ratio": round(critical_ratio(economics), 4),
+        },
+        "paths": paths,
+        "search_paths": search_paths,
+        "seed": seed,
+        "policies": comparison_table(comparison),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _choice(
+    proposed: PolicyChoice, forecast: CategoryForecast, overrides: Mapping[str, Any]
+) -> PolicyChoice:
+    safety = overrides.get("safety_stock_pct", proposed.safety_stock_pct)
+    order = overrides.get("order_units") or round(forecast.total_units * (1 + safety))
+    return PolicyChoice(
+        label="your choice",
+        order_units=int(order),
+        holdback_pct=overrides.get("holdback_pct", proposed.holdback_pct),
+        strategy=overrides.get("strategy", proposed.strategy),
+        safety_stock_pct=safety,
+        markdown_threshold=overrides.get("markdown_threshold", proposed.markdown_threshold),
+    )

@@ -152,7 +152,7 @@ class WhatIfSerializer(serializers.Serializer):
 
     holdback_pct = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
     safety_stock_pct = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
-    strategy = serializers.ChoiceField(choices=list(STRATEGIES), required=False)
+    replenishment_strategy = serializers.ChoiceField(choices=STRATEGIES, required=False)
     markdown_threshold = serializers.FloatField(
         min_value=0.0, max_value=1.0, required=False, allow_null=True
     )
@@ -164,7 +164,7 @@ class WhatIfSerializer(serializers.Serializer):
     OVERRIDES = (
         "holdback_pct",
         "safety_stock_pct",
-        "strategy",
+        "replenishment_strategy",
         "markdown_threshold",
         "order_units",
     )

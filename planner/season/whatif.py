@@ -129,7 +129,7 @@ def _choice(
         label="your choice",
         order_units=int(order),
         holdback_pct=overrides.get("holdback_pct", proposed.holdback_pct),
-        strategy=overrides.get("strategy", proposed.strategy),
+        strategy=overrides.get("replenishment_strategy", proposed.strategy),
         safety_stock_pct=safety,
         markdown_threshold=overrides.get("markdown_threshold", proposed.markdown_threshold),
     )

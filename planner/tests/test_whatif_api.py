@@ -22,12 +22,22 @@ def test_what_if_compares_the_policies_and_changes_nothing(
 
     response = api_client.post(
         f"/api/workflows/{workflow_id}/what-if",
-        {"holdback_pct": 0.3, "strategy": "bi-weekly", "paths": 10, "search_paths": 3},
+        {
+            "holdback_pct": 0.3,
+            "replenishment_strategy": "bi-weekly",
+            "paths": 10,
+            "search_paths": 3,
+        },
         format="json",
     )
     again = api_client.post(
         f"/api/workflows/{workflow_id}/what-if",
-        {"holdback_pct": 0.3, "strategy": "bi-weekly", "paths": 10, "search_paths": 3},
+        {
+            "holdback_pct": 0.3,
+            "replenishment_strategy": "bi-weekly",
+            "paths": 10,
+            "search_paths": 3,
+        },
         format="json",
     )
 
@@ -62,11 +72,11 @@ def test_what_if_before_the_order_is_proposed_is_409_and_bad_input_is_400(
     early = api_client.post(f"/api/workflows/{workflow_id}/what-if", {}, format="json")
     bad = api_client.post(
         f"/api/workflows/{workflow_id}/what-if",
-        {"holdback_pct": 2, "strategy": "daily", "paths": 100000},
+        {"holdback_pct": 2, "replenishment_strategy": "daily", "paths": 100000},
         format="json",
     )
 
     assert early.status_code == 409
     assert "needs the proposed order" in early.json()["message"]
     assert bad.status_code == 400
-    assert set(bad.json()["errors"]) >= {"holdback_pct", "strategy", "paths"}
+    assert set(bad.json()["errors"]) >= {"holdback_pct", "replenishment_strategy", "paths"}

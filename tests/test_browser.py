@@ -148,6 +148,18 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     page.fill("input[name=safety_stock_percent]", "30")
     expect(page.locator("#order-preview")).to_contain_text(" to stores")
     shot(page, "04-forecast-and-approval")
+    # What-if: move a slider, simulate, and the choice's column follows it.
+    page.click("#what-if summary")
+    page.locator("#what-if-form input[name=holdback_pct]").fill("30")
+    expect(page.locator("#what-if-holdback")).to_have_text("30 %")
+    page.click("#what-if-form button:has-text('Simulate')")
+    policy_row = page.locator("#what-if-table tbody tr").first
+    expect(policy_row.locator("td").nth(4)).to_contain_text("holdback 30%")
+    expect(page.locator("#what-if-table thead")).to_contain_text("recommended")
+    page.locator("#what-if-form input[name=holdback_pct]").fill("0")
+    page.click("#what-if-form button:has-text('Simulate')")
+    expect(policy_row.locator("td").nth(4)).to_contain_text("holdback 0%")
+    shot(page, "04b-what-if")
     page.click("button:has-text('Accept the order')")
     expect(page.locator(".message.success")).to_have_text("Manufacturing order accepted.")
     # Pricing runs in the background; the page reloads itself when the season starts.

@@ -109,6 +109,108 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   update();
 })();
 
+// What-if: the form's choice is simulated beside the plan, the push baseline and the
+// recommended policy (POST /api/workflows/{id}/what-if, read-only); a table of mean and
+// P10 .. P90, and a chart of the margin's range.
+(function () {
+  var panel = document.getElementById("what-if");
+  if (!panel) { return; }
+  var form = document.getElementById("what-if-form");
+  var status = document.getElementById("what-if-status");
+  var progress = document.getElementById("what-if-progress");
+  var use = document.getElementById("what-if-use");
+  var labels = {
+    units_sold: "Units sold", lost_units: "Lost sales", revenue: "Revenue", gross_margin: "Gross margin",
+    leftover_stores: "Left at stores", leftover_dc: "Left at the DC", sell_through: "Sell-through",
+    stockout_store_weeks: "Stockout store-weeks", shipped_from_dc: "Shipped from the DC"
+  };
+  function value(name) { return parseFloat(form.elements[name].value); }
+  function outputs() {
+    document.getElementById("what-if-holdback").textContent = value("holdback_pct") + " %";
+    document.getElementById("what-if-safety").textContent = value("safety_stock_pct") + " %";
+    var threshold = value("markdown_threshold");
+    document.getElementById("what-if-threshold").textContent = threshold ? threshold + " %" : "no markdown";
+  }
+  function number(metric, x) {
+    return metric === "sell_through" ? (100 * x).toFixed(1) + " %" : Math.round(x).toLocaleString();
+  }
+  function render(body) {
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    head.appendChild(document.createElement("th"));
+    body.policies.forEach(function (policy) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = policy.label;
+      th.title = policy.description;
+      head.appendChild(th);
+    });
+    var rows = table.createTBody();
+    var described = rows.insertRow();
+    described.insertCell().textContent = "Policy";
+    body.policies.forEach(function (policy) { described.insertCell().textContent = policy.description; });
+    Object.keys(labels).forEach(function (metric) {
+      var row = rows.insertRow();
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = labels[metric];
+      row.appendChild(th);
+      body.policies.forEach(function (policy) {
+        var m = policy.metrics[metric];
+        row.insertCell().textContent = number(metric, m.mean) + " (" + number(metric, m.p10) + " .. " + number(metric, m.p90) + ")";
+      });
+    });
+    var target = document.getElementById("what-if-table");
+    target.replaceChildren(table);
+    var margins = body.policies.map(function (p) { return p.metrics.gross_margin; });
+    Plotly.newPlot("what-if-chart", [{
+      type: "bar", x: body.policies.map(function (p) { return p.label; }),
+      y: margins.map(function (m) { return m.p50; }), name: "Gross margin (P50)",
+      error_y: { type: "data", symmetric: false,
+        array: margins.map(function (m) { return m.p90 - m.p50; }),
+        arrayminus: margins.map(function (m) { return m.p50 - m.p10; }) }
+    }], { yaxis: { title: "Gross margin", rangemode: "tozero" }, margin: { t: 20 } },
+    { responsive: true, displaylogo: false, showSendToCloud: false });
+  }
+  function run(event) {
+    if (event) { event.preventDefault(); }
+    var threshold = value("markdown_threshold");
+    var payload = {
+      holdback_pct: value("holdback_pct") / 100,
+      safety_stock_pct: value("safety_stock_pct") / 100,
+      replenishment_strategy: form.elements.replenishment_strategy.value,
+      markdown_threshold: threshold ? threshold / 100 : null
+    };
+    status.textContent = "Simulating the four policies (a few seconds) ...";
+    progress.hidden = false;
+    fetch(panel.dataset.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
+      body: JSON.stringify(payload), credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      progress.hidden = true;
+      if (!answer.ok) { status.textContent = answer.body.message; return; }
+      status.textContent = "Simulated " + answer.body.paths + " seasons a policy in " + answer.body.seconds + " s.";
+      render(answer.body);
+      use.disabled = !document.getElementById("order-form");
+    }).catch(function () {
+      progress.hidden = true;
+      status.textContent = "The simulation did not answer; try again.";
+    });
+  }
+  form.addEventListener("input", outputs);
+  form.addEventListener("submit", run);
+  use.addEventListener("click", function () {
+    var input = document.querySelector('#order-form input[name="safety_stock_percent"]');
+    input.value = Math.min(30, Math.max(10, value("safety_stock_pct")));
+    input.dispatchEvent(new Event("input"));
+    input.focus();
+  });
+  outputs();
+})();
+
 // Charts: plotly draws each figure from its JSON data (no inline script, for the CSP; no cloud
 // links in the toolbar).
 document.querySelectorAll("[data-figure]").forEach(function (div) {

@@ -157,8 +157,8 @@ class WhatIfSerializer(serializers.Serializer):
         min_value=0.0, max_value=1.0, required=False, allow_null=True
     )
     order_units = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False)
-    paths = serializers.IntegerField(min_value=10, max_value=300, default=100)
-    search_paths = serializers.IntegerField(min_value=3, max_value=20, default=12)
+    paths = serializers.IntegerField(min_value=10, max_value=200, default=100)
+    search_paths = serializers.IntegerField(min_value=3, max_value=12, default=12)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=1)
 
     OVERRIDES = (

@@ -106,10 +106,13 @@ class ManufacturingApprovalSerializer(serializers.Serializer):
     safety_stock_pct = serializers.FloatField(
         min_value=SAFETY_STOCK_RANGE[0], max_value=SAFETY_STOCK_RANGE[1], required=False
     )
+    dc_holdback_pct = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
 
     def validate(self, data: dict) -> dict:
-        if data["action"] == "modify" and "safety_stock_pct" not in data:
-            raise serializers.ValidationError({"safety_stock_pct": "modify needs a safety stock"})
+        if data["action"] == "modify" and not {"safety_stock_pct", "dc_holdback_pct"} & set(data):
+            raise serializers.ValidationError(
+                {"safety_stock_pct": "modify needs a safety stock or a DC holdback"}
+            )
         return data
 
 

@@ -164,6 +164,7 @@ class ManufacturingApprovalView(APIView):
             workflow_id=form.validated_data["workflow_id"],
             action=form.validated_data["action"],
             safety_stock_pct=form.validated_data.get("safety_stock_pct"),
+            dc_holdback_pct=form.validated_data.get("dc_holdback_pct"),
         )
         workflow.refresh_from_db()
         return Response(WorkflowSerializer(workflow).data)

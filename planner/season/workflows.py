@@ -77,10 +77,15 @@ def workflow_start_forecast(
 
 
 def approve_manufacturing(
-    *, workflow_id: int, action: str, safety_stock_pct: float | None = None
+    *,
+    workflow_id: int,
+    action: str,
+    safety_stock_pct: float | None = None,
+    dc_holdback_pct: float | None = None,
 ) -> Workflow:
-    """`modify` recomputes quantity and allocation at a new safety stock (nothing committed);
-    `accept` commits the order and moves on to the Pricing step."""
+    """`modify` recomputes quantity and allocation at a new safety stock and/or DC holdback
+    (nothing committed; the season's parameters take the new holdback); `accept` commits the
+    order and moves on to the Pricing step."""
     with transaction.atomic():
         workflow = season_lock(workflow_id)
         if workflow.status != S.AWAITING_ORDER:
@@ -88,16 +93,25 @@ def approve_manufacturing(
                 f"Season {workflow_id} is {describe(workflow)}; no order waits for approval."
             )
         if action == "modify":
-            if safety_stock_pct is None:
-                raise ValueError("modify needs safety_stock_pct (0.10-0.30)")
-            result = inventory_tool(workflow, safety_stock_pct=safety_stock_pct)
+            if safety_stock_pct is None and dc_holdback_pct is None:
+                raise ValueError("modify needs safety_stock_pct (0.10-0.30) or dc_holdback_pct")
+            if dc_holdback_pct is not None:
+                _holdback_change(workflow, dc_holdback_pct)
+            current = allocation_selectors.season_allocation(workflow_id=workflow.pk)
+            safety = (
+                safety_stock_pct
+                if safety_stock_pct is not None
+                else (current.safety_stock_pct if current else None)
+            )
+            result = inventory_tool(workflow, safety_stock_pct=safety)
             transition(workflow, "order_modified")
+            plan = result.payload
             event_publish(
                 workflow=workflow,
                 kind="agent_progress",
                 agent=AgentName.INVENTORY,
-                message=f"safety stock changed to {safety_stock_pct:.0%}: "
-                f"{result.payload.manufacturing_qty:,} units",
+                message=f"order recomputed at {plan.safety_stock_pct:.0%} safety stock and "
+                f"{plan.dc_holdback_pct:.0%} DC holdback: {plan.manufacturing_qty:,} units",
                 progress_pct=PROGRESS["inventory"],
             )
             ask_order_approval(workflow, result.payload)
@@ -109,6 +123,17 @@ def approve_manufacturing(
         transition(workflow, "order_accepted", current_agent=AgentName.PRICING)
         transaction.on_commit(lambda: runner.submit(workflow.pk))
     return workflow
+
+
+def _holdback_change(workflow: Workflow, dc_holdback_pct: float) -> None:
+    """The season's parameters with the new holdback, as a new row: parameter rows are never
+    edited in place (another season may share them)."""
+    parameters = workflow.parameters
+    parameters.pk = None
+    parameters.dc_holdback_percentage = dc_holdback_pct
+    parameters.save()
+    workflow.parameters = parameters
+    workflow.save(update_fields=["parameters"])
 
 
 def season_cancel(*, workflow_id: int) -> Workflow:

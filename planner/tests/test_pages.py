@@ -74,6 +74,21 @@ def test_out_of_range_description_is_shown_on_the_form(signed_in: Client) -> Non
     assert not Workflow.objects.exists()
 
 
+def test_the_order_form_recomputes_at_another_dc_holdback(signed_in: Client) -> None:
+    workflow_id = _plan(signed_in)
+    page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
+    assert 'name="dc_holdback_percent"' in page and 'id="what-if"' in page
+
+    recomputed = signed_in.post(
+        f"/seasons/{workflow_id}/manufacturing",
+        {"action": "modify", "dc_holdback_percent": "15"},
+        follow=True,
+    ).content.decode()
+
+    assert "15% held at the DC" in recomputed
+    assert Workflow.objects.get(pk=workflow_id).parameters.dc_holdback_percentage == 0.15
+
+
 def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> None:
     workflow_id = _plan(signed_in)
     signed_in.post(

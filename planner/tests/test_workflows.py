@@ -121,6 +121,34 @@ def test_preseason_streams_every_agent_pauses_for_approval_and_completes(
 
 
 @override_settings(WORKFLOW_EXECUTION="inline")
+def test_modify_can_change_the_dc_holdback_as_the_what_if_suggests(
+    season_data, api_client: APIClient
+) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+    first = Allocation.objects.get()
+
+    modified = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "modify", "dc_holdback_pct": 0.15},
+        format="json",
+    )
+    bad = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "modify", "dc_holdback_pct": 1.5},
+        format="json",
+    )
+
+    assert modified.status_code == 200, modified.json()
+    second = Allocation.objects.get()
+    assert second.dc_holdback_pct == 0.15
+    assert second.safety_stock_pct == first.safety_stock_pct
+    assert second.manufacturing_qty == first.manufacturing_qty
+    assert second.dc_holdback_units < first.dc_holdback_units
+    assert Workflow.objects.get(pk=workflow_id).parameters.dc_holdback_percentage == 0.15
+    assert bad.status_code == 400
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
 def test_modify_recomputes_nothing_is_committed_and_double_approval_is_409(
     season_data, api_client: APIClient
 ) -> None:

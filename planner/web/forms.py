@@ -62,6 +62,9 @@ class ManufacturingForm(forms.Form):
     safety_stock_percent = forms.FloatField(
         min_value=low * 100, max_value=high * 100, required=False, label="Safety stock (%)"
     )
+    dc_holdback_percent = forms.FloatField(
+        min_value=0, max_value=100, required=False, label="DC holdback (%)"
+    )
     action = forms.ChoiceField(choices=[("accept", "accept"), ("modify", "modify")])
 
 

@@ -283,7 +283,10 @@ def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
     context = dashboard.season_context(workflow, last_sequence=last_sequence)
     context.update(
         manufacturing_form=ManufacturingForm(
-            initial={"safety_stock_percent": round(100 * context["allocation"].safety_stock_pct)}
+            initial={
+                "safety_stock_percent": round(100 * context["allocation"].safety_stock_pct),
+                "dc_holdback_percent": round(100 * context["allocation"].dc_holdback_pct),
+            }
             if context.get("allocation")
             else None
         ),
@@ -304,14 +307,16 @@ def _conflict(request: HttpRequest, exc: Exception) -> None:
 def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpResponse:
     form = ManufacturingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Safety stock must be 10-30 %.")
+        messages.error(request, "Safety stock must be 10-30 % and the DC holdback 0-100 %.")
     else:
         percent = form.cleaned_data["safety_stock_percent"]
+        holdback = form.cleaned_data["dc_holdback_percent"]
         try:
             workflows.approve_manufacturing(
                 workflow_id=workflow_id,
                 action=form.cleaned_data["action"],
                 safety_stock_pct=None if percent is None else percent / 100,
+                dc_holdback_pct=None if holdback is None else holdback / 100,
             )
             messages.success(request, f"Manufacturing order {form.cleaned_data['action']}ed.")
         except (Conflict, ValueError) as exc:

@@ -97,15 +97,23 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   var form = document.getElementById("order-form");
   if (!form) { return; }
   var input = form.querySelector('input[name="safety_stock_percent"]');
+  var holdback = form.querySelector('input[name="dc_holdback_percent"]');
+  var current = holdback.value;
   var preview = document.getElementById("order-preview");
   var splits = JSON.parse(document.getElementById("order-previews").textContent);
   function update() {
     var split = splits[String(parseInt(input.value, 10))];
     if (!split) { preview.textContent = ""; return; }
+    if (holdback.value !== current) {
+      preview.textContent = split[0].toLocaleString() + " units; Recompute for the split at " +
+        holdback.value + " % DC holdback";
+      return;
+    }
     preview.textContent = split[0].toLocaleString() + " units: " + split[1].toLocaleString() +
       " at the DC, " + split[2].toLocaleString() + " to stores";
   }
   input.addEventListener("input", update);
+  holdback.addEventListener("input", update);
   update();
 })();
 
@@ -195,6 +203,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
       status.textContent = "Simulated " + answer.body.paths + " seasons a policy in " + answer.body.seconds + " s.";
       render(answer.body);
       use.disabled = !document.getElementById("order-form");
+      use.title = use.disabled ? "An approver recomputes the order" : "";
     }).catch(function () {
       progress.hidden = true;
       status.textContent = "The simulation did not answer; try again.";
@@ -203,10 +212,13 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   form.addEventListener("input", outputs);
   form.addEventListener("submit", run);
   use.addEventListener("click", function () {
-    var input = document.querySelector('#order-form input[name="safety_stock_percent"]');
-    input.value = Math.min(30, Math.max(10, value("safety_stock_pct")));
-    input.dispatchEvent(new Event("input"));
-    input.focus();
+    var order = document.getElementById("order-form");
+    var safety = order.querySelector('input[name="safety_stock_percent"]');
+    safety.value = Math.min(30, Math.max(10, value("safety_stock_pct")));
+    order.querySelector('input[name="dc_holdback_percent"]').value = value("holdback_pct");
+    safety.dispatchEvent(new Event("input"));
+    status.textContent = "The order form holds these settings: press Recompute to see the order at them.";
+    order.querySelector('button[value="modify"]').focus();
   });
   outputs();
 })();

@@ -11,10 +11,10 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from forecasting.warm import warm_up_in_background  # noqa: E402
 from planner.gate import BodyLimitGate  # noqa: E402
 from planner.realtime.routing import websocket_application  # noqa: E402
 from planner.season.runner import recover_in_background  # noqa: E402
+from planner.warm import warm_up_in_background  # noqa: E402
 
 if settings.WORKFLOW_RECOVER_ON_START:
     recover_in_background()

@@ -9,7 +9,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 from django.conf import settings
 
-from forecasting.warm import warm_up_in_background
+from planner.warm import warm_up_in_background
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planner.settings")
 
@@ -20,6 +20,6 @@ app.autodiscover_tasks(["planner.season"])
 
 @worker_process_init.connect
 def warm_forecasting(**_: object) -> None:
-    """Each pool process compiles the forecasting models before its first task."""
+    """Each pool process warms the planning libraries before its first task."""
     if settings.FORECAST_WARM_UP_ON_START:
         warm_up_in_background()

@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from allocation.engine.allocation import plan_allocation
 from allocation.engine.clustering import cluster_stores
 from allocation.engine.types import AllocationPlan, Clustering, StoreProfile
+from forecasting.engine import members
 from forecasting.engine.ensemble import forecast_category
 from forecasting.engine.types import CategoryForecast, Season
 
@@ -118,3 +119,15 @@ def plan_categories(
         ) as pool:
             plans = list(pool.map(_plan_one, jobs))
     return {category.name: plan for category, plan in zip(categories, plans, strict=True)}
+
+
+def warm_up() -> None:
+    """Runs the libraries a plan needs once on a toy input: statsforecast's models (numba
+    compiles them) and the K-means clustering, so a process's first plan is not slower than
+    its next (`planner.warm` does it at start)."""
+    members.warm_up()
+    stores = [
+        StoreProfile(f"W{i}", size_sqft=1000.0 + 100 * i, median_income=40000.0 + 1000 * i)
+        for i in range(6)
+    ]
+    cluster_stores(stores, k=2)

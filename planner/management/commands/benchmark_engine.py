@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from allocation.engine.allocation import plan_allocation
 from allocation.engine.clustering import cluster_stores
 from forecasting.engine.ensemble import forecast_category
-from forecasting.engine.members import warm_up
 from forecasting.engine.types import Season
 from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.sample_data import (
@@ -29,7 +28,12 @@ from planner.data.sample_data import (
     write_sample_data,
 )
 from planner.engine.evaluation import season_setup
-from planner.engine.preseason import CategoryInput, PreseasonSettings, plan_categories
+from planner.engine.preseason import (
+    CategoryInput,
+    PreseasonSettings,
+    plan_categories,
+    warm_up,
+)
 from planner.engine.sample_inputs import (
     category_inputs,
     read_history,
@@ -98,7 +102,7 @@ class Command(BaseCommand):
 
         first = CATEGORIES[0].name
         _, warm = timed(warm_up)
-        self.line("forecasting warm-up (a server does it at start)", warm, "imports, numba")
+        self.line("warm-up (a server does it at start)", warm, "imports, numba, scikit-learn")
         first_forecast, seconds = timed(lambda: forecast_category(inputs[first][0], season))
         self.line(f"forecast {first}, first after the warm-up", seconds, "backtest included")
         for category in CATEGORIES:
@@ -111,8 +115,6 @@ class Command(BaseCommand):
             )
 
         stores = inputs[first][1]
-        clustering, cold = timed(lambda: cluster_stores(stores, k=settings.k))
-        self.line("clustering 50 stores, cold", cold, "includes importing scikit-learn")
         clustering, seconds = timed(lambda: cluster_stores(stores, k=settings.k))
         self.line("clustering 50 stores", seconds, f"silhouette {clustering.silhouette:.2f}")
         plan, seconds = timed(
@@ -133,7 +135,7 @@ class Command(BaseCommand):
         )
         self.line(f"pre-season plan, 3 categories, {workers} processes", parallel)
         warm, first_plan, second_plan = self._new_process_plans(directory, workers)
-        self.line("new process: forecasting warm-up at start", warm, "in the background")
+        self.line("new process: warm-up at start", warm, "in the background")
         self.line("new process: first 3-category plan after the warm-up", first_plan)
         self.line("new process: second 3-category plan", second_plan)
 

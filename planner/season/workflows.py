@@ -10,6 +10,7 @@ from django.db import transaction
 from allocation import selectors as allocation_selectors
 from allocation import services as allocation_services
 from allocation.choices import AllocationStatus
+from forecasting.engine.types import ForecastError
 from forecasting.models import Forecast
 from planner.choices import AgentName
 from planner.choices import WorkflowStatus as S
@@ -164,13 +165,16 @@ def agent_step_run(
     if agent == AgentName.INVENTORY and not Forecast.objects.filter(workflow=workflow).exists():
         raise SeasonConflict(f"Season {workflow_id} has no forecast yet; run demand first.")
     collected = CollectedOutcomes()
-    run_chain(
-        backend or default_backend(),
-        [agent],
-        parameters_dict(workflow.parameters),
-        agent_tools(workflow),
-        collected,
-    )
+    try:
+        run_chain(
+            backend or default_backend(),
+            [agent],
+            parameters_dict(workflow.parameters),
+            agent_tools(workflow),
+            collected,
+        )
+    except ForecastError as exc:
+        raise SeasonConflict(f"Season {workflow_id}'s {agent} step cannot run: {exc}") from exc
     outcome = collected.outcomes[agent]
     return {
         "workflow_id": workflow_id,

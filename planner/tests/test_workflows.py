@@ -356,6 +356,20 @@ def test_one_agent_step_can_be_run_directly(season_data, api_client: APIClient) 
 
 
 @override_settings(WORKFLOW_EXECUTION="inline")
+def test_a_direct_demand_step_without_enough_history_is_a_409_not_a_500(
+    season_data, api_client: APIClient
+) -> None:
+    workflow_id = start(api_client, season_start_date="2022-03-07")["workflow_id"]
+
+    demand = api_client.post(
+        "/api/agents/demand/forecast", {"workflow_id": workflow_id}, format="json"
+    )
+
+    assert demand.status_code == 409, demand.json()
+    assert "complete weeks of sales history before 2022-03-07" in demand.json()["message"]
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
 def test_a_season_can_be_cancelled_once_and_then_takes_nothing(
     season_data, api_client: APIClient
 ) -> None:

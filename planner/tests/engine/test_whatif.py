@@ -1,17 +1,15 @@
 """The what-if simulator (SPEC.md section 7.9, issue 13)."""
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from forecasting.engine.types import Season
 from planner.engine.economics import Economics
 from planner.engine.evaluation import season_setup
-from planner.engine.preseason import PreseasonSettings, plan_preseason
+from planner.engine.preseason import plan_preseason
 from planner.engine.sample_inputs import category_inputs
-from planner.engine.season import SeasonPolicy, auto_approved, replay_demand
+from planner.engine.season import auto_approved, replay_demand
 from planner.engine.whatif import (
     PolicyChoice,
     demand_paths,
@@ -20,22 +18,8 @@ from planner.engine.whatif import (
     push_choice,
     simulate,
 )
+from planner.tests.engine.test_season import POLICY, PRESEASON, SEASON
 
-SEASON = Season(dt.date(2025, 2, 17), 12)
-PRESEASON = PreseasonSettings(
-    season=SEASON, strategy="weekly", dc_holdback_pct=0.45, safety_stock_pct=0.20, k=3
-)
-POLICY = SeasonPolicy(
-    horizon_weeks=12,
-    strategy="weekly",
-    safety_stock_pct=0.20,
-    variance_threshold=0.20,
-    elasticity=2.0,
-    markdown_cap=0.40,
-    lift_per_point=1.5,
-    markdown_checkpoint_week=6,
-    markdown_threshold=0.60,
-)
 ECONOMICS = Economics(price=55.0, unit_cost=24.75, salvage_value=7.43)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -72,7 +72,7 @@ def _origin_paths(
 
 
 def _choose_members(
-    available: list[str], origin_paths: list[tuple[int, dict[str, np.ndarray]]]
+    available: Sequence[str], origin_paths: list[tuple[int, dict[str, np.ndarray]]]
 ) -> list[str]:
     """The members to combine: all that forecast the season, less those that forecast too few
     backtest origins to be judged (a member needing two years on a history of two years)."""
@@ -115,19 +115,18 @@ def _step_sd(log_errors: np.ndarray) -> tuple[float, float]:
 
 
 def backtest(
-    series: WeeklySeries, steps: int, member_fns: Mapping[str, MemberFn] | None = None
+    series: WeeklySeries,
+    steps: int,
+    member_fns: Mapping[str, MemberFn],
+    available: Sequence[str],
 ) -> tuple[BacktestResult | None, dict[str, float], tuple[float, float]]:
-    """Rolling-origin backtest of the members over the last year of `series`.
+    """Rolling-origin backtest over the last year of `series` of the `available` members
+    (those that forecast the season itself).
 
     Returns the result (None when no origin has enough history), the members' weights and
     the (a, b) of the per-step error variance a + b x step.
     """
-    member_fns = member_fns or members.MEMBERS
     units = np.asarray(series.units, dtype=float)
-    guarded = members.guard_outages(units)
-    available = [m for m, fn in member_fns.items() if fn(guarded, 1) is not None]
-    if not available:
-        raise ForecastError("no forecasting member can use this history")
     horizon = _backtest_horizon(steps)
     origin_paths = _origin_paths(units, horizon, member_fns)
     chosen = _choose_members(available, origin_paths)
@@ -250,20 +249,19 @@ def forecast_category(
     timings["series"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    result, weights, (a, b) = backtest(series, steps, member_fns)
+    guarded = members.guard_outages(np.asarray(series.units, dtype=float))
+    fitted = {name: fn(guarded, steps) for name, fn in member_fns.items()}
+    full = {name: path for name, path in fitted.items() if path is not None}
+    if not full:
+        raise ForecastError(f"no forecasting member can use the history of {category_name}")
+    timings["fit_and_forecast"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    result, weights, (a, b) = backtest(series, steps, member_fns, list(full))
     timings["backtest"] = time.perf_counter() - started
     level_sd = result.level_sd if result else 0.0
     noise_sd = result.noise_sd if result else MIN_WEEKLY_LOG_SD
-
-    started = time.perf_counter()
-    guarded = members.guard_outages(np.asarray(series.units, dtype=float))
-    paths: dict[str, np.ndarray] = {}
-    for name in weights:
-        path = member_fns[name](guarded, steps)
-        if path is not None:
-            paths[name] = path[gap_weeks:]
-    weights = {name: weights[name] / sum(weights[m] for m in paths) for name in paths}
-    timings["fit_and_forecast"] = time.perf_counter() - started
+    paths = {name: full[name][gap_weeks:] for name in weights}
 
     weeks = []
     for index in range(season.weeks):

@@ -230,20 +230,20 @@ def simulate(
     are split over forked processes."""
     setup = _setup(forecast, stores, assignments, choice)
     policy = season_policy_for(base_policy, choice)
-    chunks = [list(demands[i::workers]) for i in range(max(1, workers))]
-    jobs = [(setup, policy, choice.order_units, economics, chunk) for chunk in chunks]
     if workers <= 1:
-        parts = [_play(jobs[0])]
-    else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_play, jobs))
-    # Undo the round-robin split so path i stays path i.
-    ordered: list[PathResult] = [parts[0][0]] * len(demands)
-    for start, part in enumerate(parts):
-        for offset, result in enumerate(part):
-            ordered[start + offset * workers] = result
-    return PolicyResult(choice, tuple(ordered))
+        return PolicyResult(
+            choice, tuple(_play((setup, policy, choice.order_units, economics, demands)))
+        )
+    # Consecutive runs of paths, one per process, so the results come back in path order.
+    size = max(1, math.ceil(len(demands) / workers))
+    jobs = [
+        (setup, policy, choice.order_units, economics, demands[start : start + size])
+        for start in range(0, len(demands), size)
+    ]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(pool.map(_play, jobs))
+    return PolicyResult(choice, tuple(result for part in parts for result in part))
 
 
 def proposed_choice(

@@ -81,8 +81,8 @@ def test_every_member_forecasts_the_same_weeks_from_the_end_of_history() -> None
     )
 
     # 104 complete Monday weeks through 23-29 Dec: 7 weeks to the season, then 12 season
-    # weeks. The last call is the forecast; the backtest's calls come before it.
-    assert calls["one"][-1] == calls["two"][-1] == (104, 19)
+    # weeks. The first call is the forecast; the backtest's calls come after it.
+    assert calls["one"][0] == calls["two"][0] == (104, 19)
     assert [w.members["one"] for w in result.weeks] == list(range(8, 20))
     assert [w.members["two"] for w in result.weeks] == list(range(8, 20))
 

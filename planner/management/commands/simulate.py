@@ -3,6 +3,7 @@ side by side, each played over demand paths through `run_week` (SPEC.md section 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -235,8 +236,8 @@ class Command(BaseCommand):
             raise CommandError(f"--policy: {error}") from error
         if "safety_stock" in values and "order" not in values:
             total = proposed.order_units / (1 + proposed.safety_stock_pct)
-            choice = PolicyChoice(
-                **{**choice.__dict__, "order_units": round(total * (1 + choice.safety_stock_pct))}
+            choice = dataclasses.replace(
+                choice, order_units=round(total * (1 + choice.safety_stock_pct))
             )
         if choice.strategy not in ("weekly", "bi-weekly", "none"):
             raise CommandError("--policy strategy: weekly, bi-weekly or none")

@@ -9,6 +9,13 @@
   // Events up to this one are already on the page; the replay on connect skips them.
   var lastSequence = parseInt(section.dataset.lastSequence || "0", 10);
   var retry = 500;
+  // A form sent from this page leads to a page with the latest figures and the answer's
+  // message; from then on the stream must not reload this page over that navigation.
+  var leaving = false;
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) { leaving = true; }
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });
 
   function card(agent) { return section.querySelector('[data-agent="' + agent + '"]'); }
 
@@ -32,7 +39,7 @@
     var ends = ["human_input_required", "workflow_complete", "error"];
     var started = message.type === "agent_progress" && message.agent === "orchestrator";
     if (ends.indexOf(message.type) >= 0 || started) {
-      setTimeout(function () { location.reload(); }, 300);
+      setTimeout(function () { if (!leaving) { location.reload(); } }, 300);
     }
   }
 

@@ -242,5 +242,10 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     expect(page.locator("#report-heading")).to_have_text("Season report")
     expect(page.locator("[data-figure] .main-svg").first).to_be_visible()
     shot(page, "08-report")
+    page.click("button:has-text('Replay the policies on this season')")
+    hindsight = page.locator("#hindsight-table table")
+    expect(hindsight.locator("thead")).to_contain_text("recommended")
+    expect(hindsight.locator("tbody")).to_contain_text("Gross margin")
+    shot(page, "09-hindsight")
     # Every page, chart and the stream worked under the Content-Security-Policy.
     assert not [line for line in console if "Content Security Policy" in line], console

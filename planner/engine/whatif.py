@@ -27,6 +27,7 @@ from planner.engine.economics import Economics, critical_ratio, newsvendor_quant
 from planner.engine.season import (
     SeasonPolicy,
     SeasonSetup,
+    SeasonState,
     WeekOutcome,
     auto_approved,
     replay_demand,
@@ -127,6 +128,23 @@ def demand_paths(
             units = np.rint(np.outer(planned, curve))
         result.append({s: [int(u) for u in row] for s, row in zip(stores, units, strict=True)})
     return result
+
+
+def demand_of_season(state: SeasonState) -> dict[str, list[int]]:
+    """The full-price store demand of the weeks that happened (store -> units per week), to
+    replay other policies on them: a store's sales, or, where it sold out (its sales capped
+    by stock), at least its share of the plan in force that week; then the lift of the
+    markdowns in force taken back out (`replay_demand` applies a replayed policy's own)."""
+    shares = state.setup.shares
+    demand = {store: [0] * state.week for store in shares}
+    for entry in state.ledger:
+        units = float(entry.sold)
+        if entry.stockout:
+            planned = state.plans_of_record[entry.week_number - 1] * shares[entry.store_id]
+            units = max(units, planned)
+        factor = math.prod(1 + lift for start, lift in state.lifts if entry.week_number >= start)
+        demand[entry.store_id][entry.week_number - 1] = round(units / factor)
+    return demand
 
 
 def _setup(

@@ -1,6 +1,6 @@
 """What-if for a season whose order is proposed: the plan, a push baseline, the recommended
-policy and the caller's choice, played over demand paths (planner.engine.whatif). Read-only:
-it commits nothing."""
+policy and the caller's choice, played over demand paths (planner.engine.whatif); once the
+season is closed, also over the weeks that happened. Read-only: it commits nothing."""
 
 from __future__ import annotations
 
@@ -14,15 +14,20 @@ from allocation import selectors as allocation_selectors
 from forecasting.engine.types import CategoryForecast, Season
 from forecasting.fetch import forecast_weeks
 from forecasting.models import Forecast
+from planner.choices import WorkflowStatus
 from planner.engine.economics import critical_ratio
 from planner.engine.whatif import (
+    Comparison,
     PolicyChoice,
     compare,
     comparison_table,
+    demand_of_season,
     proposed_choice,
+    simulate,
 )
 from planner.models import Workflow
 from planner.season.policy import season_policy
+from planner.season.selectors import season_outcomes, season_record
 from planner.season.states import SeasonConflict
 from planner.selectors import category_economics
 
@@ -102,6 +107,24 @@ def season_what_if(
         search_paths=search_paths,
         seed=seed,
     )
+    actual_weeks = None
+    if workflow.status == WorkflowStatus.CLOSED:
+        # Each policy replayed on the season's own weeks (demand estimated where stores sold
+        # out): what it would have earned in the season that happened.
+        demand = demand_of_season(season_outcomes(season_record(workflow))[-1].state)
+        replays = tuple(
+            simulate(
+                forecast=forecast,
+                stores=stores,
+                assignments=assignments,
+                base_policy=base_policy,
+                choice=result.choice,
+                economics=economics,
+                demands=[demand],
+            )
+            for result in comparison.results
+        )
+        actual_weeks = comparison_table(Comparison(replays, grid={}, paths=1, seed=seed))
     return {
         "workflow_id": workflow.pk,
         "economics": {
@@ -116,6 +139,7 @@ def season_what_if(
         "search_paths": search_paths,
         "seed": seed,
         "policies": comparison_table(comparison),
+        "actual_weeks": actual_weeks,
         "seconds": round(time.perf_counter() - started, 2),
     }
 

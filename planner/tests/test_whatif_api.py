@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from allocation.models import Allocation
+from planner.models import Workflow
+from planner.season.selectors import season_outcomes, season_record
+from planner.tests.test_inseason import approve_proposal, approved_season, upload, week_csv
 from planner.tests.test_workflows import start, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,6 +63,7 @@ def test_what_if_compares_the_policies_and_changes_nothing(
     assert margin["p10"] <= margin["p50"] <= margin["p90"]
     assert body["economics"]["sources"]["price"] == "history revenue / units"
     assert 0 < body["economics"]["critical_ratio"] < 1
+    assert body["actual_weeks"] is None  # the season has not happened yet
     assert again.json()["policies"] == body["policies"]  # same seed, same table
     assert list(Allocation.objects.values()) == before  # read-only
 
@@ -80,3 +86,36 @@ def test_what_if_before_the_order_is_proposed_is_409_and_bad_input_is_400(
     assert "needs the proposed order" in early.json()["message"]
     assert bad.status_code == 400
     assert set(bad.json()["errors"]) >= {"holdback_pct", "replenishment_strategy", "paths"}
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_after_the_season_each_policy_is_replayed_on_the_weeks_that_happened(
+    season_data, api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client, forecast_horizon_weeks=4, markdown_checkpoint_week=None)
+    for week in range(1, 5):
+        response = upload(api_client, season, week, week_csv(sample_dir, "normal", week, 0.9))
+        approve_proposal(api_client, season, response.json())
+    report = api_client.get(f"/api/workflows/{season}/results").json()["report"]
+
+    response = api_client.post(
+        f"/api/workflows/{season}/what-if", {"paths": 10, "search_paths": 3}, format="json"
+    )
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    replays = {row["label"]: row for row in body["actual_weeks"]}
+    assert list(replays) == ["plan as proposed", "push baseline", "recommended"]
+    as_run = replays["plan as proposed"]["metrics"]
+    # The plan replayed on the weeks' demand, every shipment approved as here, is the season:
+    # a sold-out store had at least what it sold as demand, and sells its stock again; sales
+    # the ledger flagged as beyond a store's stock cannot be replayed.
+    ledger = season_outcomes(season_record(Workflow.objects.get(pk=season)))[-1].state.ledger
+    beyond_stock = sum(entry.excess for entry in ledger)
+    assert report["stockout_store_weeks"] > 0
+    assert as_run["units_sold"]["mean"] == report["units_sold"] - beyond_stock
+    assert as_run["stockout_store_weeks"]["mean"] == report["stockout_store_weeks"]
+    assert as_run["lost_units"]["mean"] > 0
+    for row in replays.values():  # one path: the season itself
+        margin = row["metrics"]["gross_margin"]
+        assert margin["p10"] == margin["p50"] == margin["p90"] == margin["mean"]

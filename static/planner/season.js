@@ -124,6 +124,56 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   update();
 })();
 
+// A table of policies side by side (the what-if's answer): each metric's mean, with its
+// P10 .. P90 over simulated seasons when `range` is set.
+var POLICY_METRICS = {
+  units_sold: "Units sold", lost_units: "Lost sales", revenue: "Revenue", gross_margin: "Gross margin",
+  leftover_stores: "Left at stores", leftover_dc: "Left at the DC", sell_through: "Sell-through",
+  stockout_store_weeks: "Stockout store-weeks", shipped_from_dc: "Shipped from the DC"
+};
+function policyTable(policies, range) {
+  function number(metric, x) {
+    return metric === "sell_through" ? (100 * x).toFixed(1) + " %" : Math.round(x).toLocaleString();
+  }
+  var table = document.createElement("table");
+  var head = table.createTHead().insertRow();
+  head.appendChild(document.createElement("th"));
+  policies.forEach(function (policy) {
+    var th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = policy.label;
+    th.title = policy.description;
+    head.appendChild(th);
+  });
+  var rows = table.createTBody();
+  var described = rows.insertRow();
+  described.insertCell().textContent = "Policy";
+  policies.forEach(function (policy) { described.insertCell().textContent = policy.description; });
+  Object.keys(POLICY_METRICS).forEach(function (metric) {
+    var row = rows.insertRow();
+    var th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = POLICY_METRICS[metric];
+    row.appendChild(th);
+    policies.forEach(function (policy) {
+      var m = policy.metrics[metric];
+      row.insertCell().textContent = number(metric, m.mean) +
+        (range ? " (" + number(metric, m.p10) + " .. " + number(metric, m.p90) + ")" : "");
+    });
+  });
+  return table;
+}
+
+function postJson(url, form, payload) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
+    body: JSON.stringify(payload), credentials: "same-origin"
+  }).then(function (response) {
+    return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+  });
+}
+
 // What-if: the form's choice is simulated beside the plan, the push baseline and the
 // recommended policy (POST /api/workflows/{id}/what-if, read-only); a table of mean and
 // P10 .. P90, and a chart of the margin's range.
@@ -134,11 +184,6 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   var status = document.getElementById("what-if-status");
   var progress = document.getElementById("what-if-progress");
   var use = document.getElementById("what-if-use");
-  var labels = {
-    units_sold: "Units sold", lost_units: "Lost sales", revenue: "Revenue", gross_margin: "Gross margin",
-    leftover_stores: "Left at stores", leftover_dc: "Left at the DC", sell_through: "Sell-through",
-    stockout_store_weeks: "Stockout store-weeks", shipped_from_dc: "Shipped from the DC"
-  };
   function value(name) { return parseFloat(form.elements[name].value); }
   function outputs() {
     document.getElementById("what-if-holdback").textContent = value("holdback_pct") + " %";
@@ -146,37 +191,8 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
     var threshold = value("markdown_threshold");
     document.getElementById("what-if-threshold").textContent = threshold ? threshold + " %" : "no markdown";
   }
-  function number(metric, x) {
-    return metric === "sell_through" ? (100 * x).toFixed(1) + " %" : Math.round(x).toLocaleString();
-  }
   function render(body) {
-    var table = document.createElement("table");
-    var head = table.createTHead().insertRow();
-    head.appendChild(document.createElement("th"));
-    body.policies.forEach(function (policy) {
-      var th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = policy.label;
-      th.title = policy.description;
-      head.appendChild(th);
-    });
-    var rows = table.createTBody();
-    var described = rows.insertRow();
-    described.insertCell().textContent = "Policy";
-    body.policies.forEach(function (policy) { described.insertCell().textContent = policy.description; });
-    Object.keys(labels).forEach(function (metric) {
-      var row = rows.insertRow();
-      var th = document.createElement("th");
-      th.scope = "row";
-      th.textContent = labels[metric];
-      row.appendChild(th);
-      body.policies.forEach(function (policy) {
-        var m = policy.metrics[metric];
-        row.insertCell().textContent = number(metric, m.mean) + " (" + number(metric, m.p10) + " .. " + number(metric, m.p90) + ")";
-      });
-    });
-    var target = document.getElementById("what-if-table");
-    target.replaceChildren(table);
+    document.getElementById("what-if-table").replaceChildren(policyTable(body.policies, true));
     var margins = body.policies.map(function (p) { return p.metrics.gross_margin; });
     Plotly.newPlot("what-if-chart", [{
       type: "bar", x: body.policies.map(function (p) { return p.label; }),
@@ -198,13 +214,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
     };
     status.textContent = "Simulating the four policies (a few seconds) ...";
     progress.hidden = false;
-    fetch(panel.dataset.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
-      body: JSON.stringify(payload), credentials: "same-origin"
-    }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-    }).then(function (answer) {
+    postJson(panel.dataset.url, form, payload).then(function (answer) {
       progress.hidden = true;
       if (!answer.ok) { status.textContent = answer.body.message; return; }
       status.textContent = "Simulated " + answer.body.paths + " seasons a policy in " + answer.body.seconds + " s.";
@@ -228,6 +238,29 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
     order.querySelector('button[value="modify"]').focus();
   });
   outputs();
+})();
+
+// Hindsight, once the season is closed: the what-if's policies replayed on the weeks that
+// happened (the answer's `actual_weeks`), beside the season as it ran.
+(function () {
+  var form = document.getElementById("hindsight-form");
+  if (!form) { return; }
+  var status = document.getElementById("hindsight-status");
+  var progress = document.getElementById("hindsight-progress");
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    status.textContent = "Choosing the recommended policy and replaying the season (a few seconds) ...";
+    progress.hidden = false;
+    postJson(form.dataset.url, form, {}).then(function (answer) {
+      progress.hidden = true;
+      if (!answer.ok) { status.textContent = answer.body.message; return; }
+      status.textContent = "Replayed on this season's weeks in " + answer.body.seconds + " s.";
+      document.getElementById("hindsight-table").replaceChildren(policyTable(answer.body.actual_weeks, false));
+    }).catch(function () {
+      progress.hidden = true;
+      status.textContent = "The replay did not answer; try again.";
+    });
+  });
 })();
 
 // Charts: plotly draws each figure from its JSON data (no inline script, for the CSP; no cloud

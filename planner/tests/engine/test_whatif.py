@@ -9,9 +9,10 @@ from planner.engine.economics import Economics
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import plan_preseason
 from planner.engine.sample_inputs import category_inputs
-from planner.engine.season import auto_approved, replay_demand
+from planner.engine.season import auto_approved, demand_at_prices, replay_demand
 from planner.engine.whatif import (
     PolicyChoice,
+    demand_of_season,
     demand_paths,
     path_result,
     proposed_choice,
@@ -104,3 +105,45 @@ def test_the_push_baseline_is_the_plan_with_no_holdback_replenishment_or_markdow
     assert all(p.shipped_from_dc == 0 and p.leftover_dc == 0 for p in pushed.paths)
     planned = _simulate(plan, stores, _proposed(plan), demands)
     assert planned.paths != pushed.paths
+
+
+def test_the_weeks_that_happened_give_back_their_demand_where_no_store_sold_out(dresses) -> None:
+    plan, _ = dresses
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    [demand] = demand_paths(plan.forecast, shares, paths=1, seed=11)
+    outcomes = replay_demand(season_setup(plan), auto_approved(POLICY), demand)
+
+    estimated = demand_of_season(outcomes[-1].state)
+
+    entries = outcomes[-1].state.ledger
+    assert any(entry.stockout for entry in entries)
+    for entry in entries:
+        week = entry.week_number - 1
+        if entry.stockout:  # capped by stock: at least what sold, at least its planned share
+            assert estimated[entry.store_id][week] >= entry.sold
+        else:  # full-price demand: the markdown's lift taken back out
+            full_price = {entry.store_id: demand[entry.store_id][week]}
+            lifted = demand_at_prices(outcomes[-1].state.lifts, entry.week_number, full_price)
+            assert entry.sold == lifted[entry.store_id]
+            assert abs(estimated[entry.store_id][week] - demand[entry.store_id][week]) <= 1
+
+
+def test_a_sold_out_store_week_counts_its_share_of_the_plan_in_force(dresses) -> None:
+    plan, _ = dresses
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    heavy = {
+        store: [5 * units for units in weeks]
+        for store, weeks in demand_paths(plan.forecast, shares, paths=1, seed=0, noise=False)[
+            0
+        ].items()
+    }
+    policy = dataclasses.replace(auto_approved(POLICY), markdown_threshold=None)
+    state = replay_demand(season_setup(plan), policy, heavy)[-1].state
+
+    estimated = demand_of_season(state)
+
+    sold_out = [e for e in state.ledger if e.stockout]
+    assert sold_out
+    for entry in sold_out:
+        planned = state.plans_of_record[entry.week_number - 1] * shares[entry.store_id]
+        assert estimated[entry.store_id][entry.week_number - 1] == round(max(entry.sold, planned))

@@ -490,8 +490,13 @@ def demand_at_prices(
 ) -> dict[str, int]:
     """Full-price demand of a week as the season's decided markdowns make it: scaled by the
     expected lift of each markdown in force (the assumption the plan makes)."""
-    factor = math.prod(1 + lift for start, lift in lifts if week_number >= start)
+    factor = lift_factor(lifts, week_number)
     return {store: round(units * factor) for store, units in demand.items()}
+
+
+def lift_factor(lifts: Sequence[tuple[int, float]], week_number: int) -> float:
+    """How much the decided markdowns in force in `week_number` raise its demand."""
+    return math.prod(1 + lift for start, lift in lifts if week_number >= start)
 
 
 def replay_demand(

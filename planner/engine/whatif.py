@@ -30,6 +30,7 @@ from planner.engine.season import (
     SeasonState,
     WeekOutcome,
     auto_approved,
+    lift_factor,
     replay_demand,
 )
 
@@ -142,7 +143,7 @@ def demand_of_season(state: SeasonState) -> dict[str, list[int]]:
         if entry.stockout:
             planned = state.plans_of_record[entry.week_number - 1] * shares[entry.store_id]
             units = max(units, planned)
-        factor = math.prod(1 + lift for start, lift in state.lifts if entry.week_number >= start)
+        factor = lift_factor(state.lifts, entry.week_number)
         demand[entry.store_id][entry.week_number - 1] = round(units / factor)
     return demand
 

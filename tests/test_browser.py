@@ -180,6 +180,14 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     page.click("#what-if-form button:has-text('Simulate')")
     expect(policy_row.locator("td").nth(4)).to_contain_text("holdback 0%")
     shot(page, "04b-what-if")
+    # "Use these settings" carries every slider to the order form (Recompute would apply them).
+    page.select_option("#what-if-form select[name=replenishment_strategy]", "bi-weekly")
+    page.click("#what-if-use")
+    expect(page.locator("#order-form select[name=replenishment_strategy]")).to_have_value(
+        "bi-weekly"
+    )
+    expect(page.locator("#order-form input[name=dc_holdback_percent]")).to_have_value("0")
+    expect(page.locator("#what-if-status")).to_contain_text("press Recompute")
     page.click("button:has-text('Accept the order')")
     expect(page.locator(".message.success")).to_have_text("Manufacturing order accepted.")
     # Pricing runs in the background; the page reloads itself when the season starts.

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE
+from planner.choices import ReplenishmentStrategy
 from planner.models import Workflow
 from planner.season.policy import season_start_problem
 from planner.season.states import AWAITING_ACTION, describe
@@ -107,11 +108,25 @@ class ManufacturingApprovalSerializer(serializers.Serializer):
         min_value=SAFETY_STOCK_RANGE[0], max_value=SAFETY_STOCK_RANGE[1], required=False
     )
     dc_holdback_pct = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    replenishment_strategy = serializers.ChoiceField(
+        choices=ReplenishmentStrategy.choices, required=False
+    )
+    markdown_threshold = serializers.FloatField(
+        min_value=0.0,
+        max_value=1.0,
+        required=False,
+        allow_null=True,
+        help_text="Sell-through target at the season's checkpoint, 0-1; null: no markdown.",
+    )
 
     def validate(self, data: dict) -> dict:
-        if data["action"] == "modify" and not {"safety_stock_pct", "dc_holdback_pct"} & set(data):
+        changes = {"safety_stock_pct", "dc_holdback_pct", "replenishment_strategy"}
+        if data["action"] == "modify" and not (changes | {"markdown_threshold"}) & set(data):
             raise serializers.ValidationError(
-                {"safety_stock_pct": "modify needs a safety stock or a DC holdback"}
+                {
+                    "safety_stock_pct": "modify needs a safety stock, a DC holdback, a "
+                    "replenishment strategy or a markdown threshold"
+                }
             )
         return data
 

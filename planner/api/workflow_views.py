@@ -36,6 +36,7 @@ from planner.season import weekly, workflows
 from planner.season.selectors import workflow_results
 from planner.season.states import SeasonConflict
 from planner.season.whatif import season_what_if
+from planner.season.workflows import Keep
 from season_agents.extraction.types import SeasonParameterSet
 
 
@@ -152,7 +153,8 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
 
 class ManufacturingApprovalView(APIView):
     """`accept` commits the manufacturing order; `modify` recomputes it at another safety
-    stock (0.10-0.30) and asks again. 409 when the workflow is not waiting for it."""
+    stock (0.10-0.30), DC holdback, replenishment cadence or markdown threshold (null: no
+    markdown) and asks again. 409 when the workflow is not waiting for it."""
 
     permission_classes = [ApproverPermission]
 
@@ -165,6 +167,8 @@ class ManufacturingApprovalView(APIView):
             action=form.validated_data["action"],
             safety_stock_pct=form.validated_data.get("safety_stock_pct"),
             dc_holdback_pct=form.validated_data.get("dc_holdback_pct"),
+            replenishment_strategy=form.validated_data.get("replenishment_strategy"),
+            markdown_threshold=form.validated_data.get("markdown_threshold", Keep.KEEP),
         )
         workflow.refresh_from_db()
         return Response(WorkflowSerializer(workflow).data)

@@ -3,6 +3,7 @@ through `planner.season.runner` after commit (a background thread by default).""
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from allocation import services as allocation_services
 from allocation.choices import AllocationStatus
 from forecasting.engine.types import ForecastError
 from forecasting.models import Forecast
-from planner.choices import AgentName
+from planner.choices import AgentName, ReplenishmentStrategy
 from planner.choices import WorkflowStatus as S
 from planner.models import Category, SeasonParameters, Workflow
 from planner.realtime.events import event_publish
@@ -77,16 +78,25 @@ def workflow_start_forecast(
     return workflow
 
 
+class Keep(Enum):
+    """A season parameter the modify leaves as it is."""
+
+    KEEP = "keep"
+
+
 def approve_manufacturing(
     *,
     workflow_id: int,
     action: str,
     safety_stock_pct: float | None = None,
     dc_holdback_pct: float | None = None,
+    replenishment_strategy: str | None = None,
+    markdown_threshold: float | Keep | None = Keep.KEEP,
 ) -> Workflow:
-    """`modify` recomputes quantity and allocation at a new safety stock and/or DC holdback
-    (nothing committed; the season's parameters take the new holdback); `accept` commits the
-    order and moves on to the Pricing step."""
+    """`modify` recomputes quantity and allocation at a new safety stock, DC holdback,
+    replenishment cadence and/or markdown threshold (the what-if's "use these settings";
+    None: no markdown this season); nothing is committed and the season's parameters take
+    the changes as a new row. `accept` commits the order and moves on to the Pricing step."""
     with transaction.atomic():
         workflow = season_lock(workflow_id)
         if workflow.status != S.AWAITING_ORDER:
@@ -94,10 +104,19 @@ def approve_manufacturing(
                 f"Season {workflow_id} is {describe(workflow)}; no order waits for approval."
             )
         if action == "modify":
-            if safety_stock_pct is None and dc_holdback_pct is None:
-                raise ValueError("modify needs safety_stock_pct (0.10-0.30) or dc_holdback_pct")
-            if dc_holdback_pct is not None:
-                _holdback_change(workflow, dc_holdback_pct)
+            changes = _parameter_changes(
+                workflow.parameters,
+                dc_holdback_pct=dc_holdback_pct,
+                replenishment_strategy=replenishment_strategy,
+                markdown_threshold=markdown_threshold,
+            )
+            if safety_stock_pct is None and not changes:
+                raise ValueError(
+                    "modify needs safety_stock_pct (0.10-0.30), dc_holdback_pct, "
+                    "replenishment_strategy or markdown_threshold"
+                )
+            if changes:
+                _parameters_change(workflow, changes)
             current = allocation_selectors.season_allocation(workflow_id=workflow.pk)
             safety = (
                 safety_stock_pct
@@ -107,12 +126,26 @@ def approve_manufacturing(
             result = inventory_tool(workflow, safety_stock_pct=safety)
             transition(workflow, "order_modified")
             plan = result.payload
+            p = workflow.parameters
+            cadence = ReplenishmentStrategy(p.replenishment_strategy)
+            replenishment = (
+                "no replenishment"
+                if cadence == ReplenishmentStrategy.NONE
+                else f"{cadence.label.lower()} replenishment"
+            )
+            markdown = (
+                f"markdown at week {p.markdown_checkpoint_week} below {p.markdown_threshold:.0%} "
+                "sell-through"
+                if p.markdown_checkpoint_week and p.markdown_threshold is not None
+                else "no markdown"
+            )
             event_publish(
                 workflow=workflow,
                 kind="agent_progress",
                 agent=AgentName.INVENTORY,
                 message=f"order recomputed at {plan.safety_stock_pct:.0%} safety stock and "
-                f"{plan.dc_holdback_pct:.0%} DC holdback: {plan.manufacturing_qty:,} units",
+                f"{plan.dc_holdback_pct:.0%} DC holdback: {plan.manufacturing_qty:,} units "
+                f"({replenishment}, {markdown})",
                 progress_pct=PROGRESS["inventory"],
             )
             ask_order_approval(workflow, result.payload)
@@ -126,12 +159,41 @@ def approve_manufacturing(
     return workflow
 
 
-def _holdback_change(workflow: Workflow, dc_holdback_pct: float) -> None:
-    """The season's parameters with the new holdback, as a new row: parameter rows are never
-    edited in place (another season may share them)."""
+def _parameter_changes(
+    parameters: SeasonParameters,
+    *,
+    dc_holdback_pct: float | None,
+    replenishment_strategy: str | None,
+    markdown_threshold: float | Keep | None,
+) -> dict[str, Any]:
+    """The season parameters a modify changes (field -> new value), only those that differ.
+    A markdown threshold needs the season's checkpoint week; None drops the markdown."""
+    wanted: dict[str, Any] = {}
+    if dc_holdback_pct is not None:
+        wanted["dc_holdback_percentage"] = dc_holdback_pct
+    if replenishment_strategy is not None:
+        if replenishment_strategy not in ReplenishmentStrategy.values:
+            raise ValueError(f"unknown replenishment strategy {replenishment_strategy!r}")
+        wanted["replenishment_strategy"] = replenishment_strategy
+    if markdown_threshold is None:
+        wanted.update(markdown_checkpoint_week=None, markdown_threshold=None)
+    elif not isinstance(markdown_threshold, Keep):
+        if not parameters.markdown_checkpoint_week:
+            raise ValueError(
+                "this season has no markdown checkpoint week: a markdown threshold needs one "
+                "(start the season with a checkpoint)"
+            )
+        wanted["markdown_threshold"] = markdown_threshold
+    return {field: value for field, value in wanted.items() if getattr(parameters, field) != value}
+
+
+def _parameters_change(workflow: Workflow, changes: dict[str, Any]) -> None:
+    """The season's parameters with `changes`, as a new row: parameter rows are never edited
+    in place (another season may share them)."""
     parameters = workflow.parameters
     parameters.pk = None
-    parameters.dc_holdback_percentage = dc_holdback_pct
+    for field, value in changes.items():
+        setattr(parameters, field, value)
     parameters.save()
     workflow.parameters = parameters
     workflow.save(update_fields=["parameters"])

@@ -89,6 +89,34 @@ def test_the_order_form_recomputes_at_another_dc_holdback(signed_in: Client) -> 
     assert Workflow.objects.get(pk=workflow_id).parameters.dc_holdback_percentage == 0.15
 
 
+def test_the_order_form_takes_cadence_and_markdown_threshold(signed_in: Client) -> None:
+    workflow_id = _plan(signed_in)
+    page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
+    assert '<option value="weekly" selected>' in page
+    assert 'name="markdown_threshold_percent"' in page
+
+    recomputed = signed_in.post(
+        f"/seasons/{workflow_id}/manufacturing",
+        {
+            "action": "modify",
+            "replenishment_strategy": "bi-weekly",
+            "markdown_threshold_percent": "45",
+        },
+        follow=True,
+    ).content.decode()
+    parameters = Workflow.objects.get(pk=workflow_id).parameters
+    dropped = signed_in.post(
+        f"/seasons/{workflow_id}/manufacturing",
+        {"action": "modify", "markdown_threshold_percent": ""},
+        follow=True,
+    ).content.decode()
+
+    assert "Manufacturing order recomputed." in recomputed
+    assert (parameters.replenishment_strategy, parameters.markdown_threshold) == ("bi-weekly", 0.45)
+    assert "Manufacturing order recomputed." in dropped
+    assert Workflow.objects.get(pk=workflow_id).parameters.markdown_checkpoint_week is None
+
+
 def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> None:
     workflow_id = _plan(signed_in)
     signed_in.post(

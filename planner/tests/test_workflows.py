@@ -149,6 +149,48 @@ def test_modify_can_change_the_dc_holdback_as_the_what_if_suggests(
 
 
 @override_settings(WORKFLOW_EXECUTION="inline")
+def test_modify_takes_the_what_ifs_cadence_and_markdown_threshold(
+    season_data, api_client: APIClient
+) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+    first_parameters = Workflow.objects.get(pk=workflow_id).parameters
+
+    modified = api_client.post(
+        "/api/approvals/manufacturing",
+        {
+            "workflow_id": workflow_id,
+            "action": "modify",
+            "replenishment_strategy": "bi-weekly",
+            "markdown_threshold": 0.45,
+        },
+        format="json",
+    )
+    no_markdown = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "modify", "markdown_threshold": None},
+        format="json",
+    )
+    bad = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "modify", "replenishment_strategy": "daily"},
+        format="json",
+    )
+
+    assert modified.status_code == 200, modified.json()
+    assert no_markdown.status_code == 200, no_markdown.json()
+    parameters = Workflow.objects.get(pk=workflow_id).parameters
+    assert parameters.replenishment_strategy == "bi-weekly"
+    assert (parameters.markdown_checkpoint_week, parameters.markdown_threshold) == (None, None)
+    # Parameter rows are never edited in place; the season's first row is as extracted.
+    first_parameters.refresh_from_db()
+    assert first_parameters.replenishment_strategy == "weekly"
+    assert first_parameters.markdown_threshold == 0.60
+    assert "bi-weekly replenishment" in Allocation.objects.get().reasoning
+    assert bad.status_code == 400
+    assert bad.json()["message"].startswith("replenishment_strategy:")
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
 def test_modify_recomputes_nothing_is_committed_and_double_approval_is_409(
     season_data, api_client: APIClient
 ) -> None:

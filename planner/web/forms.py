@@ -4,6 +4,7 @@ from django import forms
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE
+from planner.choices import ReplenishmentStrategy
 from planner.models import Category
 from planner.season.policy import season_start_problem
 from season_agents.extraction.types import MAX_INPUT_CHARS, MIN_INPUT_CHARS, STRATEGIES
@@ -64,6 +65,13 @@ class ManufacturingForm(forms.Form):
     )
     dc_holdback_percent = forms.FloatField(
         min_value=0, max_value=100, required=False, label="DC holdback (%)"
+    )
+    replenishment_strategy = forms.ChoiceField(
+        choices=ReplenishmentStrategy.choices, required=False, label="Replenishment"
+    )
+    # Empty: no markdown this season (only offered when the season has a checkpoint week).
+    markdown_threshold_percent = forms.FloatField(
+        min_value=0, max_value=100, required=False, label="Markdown below sell-through (%)"
     )
     action = forms.ChoiceField(choices=[("accept", "accept"), ("modify", "modify")])
 

@@ -27,6 +27,7 @@ from planner.data.imports import ImportRejected
 from planner.models import Store, Workflow
 from planner.season import weekly, workflows
 from planner.season.selectors import replenishment_lines
+from planner.season.workflows import Keep
 from planner.web import dashboard
 from planner.web.forms import (
     DataUploadForm,
@@ -286,6 +287,10 @@ def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
             initial={
                 "safety_stock_percent": round(100 * context["allocation"].safety_stock_pct),
                 "dc_holdback_percent": round(100 * context["allocation"].dc_holdback_pct),
+                "replenishment_strategy": workflow.parameters.replenishment_strategy,
+                "markdown_threshold_percent": None
+                if workflow.parameters.markdown_threshold is None
+                else round(100 * workflow.parameters.markdown_threshold),
             }
             if context.get("allocation")
             else None
@@ -307,18 +312,32 @@ def _conflict(request: HttpRequest, exc: Exception) -> None:
 def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpResponse:
     form = ManufacturingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Safety stock must be 10-30 % and the DC holdback 0-100 %.")
+        messages.error(
+            request,
+            "Safety stock must be 10-30 %, the DC holdback and the markdown threshold 0-100 %.",
+        )
     else:
         percent = form.cleaned_data["safety_stock_percent"]
         holdback = form.cleaned_data["dc_holdback_percent"]
+        threshold = form.cleaned_data["markdown_threshold_percent"]
+        markdown: float | Keep | None = (
+            Keep.KEEP
+            if "markdown_threshold_percent" not in request.POST
+            else None
+            if threshold is None
+            else threshold / 100
+        )
         try:
             workflows.approve_manufacturing(
                 workflow_id=workflow_id,
                 action=form.cleaned_data["action"],
                 safety_stock_pct=None if percent is None else percent / 100,
                 dc_holdback_pct=None if holdback is None else holdback / 100,
+                replenishment_strategy=form.cleaned_data["replenishment_strategy"] or None,
+                markdown_threshold=markdown,
             )
-            messages.success(request, f"Manufacturing order {form.cleaned_data['action']}ed.")
+            done = "accepted" if form.cleaned_data["action"] == "accept" else "recomputed"
+            messages.success(request, f"Manufacturing order {done}.")
         except (Conflict, ValueError) as exc:
             _conflict(request, exc)
     return redirect("season", workflow_id=workflow_id)

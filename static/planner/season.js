@@ -189,7 +189,8 @@ function postJson(url, form, payload) {
     document.getElementById("what-if-holdback").textContent = value("holdback_pct") + " %";
     document.getElementById("what-if-safety").textContent = value("safety_stock_pct") + " %";
     var threshold = value("markdown_threshold");
-    document.getElementById("what-if-threshold").textContent = threshold ? threshold + " %" : "no markdown";
+    var shown = document.getElementById("what-if-threshold");
+    if (shown) { shown.textContent = threshold ? threshold + " %" : "no markdown"; }
   }
   function render(body) {
     document.getElementById("what-if-table").replaceChildren(policyTable(body.policies, true));
@@ -228,13 +229,20 @@ function postJson(url, form, payload) {
   }
   form.addEventListener("input", outputs);
   form.addEventListener("submit", run);
+  // The order form takes the sliders' settings; Recompute sizes the order at them.
   use.addEventListener("click", function () {
     var order = document.getElementById("order-form");
     var safety = order.querySelector('input[name="safety_stock_percent"]');
-    safety.value = Math.min(30, Math.max(10, value("safety_stock_pct")));
+    var wanted = value("safety_stock_pct");
+    safety.value = Math.min(safety.max, Math.max(safety.min, wanted));
     order.querySelector('input[name="dc_holdback_percent"]').value = value("holdback_pct");
+    order.elements.replenishment_strategy.value = form.elements.replenishment_strategy.value;
+    var threshold = order.elements.markdown_threshold_percent;
+    if (threshold) { threshold.value = value("markdown_threshold") || ""; }
     safety.dispatchEvent(new Event("input"));
-    status.textContent = "The order form holds these settings: press Recompute to see the order at them.";
+    var note = wanted === parseFloat(safety.value) ? "" :
+      " The safety stock is " + safety.value + " %: orders take " + safety.min + "-" + safety.max + " %.";
+    status.textContent = "The order form holds these settings: press Recompute to see the order at them." + note;
     order.querySelector('button[value="modify"]').focus();
   });
   outputs();

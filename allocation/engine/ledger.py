@@ -8,11 +8,13 @@ are demand: sales = min(demand, stock) and the rest is `lost`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class StoreWeek:
+class StoreWeek(NamedTuple):
+    """A store's week (immutable; a named tuple because the simulator builds hundreds of
+    thousands of them)."""
+
     store_id: str
     week_number: int
     opening: int

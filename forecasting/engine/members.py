@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 
 from forecasting.engine.types import WeeklySeries
 
@@ -24,6 +25,8 @@ MSTL_MIN_WEEKS = 2 * SEASON_LAG  # MSTL needs two cycles to separate season from
 
 # A week is an outage when it sells under this share of its neighbours' median (a closed
 # store, a broken feed); on series large enough that such a drop is not count noise.
+THETA_BOUNDS = (-0.95, 0.0)  # the seasonal moving average of the ARIMA member
+
 OUTAGE_SHARE = 0.3
 OUTAGE_MIN_UNITS = 20.0
 OUTAGE_NEIGHBOURS = 6
@@ -73,24 +76,66 @@ def ratio_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
     return _year_ago(units, steps, np.full(steps, ratio))
 
 
+def _seasonal_ma_filter(values: np.ndarray, theta: float) -> np.ndarray:
+    """e with e_t = values_t - theta x e_(t-52), e before the series 0: the inverse of the
+    seasonal moving average (1 + theta B^52), a year-long block at a time."""
+    filtered = values.astype(float)
+    for start in range(SEASON_LAG, len(filtered), SEASON_LAG):
+        stop = min(start + SEASON_LAG, len(filtered))
+        filtered[start:stop] -= theta * filtered[start - SEASON_LAG : stop - SEASON_LAG]
+    return filtered
+
+
+def _fit_arima(change: np.ndarray, theta: float) -> tuple[float, float, np.ndarray, float]:
+    """(constant, phi, innovations, conditional sum of squares) of z_t = c + phi z_(t-1) + e_t
+    + theta e_(t-52) for a fixed theta: linear in (c, phi) after the seasonal MA filter."""
+    target = _seasonal_ma_filter(change[1:], theta)
+    design = np.column_stack(
+        [
+            _seasonal_ma_filter(np.ones(len(change) - 1), theta),
+            _seasonal_ma_filter(change[:-1], theta),
+        ]
+    )
+    (constant, phi), *_ = np.linalg.lstsq(design, target, rcond=None)
+    innovations = target - design @ np.array([constant, phi])
+    # The first year's innovations lean on the zeros assumed before the series: not scored.
+    return float(constant), float(phi), innovations, float(np.sum(innovations[SEASON_LAG:] ** 2))
+
+
 def arima_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
-    """ARIMA(1,0,0)(0,1,0)[52] with drift on log units, by conditional least squares.
+    """ARIMA(1,0,0)(0,1,1)[52] with drift on log units, by conditional least squares.
 
     The seasonal difference z_t = log y_t - log y_(t-52) is AR(1) plus a constant (the yearly
-    growth): the forecast is last year's same week, grown by the drift and pulled by recent
-    year-on-year deviations. It keeps the spring ramp, month steps and event weeks.
+    growth) plus a seasonal moving average theta e_(t-52): the forecast is last year's same
+    week, grown by the drift, pulled by recent year-on-year deviations and, with theta < 0,
+    corrected by the part of last year's week that was noise (an average of the years before,
+    as exponential smoothing of each week of the year). It keeps the spring ramp, month steps
+    and event weeks. theta is searched on [-0.95, 0]; with under two years of seasonal
+    differences it is 0 (last year's week alone).
     """
     if len(units) < SEASON_LAG + RATIO_WEEKS:
         return None
     log_units = np.log1p(units)
     change = log_units[SEASON_LAG:] - log_units[:-SEASON_LAG]
-    design = np.column_stack([np.ones(len(change) - 1), change[:-1]])
-    (constant, phi), *_ = np.linalg.lstsq(design, change[1:], rcond=None)
+    theta = 0.0
+    if len(change) - 1 > 2 * SEASON_LAG:
+        search = minimize_scalar(
+            lambda t: _fit_arima(change, t)[3],
+            bounds=THETA_BOUNDS,
+            method="bounded",
+            options={"xatol": 1e-3},
+        )
+        theta = float(search.x)
+    constant, phi, innovations, _ = _fit_arima(change, theta)
     phi = float(np.clip(phi, -0.99, 0.99))
     ahead = []
     last = float(change[-1])
-    for _ in range(steps):
-        last = float(constant) + phi * last
+    for step in range(1, steps + 1):
+        # The innovation a year before the step's change (0 beyond the history).
+        year_before = len(innovations) - SEASON_LAG + step - 1
+        known = 0 <= year_before < len(innovations)
+        moving_average = theta * innovations[year_before] if known else 0.0
+        last = constant + phi * last + moving_average
         ahead.append(last)
     path = list(log_units)
     for step in range(steps):

@@ -491,6 +491,8 @@ def demand_at_prices(
     """Full-price demand of a week as the season's decided markdowns make it: scaled by the
     expected lift of each markdown in force (the assumption the plan makes)."""
     factor = lift_factor(lifts, week_number)
+    if factor == 1.0:
+        return dict(demand)
     return {store: round(units * factor) for store, units in demand.items()}
 
 

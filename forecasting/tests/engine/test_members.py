@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from forecasting.engine.ensemble import forecast_category
-from forecasting.engine.members import guard_outages
+from forecasting.engine.members import arima_forecast, guard_outages, seasonal_naive_forecast
 from forecasting.engine.types import Season
 
 START = dt.date(2021, 1, 4)  # a Monday
@@ -75,3 +75,32 @@ def test_intervals_cover_about_their_level_on_series_with_known_noise(noise: flo
 
     assert 0.70 <= np.mean(inside_80) <= 0.92
     assert 0.88 <= np.mean(inside_95) <= 1.0
+
+
+def test_arima_averages_last_years_when_each_year_is_the_pattern_plus_noise() -> None:
+    # Every year is the same pattern with independent weekly noise: last year alone carries
+    # one year's noise, the seasonal moving average of the ARIMA member averages it away.
+    pattern = _seasonal(52)
+    errors_arima, errors_naive = [], []
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        units = np.tile(pattern, 5) * np.exp(rng.normal(0, 0.15, 5 * 52))
+        arima = arima_forecast(units, 12)
+        naive = seasonal_naive_forecast(units, 12)
+        assert arima is not None and naive is not None
+        errors_arima.append(np.abs(arima - pattern[:12]).sum())
+        errors_naive.append(np.abs(naive - pattern[:12]).sum())
+
+    assert sum(errors_arima) < 0.7 * sum(errors_naive)
+
+
+@pytest.mark.parametrize("weeks", [65, 80, 104])
+def test_arima_on_under_two_years_of_changes_follows_last_year(weeks: int) -> None:
+    week = np.arange(weeks)
+    units = 1000 * (1 + 0.3 * np.sin(2 * np.pi * week / 52))
+    units[52:] *= 1.1  # 10 % growth: too few years to estimate a seasonal average
+
+    arima = arima_forecast(units, 12)
+
+    assert arima is not None
+    assert np.allclose(arima, units[weeks - 52 : weeks - 40] * 1.1, rtol=0.02)

@@ -27,6 +27,7 @@ from planner.data.sample_data import (
     generate_chain,
     write_sample_data,
 )
+from planner.engine.economics import economics_with_defaults
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import (
     CategoryInput,
@@ -41,6 +42,7 @@ from planner.engine.sample_inputs import (
     store_profiles,
 )
 from planner.engine.season import WeekInput, auto_approved, replay_demand, run_week
+from planner.engine.whatif import demand_paths, proposed_choice, simulate
 from planner.season.policy import safety_stock_for, season_policy
 
 T = TypeVar("T")
@@ -140,6 +142,7 @@ class Command(BaseCommand):
         self.line("new process: second 3-category plan", second_plan)
 
         self._weekly_update(directory, plans[first], settings)
+        self._simulation(plans[first], inputs[first][1], settings, workers)
         self._chain(options["chain_stores"], options["chain_categories"], settings, workers)
 
     def _new_process_plans(self, directory: Path, workers: int) -> tuple[float, float, float]:
@@ -188,6 +191,58 @@ class Command(BaseCommand):
             statistics.median(runs),
             "median of 20, 50 stores",
         )
+
+    def _simulation(
+        self, plan: Any, stores: Any, settings: PreseasonSettings, workers: int
+    ) -> None:
+        """The what-if's unit of work: one policy over 500 demand paths of the season."""
+        planning = django_settings.PLANNING
+        policy = season_policy(
+            horizon_weeks=settings.season.weeks,
+            strategy=settings.strategy,
+            safety_stock_pct=settings.safety_stock_pct,
+            markdown_checkpoint_week=6,
+            markdown_threshold=planning["DEFAULT_MARKDOWN_THRESHOLD"],
+        )
+        choice = proposed_choice(
+            plan.forecast,
+            holdback_pct=settings.dc_holdback_pct,
+            strategy=settings.strategy,
+            safety_stock_pct=settings.safety_stock_pct,
+            markdown_threshold=planning["DEFAULT_MARKDOWN_THRESHOLD"],
+        )
+        shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+        paths = 500
+        demands, drawn = timed(lambda: demand_paths(plan.forecast, shares, paths=paths, seed=1))
+        economics = economics_with_defaults(
+            price=None,
+            unit_cost=None,
+            salvage_value=None,
+            shipment_cost=0.0,
+            history_revenue=None,
+            history_units=0.0,
+            default_price=planning["DEFAULT_PRICE"],
+            cost_share=planning["COST_SHARE"],
+            salvage_share=planning["SALVAGE_SHARE"],
+        )
+        play = partial(
+            simulate,
+            forecast=plan.forecast,
+            stores=stores,
+            assignments=plan.clustering.assignments,
+            base_policy=policy,
+            choice=choice,
+            economics=economics,
+            demands=demands,
+        )
+        for count in sorted({1, workers}):
+            _, seconds = timed(partial(play, workers=count))
+            self.line(
+                f"what-if: one policy, {paths} paths x {len(shares)} stores x "
+                f"{settings.season.weeks} weeks, {count} process(es)",
+                drawn + seconds,
+                f"paths drawn in {drawn:.2f} s",
+            )
 
     def _chain(self, store_count: int, category_count: int, settings: Any, workers: int) -> None:
         chain, seconds = timed(

@@ -341,10 +341,12 @@ def recommend(
 ) -> tuple[PolicyChoice, dict[str, float]]:
     """The recommended policy, searched on `demands` (score it on other paths):
 
-    1. at the newsvendor order, the holdback, cadence and markdown threshold of the grid with
-       the most mean margin;
-    2. with those, the order from the newsvendor quantity up by `ORDER_STEPS` with the most
-       mean margin among those that lose no more sales than `template` (the plan) does.
+    1. at the newsvendor order, for each holdback, the cadence and markdown threshold of the
+       grid with the most mean margin;
+    2. for each of those, the order from the newsvendor quantity up by `ORDER_STEPS`; of all
+       these, the one with the most mean margin among those that lose no more sales than
+       `template` (the plan) on the same paths, by one standard error of the difference (so
+       the promise holds on paths the search has not seen).
 
     Returns the choice and each policy tried with its mean margin.
     """
@@ -363,7 +365,7 @@ def recommend(
 
     ordered = replace(newsvendor_choice(forecast, economics, template), label="recommended")
     margins: dict[str, float] = {}
-    best: tuple[float, PolicyChoice] | None = None
+    shapes: dict[float, tuple[float, PolicyChoice]] = {}
     for holdback in HOLDBACKS:
         for cadence in CADENCES:
             if cadence == "none" and holdback > 0:
@@ -374,29 +376,46 @@ def recommend(
                 )
                 margin = run(choice).summary("gross_margin").mean
                 margins[describe(choice)] = margin
-                if best is None or margin > best[0] + 1e-9:
-                    best = (margin, choice)
-    if best is None:
+                if holdback not in shapes or margin > shapes[holdback][0] + 1e-9:
+                    shapes[holdback] = (margin, choice)
+    if not shapes:
         raise ValueError("the grid is empty")
-    allowed_lost = run(template).summary("lost_units").mean
-    shape = best[1]
+    plan_lost = _per_path(run(template), "lost_units")
     found: tuple[float, PolicyChoice] | None = None
-    for step in ORDER_STEPS:
-        units = math.ceil(shape.order_units * (1 + step))
-        choice = replace(
-            shape,
-            order_units=units,
-            safety_stock_pct=max(0.0, units / forecast.total_units - 1),
-        )
-        result = run(choice)
-        margin = result.summary("gross_margin").mean
-        margins[describe(choice)] = margin
-        if result.summary("lost_units").mean <= allowed_lost and (
-            found is None or margin > found[0] + 1e-9
-        ):
-            found = (margin, choice)
+    largest: PolicyChoice | None = None
+    for _, shape in shapes.values():
+        for step in ORDER_STEPS:
+            units = math.ceil(shape.order_units * (1 + step))
+            choice = replace(
+                shape,
+                order_units=units,
+                safety_stock_pct=max(0.0, units / forecast.total_units - 1),
+            )
+            result = run(choice)
+            margin = result.summary("gross_margin").mean
+            margins[describe(choice)] = margin
+            if largest is None or units > largest.order_units:
+                largest = choice
+            extra_lost = _per_path(result, "lost_units") - plan_lost
+            if _upper_mean(extra_lost) <= 0 and (found is None or margin > found[0] + 1e-9):
+                found = (margin, choice)
+    if found is not None:
+        return found[1], margins
     # No order on the grid loses as little as the plan: take the largest one tried.
-    return (found[1] if found else choice), margins
+    if largest is None:
+        raise ValueError("the grid is empty")
+    return largest, margins
+
+
+def _per_path(result: PolicyResult, metric: str) -> np.ndarray:
+    return np.array([getattr(path, metric) for path in result.paths], dtype=float)
+
+
+def _upper_mean(values: np.ndarray) -> float:
+    """The mean plus one standard error: a mean that is <= 0 by this is not so by chance."""
+    if len(values) < 2:
+        return float(values.mean())
+    return float(values.mean() + values.std(ddof=1) / math.sqrt(len(values)))
 
 
 @dataclass(frozen=True)

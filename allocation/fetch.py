@@ -6,9 +6,25 @@ import datetime as dt
 
 from django.db.models import Sum
 
-from allocation.engine.shares import HISTORY_WEEKS, recent_units
+from allocation.engine.shares import HISTORY_WEEKS, ShareChoice, recent_units
 from allocation.engine.types import StoreProfile
 from planner.models import HistoricalSale, Store
+
+
+def share_choice(category_id: str, *, season_start: dt.date, season_weeks: int) -> ShareChoice:
+    """The store share rule chosen on this category's recent history, with its backtest
+    error (allocation.engine.shares)."""
+    rows = HistoricalSale.objects.filter(
+        category_id=category_id,
+        date__gte=season_start - dt.timedelta(weeks=HISTORY_WEEKS),
+        date__lt=season_start,
+    ).values_list("date", "store_id", "quantity_sold")
+    _, choice = recent_units(
+        ((day, store, float(sold)) for day, store, sold in rows.iterator(chunk_size=5000)),
+        season_start=season_start,
+        season_weeks=season_weeks,
+    )
+    return choice
 
 
 def store_profiles(
@@ -16,16 +32,7 @@ def store_profiles(
 ) -> list[StoreProfile]:
     """Every store with its attributes and its units of this category in the recent window
     that predicts store shares best (allocation.engine.shares)."""
-    rows = HistoricalSale.objects.filter(
-        category_id=category_id,
-        date__gte=season_start - dt.timedelta(weeks=HISTORY_WEEKS),
-        date__lt=season_start,
-    ).values_list("date", "store_id", "quantity_sold")
-    units, _ = recent_units(
-        ((day, store, float(sold)) for day, store, sold in rows.iterator(chunk_size=5000)),
-        season_start=season_start,
-        season_weeks=season_weeks,
-    )
+    units = share_choice(category_id, season_start=season_start, season_weeks=season_weeks).units
 
     def number(value: object) -> float | None:
         return None if value is None else float(value)  # type: ignore[arg-type]

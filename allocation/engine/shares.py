@@ -64,6 +64,11 @@ class ShareChoice:
     rule: ShareRule
     errors: dict[str, float]
 
+    @property
+    def error(self) -> float | None:
+        """The chosen rule's mean backtest error; None when no origin could judge it."""
+        return self.errors.get(self.rule.label)
+
 
 def _shares(units: Mapping[str, float]) -> dict[str, float]:
     total = sum(units.values())

@@ -35,12 +35,15 @@ from planner.engine.season import (
     replay_demand,
 )
 
-SHARE_CV = 0.10  # spread of a store's share of the season around its planned share
+# Spread of a store's share of the season around its planned share when history gave no
+# share backtest to measure it (`share_cv`).
+SHARE_CV = 0.10
 HOLDBACKS = (0.0, 0.15, 0.30, 0.45, 0.60)
 CADENCES = ("weekly", "bi-weekly", "none")
 THRESHOLDS: tuple[float | None, ...] = (None, 0.5, 0.6, 0.7)
 # Orders tried above the newsvendor quantity, so the recommendation can lose no more sales
 # than the plan (the newsvendor alone trades lost sales for margin).
+UPPER_Z = 1.645  # an order must lose no more sales than the plan at 95 % confidence
 ORDER_STEPS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.13, 0.16, 0.20)
 METRICS = (
     "units_sold",
@@ -101,18 +104,33 @@ class PolicyResult:
         return Summary(float(p10), float(p50), float(p90), float(values.mean()))
 
 
+def share_cv(split_error: float | None) -> float:
+    """The spread (coefficient of variation) of store shares that misallocates, on average,
+    `split_error` of the units (half the sum of |planned - actual share|, as the share rule's
+    backtest on history measured it): with actual = planned x (1 + e), e ~ N(0, cv^2),
+    E|planned x e| = planned x cv x sqrt(2 / pi), so the error is cv / sqrt(2 pi). None (no
+    backtest) gives `SHARE_CV`. The backtest's error holds the count noise of its actual weeks
+    too, which the paths add again as Poisson counts: the spread errs on the wide side."""
+    if split_error is None:
+        return SHARE_CV
+    return split_error * math.sqrt(2 * math.pi)
+
+
 def demand_paths(
     forecast: CategoryForecast,
     shares: Mapping[str, float],
     *,
     paths: int,
     seed: int,
+    share_cv: float = SHARE_CV,
     noise: bool = True,
+    counts: bool = True,
 ) -> list[dict[str, list[int]]]:
     """`paths` seasons of store demand (store -> units per week) drawn around the forecast:
     a season level ~ lognormal(level_sd), weekly factors ~ lognormal(noise_sd), store shares
-    x gamma(SHARE_CV) renormalised, then Poisson counts. Without `noise`, every path is the
-    forecast split by the planned shares, rounded (the deterministic replay)."""
+    x gamma(mean 1, `share_cv`) renormalised, then Poisson counts (rounded means without
+    `counts`). Without `noise`, every path is the forecast split by the planned shares,
+    rounded (the deterministic replay)."""
     stores = sorted(shares)
     planned = np.array([shares[s] for s in stores])
     curve = np.array(forecast.curve)
@@ -122,10 +140,13 @@ def demand_paths(
         if noise:
             level = math.exp(rng.normal(0.0, forecast.level_sd))
             weekly = curve * level * np.exp(rng.normal(0.0, forecast.noise_sd, len(curve)))
-            k = 1 / SHARE_CV**2
-            store_shares = planned * rng.gamma(k, 1 / k, len(stores))
+            store_shares = planned.copy()
+            if share_cv > 0:
+                k = 1 / share_cv**2
+                store_shares *= rng.gamma(k, 1 / k, len(stores))
             store_shares /= store_shares.sum()
-            units = rng.poisson(np.outer(store_shares, weekly))
+            means = np.outer(store_shares, weekly)
+            units = rng.poisson(means) if counts else np.rint(means)
         else:
             units = np.rint(np.outer(planned, curve))
         result.append({s: [int(u) for u in row] for s, row in zip(stores, units, strict=True)})
@@ -345,8 +366,8 @@ def recommend(
        grid with the most mean margin;
     2. for each of those, the order from the newsvendor quantity up by `ORDER_STEPS`; of all
        these, the one with the most mean margin among those that lose no more sales than
-       `template` (the plan) on the same paths, by one standard error of the difference (so
-       the promise holds on paths the search has not seen).
+       `template` (the plan) on the same paths at 95 % confidence (the mean difference plus
+       1.645 standard errors, so the promise holds on paths the search has not seen).
 
     Returns the choice and each policy tried with its mean margin.
     """
@@ -368,8 +389,10 @@ def recommend(
     shapes: dict[float, tuple[float, PolicyChoice]] = {}
     for holdback in HOLDBACKS:
         for cadence in CADENCES:
-            if cadence == "none" and holdback > 0:
-                continue  # stock held at the DC with no replenishment never ships
+            if (cadence == "none") != (holdback == 0):
+                # Stock held at the DC with no replenishment never ships; with nothing held
+                # there, a cadence has nothing to ship.
+                continue
             for threshold in THRESHOLDS:
                 choice = replace(
                     ordered, holdback_pct=holdback, strategy=cadence, markdown_threshold=threshold
@@ -412,10 +435,11 @@ def _per_path(result: PolicyResult, metric: str) -> np.ndarray:
 
 
 def _upper_mean(values: np.ndarray) -> float:
-    """The mean plus one standard error: a mean that is <= 0 by this is not so by chance."""
+    """The one-sided 95 % upper bound of the mean (mean + 1.645 standard errors): a mean
+    that is <= 0 by this is not so by chance."""
     if len(values) < 2:
         return float(values.mean())
-    return float(values.mean() + values.std(ddof=1) / math.sqrt(len(values)))
+    return float(values.mean() + UPPER_Z * values.std(ddof=1) / math.sqrt(len(values)))
 
 
 @dataclass(frozen=True)
@@ -444,10 +468,12 @@ def compare(
     search_paths: int = 40,
     seed: int = 1,
     workers: int = 1,
+    share_spread: float = SHARE_CV,
 ) -> Comparison:
     """Searches the recommended policy on `search_paths` paths (seed `seed`), then scores
-    every policy on `paths` other paths (seed `seed` + 1000)."""
-    search = demand_paths(forecast, shares, paths=search_paths, seed=seed)
+    every policy on `paths` other paths (seed `seed` + 1000); store shares spread by
+    `share_spread` (`share_cv`) around `shares`."""
+    search = demand_paths(forecast, shares, paths=search_paths, seed=seed, share_cv=share_spread)
     recommended, grid = recommend(
         forecast=forecast,
         stores=stores,
@@ -462,7 +488,7 @@ def compare(
         forecast, safety_stock_pct=proposed.safety_stock_pct, last_year_units=last_year_units
     )
     choices = [proposed, push, recommended, *([choice] if choice else [])]
-    fresh = demand_paths(forecast, shares, paths=paths, seed=seed + 1000)
+    fresh = demand_paths(forecast, shares, paths=paths, seed=seed + 1000, share_cv=share_spread)
     results = tuple(
         simulate(
             forecast=forecast,

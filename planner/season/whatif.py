@@ -23,6 +23,7 @@ from planner.engine.whatif import (
     comparison_table,
     demand_of_season,
     proposed_choice,
+    share_cv,
     simulate,
 )
 from planner.models import Workflow
@@ -76,6 +77,11 @@ def season_what_if(
         if s.store_id in assignments
     ]
     economics = category_economics(workflow.category_id)
+    split_error = allocation_fetch.share_choice(
+        workflow.category_id,
+        season_start=p.season_start_date,
+        season_weeks=p.forecast_horizon_weeks,
+    ).error
     base_policy = season_policy(
         horizon_weeks=p.forecast_horizon_weeks,
         strategy=p.replenishment_strategy,
@@ -106,6 +112,7 @@ def season_what_if(
         paths=paths,
         search_paths=search_paths,
         seed=seed,
+        share_spread=share_cv(split_error),
     )
     actual_weeks = None
     if workflow.status == WorkflowStatus.CLOSED:
@@ -134,6 +141,12 @@ def season_what_if(
             "shipment_cost": round(economics.shipment_cost, 2),
             "sources": economics.sources,
             "critical_ratio": round(critical_ratio(economics), 4),
+        },
+        "store_share_spread": {
+            "cv": round(share_cv(split_error), 4),
+            "source": "the store share rule's backtest on history"
+            if split_error is not None
+            else "default: too little history for a share backtest",
         },
         "paths": paths,
         "search_paths": search_paths,

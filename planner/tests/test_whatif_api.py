@@ -63,6 +63,9 @@ def test_what_if_compares_the_policies_and_changes_nothing(
     assert margin["p10"] <= margin["p50"] <= margin["p90"]
     assert body["economics"]["sources"]["price"] == "history revenue / units"
     assert 0 < body["economics"]["critical_ratio"] < 1
+    # The simulated store shares spread as the share rule erred on history (the sample: ~1 %).
+    assert body["store_share_spread"]["source"] == "the store share rule's backtest on history"
+    assert 0 < body["store_share_spread"]["cv"] < 0.05
     assert body["actual_weeks"] is None  # the season has not happened yet
     assert again.json()["policies"] == body["policies"]  # same seed, same table
     assert list(Allocation.objects.values()) == before  # read-only

@@ -218,7 +218,9 @@ function postJson(url, form, payload) {
     postJson(panel.dataset.url, form, payload).then(function (answer) {
       progress.hidden = true;
       if (!answer.ok) { status.textContent = answer.body.message; return; }
-      status.textContent = "Simulated " + answer.body.paths + " seasons a policy in " + answer.body.seconds + " s.";
+      var spread = answer.body.store_share_spread;
+      status.textContent = "Simulated " + answer.body.paths + " seasons a policy in " + answer.body.seconds +
+        " s; store shares spread " + (100 * spread.cv).toFixed(1) + " % (" + spread.source + ").";
       render(answer.body);
       use.disabled = !document.getElementById("order-form");
       use.title = use.disabled ? "An approver recomputes the order" : "";

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from allocation.engine.shares import ShareRule, weekly_by_store
+from allocation.engine.shares import ShareRule, recent_shares, weekly_by_store
 from forecasting.engine.types import Season
 from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.sample_data import (
@@ -33,6 +33,7 @@ from planner.engine.whatif import (
     critical_ratio_text,
     describe,
     proposed_choice,
+    share_cv,
     simulate,
 )
 from planner.season.policy import safety_stock_for, season_policy
@@ -150,6 +151,8 @@ class Command(BaseCommand):
             season_start=season.start,
         )
         last_year = ShareRule(52).units(weekly, min(len(v) for v in weekly.values()))
+        split_error = recent_shares(weekly, season_weeks=season.weeks).error
+        spread = share_cv(split_error)
         proposed = proposed_choice(
             plan.forecast,
             holdback_pct=holdback,
@@ -164,7 +167,13 @@ class Command(BaseCommand):
             f"{season.weeks} weeks from {season.start}; price {economics.price:.2f} "
             f"({economics.sources['price']}), cost {economics.unit_cost:.2f} "
             f"({economics.sources['unit_cost']}), salvage {economics.salvage_value:.2f} "
-            f"({economics.sources['salvage_value']}); {critical_ratio_text(economics)}"
+            f"({economics.sources['salvage_value']}); {critical_ratio_text(economics)}; "
+            + (
+                f"store shares spread {spread:.1%} (the share rule misallocated "
+                f"{split_error:.2%} of units on history)"
+                if split_error is not None
+                else f"store shares spread {spread:.0%} (default: no share backtest)"
+            )
         )
         started = time.perf_counter()
         comparison = compare(
@@ -181,6 +190,7 @@ class Command(BaseCommand):
             search_paths=options["search_paths"],
             seed=options["seed"],
             workers=options["workers"],
+            share_spread=spread,
         )
         seconds = time.perf_counter() - started
         results = list(comparison.results)

@@ -5,18 +5,21 @@ from pathlib import Path
 
 import pytest
 
+from allocation.engine.shares import split_error as split_error_of
 from planner.engine.economics import Economics
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import plan_preseason
 from planner.engine.sample_inputs import category_inputs
 from planner.engine.season import auto_approved, demand_at_prices, replay_demand
 from planner.engine.whatif import (
+    SHARE_CV,
     PolicyChoice,
     demand_of_season,
     demand_paths,
     path_result,
     proposed_choice,
     push_choice,
+    share_cv,
     simulate,
 )
 from planner.tests.engine.test_season import POLICY, PRESEASON, SEASON
@@ -29,6 +32,12 @@ def dresses(sample_dir: Path):
     daily, stores = category_inputs(sample_dir, "Women's Dresses", season=SEASON)
     plan = plan_preseason(daily_units=daily, stores=stores, settings=PRESEASON)
     return plan, stores
+
+
+def _season_shares(demand) -> dict[str, float]:
+    totals = {store: sum(weeks) for store, weeks in demand.items()}
+    whole = sum(totals.values())
+    return {store: units / whole for store, units in totals.items()}
 
 
 def _proposed(plan) -> PolicyChoice:
@@ -147,3 +156,25 @@ def test_a_sold_out_store_week_counts_its_share_of_the_plan_in_force(dresses) ->
     for entry in sold_out:
         planned = state.plans_of_record[entry.week_number - 1] * shares[entry.store_id]
         assert estimated[entry.store_id][entry.week_number - 1] == round(max(entry.sold, planned))
+
+
+@pytest.mark.parametrize("split_error", [0.005, 0.03])
+def test_share_noise_reproduces_the_split_error_history_showed(dresses, split_error) -> None:
+    # The share rule's backtest misallocated `split_error` of the units: drawn without count
+    # noise, the simulated seasons misallocate about as much against the planned shares.
+    plan, _ = dresses
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    cv = share_cv(split_error)
+    drawn = [
+        _season_shares(demand)
+        for demand in demand_paths(
+            plan.forecast, shares, paths=200, seed=5, share_cv=cv, counts=False
+        )
+    ]
+
+    errors = [split_error_of(shares, actual) for actual in drawn]
+    assert sum(errors) / len(errors) == pytest.approx(split_error, rel=0.1)
+
+
+def test_without_a_share_backtest_the_spread_is_the_default() -> None:
+    assert share_cv(None) == SHARE_CV

@@ -26,6 +26,7 @@ urlpatterns = [
         views.approve_manufacturing,
         name="season-manufacturing",
     ),
+    path("seasons/<int:workflow_id>/economics", views.season_economics, name="season-economics"),
     path("seasons/<int:workflow_id>/weeks", views.upload_week, name="season-upload"),
     path("seasons/<int:workflow_id>/markdown", views.approve_markdown, name="season-markdown"),
     path(

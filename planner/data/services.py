@@ -29,7 +29,9 @@ from planner.data.imports import (
     check_store_attributes,
     read_csv,
 )
+from planner.engine.economics import Economics
 from planner.models import Category, HistoricalSale, Store
+from planner.selectors import category_economics
 
 logger = logging.getLogger(__name__)
 
@@ -334,3 +336,24 @@ def _refresh_category_counts(category_ids: list[str]) -> None:
     )
     for slug in category_ids:
         Category.objects.filter(slug=slug).update(history_row_count=counts.get(slug, 0))
+
+
+def category_economics_set(
+    *,
+    category_id: str,
+    price: Decimal | None,
+    unit_cost: Decimal | None,
+    salvage_value: Decimal | None,
+    shipment_cost: Decimal,
+) -> Economics:
+    """Sets a category's economics (None: the default) and returns them as the what-if will
+    use them. Values that do not make sense together (a price at or below the cost, a salvage
+    value at or above it) raise ValueError and nothing is saved."""
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category_id)
+        category.price = price
+        category.unit_cost = unit_cost
+        category.salvage_value = salvage_value
+        category.shipment_cost = shipment_cost
+        category.save(update_fields=["price", "unit_cost", "salvage_value", "shipment_cost"])
+        return category_economics(category_id)

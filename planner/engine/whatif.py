@@ -534,9 +534,10 @@ def describe(choice: PolicyChoice) -> str:
         if choice.markdown_threshold is None
         else f"markdown < {choice.markdown_threshold:.0%}"
     )
+    cadence = "no" if choice.strategy == "none" else choice.strategy
     return (
         f"order {choice.order_units:,}, holdback {choice.holdback_pct:.0%}, "
-        f"{choice.strategy} replenishment, {threshold}"
+        f"{cadence} replenishment, {threshold}"
     )
 
 

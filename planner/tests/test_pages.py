@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from planner import selectors
-from planner.models import Workflow, WorkflowEvent
+from planner.models import Category, Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
@@ -115,6 +115,29 @@ def test_the_order_form_takes_cadence_and_markdown_threshold(signed_in: Client) 
     assert (parameters.replenishment_strategy, parameters.markdown_threshold) == ("bi-weekly", 0.45)
     assert "Manufacturing order recomputed." in dropped
     assert Workflow.objects.get(pk=workflow_id).parameters.markdown_checkpoint_week is None
+
+
+def test_the_plan_page_edits_the_economics_the_what_if_uses(signed_in: Client) -> None:
+    workflow_id = _plan(signed_in)
+    page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
+    assert "price 55.00 (history revenue / units)" in page
+
+    saved = signed_in.post(
+        f"/seasons/{workflow_id}/economics",
+        {"price": "60", "unit_cost": "", "salvage_value": "5", "shipment_cost": "2.5"},
+        follow=True,
+    ).content.decode()
+    refused = signed_in.post(
+        f"/seasons/{workflow_id}/economics",
+        {"price": "60", "unit_cost": "70", "salvage_value": "", "shipment_cost": ""},
+        follow=True,
+    ).content.decode()
+
+    assert "saved: price 60.00, unit cost 27.00, salvage 5.00, 2.50 a shipment." in saved
+    assert "price 60.00 (set for the category)" in saved
+    assert "Economics not saved: price 60.00 must be above the unit cost 70.00." in refused
+    category = Category.objects.get(pk="womens-dresses")
+    assert (category.price, category.unit_cost, category.salvage_value) == (60, None, 5)
 
 
 def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> None:

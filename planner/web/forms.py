@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 
@@ -74,6 +75,24 @@ class ManufacturingForm(forms.Form):
         min_value=0, max_value=100, required=False, label="Markdown below sell-through (%)"
     )
     action = forms.ChoiceField(choices=[("accept", "accept"), ("modify", "modify")])
+
+
+class EconomicsForm(forms.Form):
+    """A category's economics per unit; empty: the default (history revenue / units and the
+    PLANNING_* shares)."""
+
+    price = forms.DecimalField(
+        min_value=Decimal("0.01"), max_digits=10, decimal_places=2, required=False
+    )
+    unit_cost = forms.DecimalField(
+        min_value=Decimal("0"), max_digits=10, decimal_places=2, required=False
+    )
+    salvage_value = forms.DecimalField(
+        min_value=Decimal("0"), max_digits=10, decimal_places=2, required=False
+    )
+    shipment_cost = forms.DecimalField(
+        min_value=Decimal("0"), max_digits=10, decimal_places=2, required=False
+    )
 
 
 class MarkdownForm(forms.Form):

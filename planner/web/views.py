@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from functools import cache, wraps
 from typing import Any
 
@@ -32,6 +33,7 @@ from planner.web import dashboard
 from planner.web.forms import (
     DataUploadForm,
     DescribeSeasonForm,
+    EconomicsForm,
     ManufacturingForm,
     MarkdownForm,
     ParametersForm,
@@ -300,6 +302,19 @@ def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
             initial={"elasticity": django_settings.PLANNING["DEFAULT_ELASTICITY"]}
         ),
     )
+    if context.get("awaiting_action") == "approve_manufacturing_order":
+        category = workflow.category
+        context.update(
+            economics=selectors.category_economics(category.pk),
+            economics_form=EconomicsForm(
+                initial={
+                    "price": category.price,
+                    "unit_cost": category.unit_cost,
+                    "salvage_value": category.salvage_value,
+                    "shipment_cost": category.shipment_cost,
+                }
+            ),
+        )
     return render(request, "planner/season.html", context)
 
 
@@ -340,6 +355,40 @@ def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpRespons
             messages.success(request, f"Manufacturing order {done}.")
         except (Conflict, ValueError) as exc:
             _conflict(request, exc)
+    return redirect("season", workflow_id=workflow_id)
+
+
+@role_required("plan")
+@require_POST
+def season_economics(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    """Saves the season's category economics (the what-if prices its policies with them)."""
+    workflow = get_object_or_404(Workflow.objects.select_related("category"), pk=workflow_id)
+    form = EconomicsForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{field.replace('_', ' ')}: {' '.join(map(str, errors))}"
+            for field, errors in form.errors.items()
+        )
+        messages.error(request, f"Economics not saved. {problems}")
+        return redirect("season", workflow_id=workflow_id)
+    data = form.cleaned_data
+    try:
+        economics = services.category_economics_set(
+            category_id=workflow.category_id,
+            price=data["price"],
+            unit_cost=data["unit_cost"],
+            salvage_value=data["salvage_value"],
+            shipment_cost=data["shipment_cost"] or Decimal(0),
+        )
+    except ValueError as exc:
+        messages.error(request, f"Economics not saved: {exc}.")
+    else:
+        messages.success(
+            request,
+            f"Economics of {workflow.category.name} saved: price {economics.price:.2f}, unit "
+            f"cost {economics.unit_cost:.2f}, salvage {economics.salvage_value:.2f}, "
+            f"{economics.shipment_cost:.2f} a shipment.",
+        )
     return redirect("season", workflow_id=workflow_id)
 
 

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
+from planner.engine.numbers import round_half_up
+
 
 @dataclass(frozen=True)
 class Economics:
@@ -52,12 +54,12 @@ def economics_with_defaults(
 ) -> Economics:
     """A category's economics: the values set for it, else price = history revenue / units
     (`default_price` without revenue), cost = `cost_share` of price, salvage = `salvage_share`
-    of cost; `sources` names where each value came from."""
+    of cost, each to the cent; `sources` names where each value came from."""
     sources: dict[str, str] = {}
     if price is not None:
         sources["price"] = "set for the category"
     elif history_revenue is not None and history_units > 0:
-        price = history_revenue / history_units
+        price = cents(history_revenue / history_units)
         sources["price"] = "history revenue / units"
     else:
         price = default_price
@@ -65,12 +67,12 @@ def economics_with_defaults(
     if unit_cost is not None:
         sources["unit_cost"] = "set for the category"
     else:
-        unit_cost = cost_share * price
+        unit_cost = cents(cost_share * price)
         sources["unit_cost"] = f"{cost_share:.0%} of price (PLANNING_COST_SHARE)"
     if salvage_value is not None:
         sources["salvage_value"] = "set for the category"
     else:
-        salvage_value = salvage_share * unit_cost
+        salvage_value = cents(salvage_share * unit_cost)
         sources["salvage_value"] = f"{salvage_share:.0%} of cost (PLANNING_SALVAGE_SHARE)"
     sources["shipment_cost"] = "set for the category" if shipment_cost else "none set"
     return Economics(
@@ -80,6 +82,11 @@ def economics_with_defaults(
         shipment_cost=shipment_cost,
         sources=sources,
     )
+
+
+def cents(value: float) -> float:
+    """Money to the cent, halves up (SPEC.md section 2), as every page shows it."""
+    return round_half_up(value, 0.01)
 
 
 def critical_ratio(economics: Economics) -> float:

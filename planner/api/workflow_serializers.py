@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE
-from planner.choices import ReplenishmentStrategy
 from planner.models import Workflow
 from planner.season.policy import season_start_problem
 from planner.season.states import AWAITING_ACTION, describe
@@ -108,9 +107,7 @@ class ManufacturingApprovalSerializer(serializers.Serializer):
         min_value=SAFETY_STOCK_RANGE[0], max_value=SAFETY_STOCK_RANGE[1], required=False
     )
     dc_holdback_pct = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
-    replenishment_strategy = serializers.ChoiceField(
-        choices=ReplenishmentStrategy.choices, required=False
-    )
+    replenishment_strategy = serializers.ChoiceField(choices=STRATEGIES, required=False)
     markdown_threshold = serializers.FloatField(
         min_value=0.0,
         max_value=1.0,

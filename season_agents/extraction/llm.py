@@ -16,14 +16,11 @@ from season_agents.extraction.rules import (
     DEFAULT_STRATEGY,
 )
 from season_agents.extraction.types import (
-    CONCEPT_FIELDS,
-    CONCEPTS,
     ExtractionDefaults,
     ParameterOutOfRange,
     SeasonParameterSet,
-    confidence_for,
+    finished,
     next_monday_after,
-    validate,
 )
 
 
@@ -41,9 +38,10 @@ not state; never guess. Rules:
   allocation; "bi-weekly" for every two weeks, fortnightly; "weekly" for weekly.
 - dc_holdback_percentage (fraction 0-1): "45% holdback/reserve/at the DC" -> 0.45; "all inventory
   to stores" or "no holdback" -> 0.0; "send 80% to stores" -> 0.2.
-- markdown: "no markdowns" -> markdown_stated true with markdown_checkpoint_week null;
-  "markdown at week 6" -> 6; "mid-season" -> horizon // 2; "below 60% sell-through" ->
-  markdown_threshold 0.6.
+- markdown ("markdown", "mark down", "discount", "reprice"): "no markdowns" -> markdown_stated
+  true with markdown_checkpoint_week null; "markdown at week 6" -> 6; "mid-season" -> horizon
+  // 2; a sell-through target in any order ("below 60% sell-through", "sell-through is under
+  45%", "less than half") -> markdown_threshold 0.6, 0.45, 0.5; null when no target is stated.
 - reasoning: which words produced which value."""
 
 JSON_SCHEMA: dict[str, Any] = {
@@ -107,34 +105,45 @@ def parse_output(
         checkpoint = data.get("markdown_checkpoint_week")
         threshold = data.get("markdown_threshold")
         stated = {
-            "horizon": horizon is not None,
-            "start": start_text is not None,
-            "replenishment": strategy is not None,
-            "holdback": holdback is not None,
-            "markdown": markdown_stated,
+            field
+            for field, given in (
+                ("forecast_horizon_weeks", horizon is not None),
+                ("season_start_date", start_text is not None),
+                ("replenishment_strategy", strategy is not None),
+                ("dc_holdback_percentage", holdback is not None),
+                ("markdown_checkpoint_week", markdown_stated),
+                # "no markdowns" states both; a checkpoint without a target states only it.
+                (
+                    "markdown_threshold",
+                    markdown_stated and (checkpoint is None or threshold is not None),
+                ),
+            )
+            if given
         }
         start = dt.date.fromisoformat(start_text) if start_text else next_monday_after(today)
-        result = SeasonParameterSet(
-            forecast_horizon_weeks=int(horizon) if horizon is not None else DEFAULT_HORIZON_WEEKS,
-            season_start_date=start,
-            replenishment_strategy=str(strategy) if strategy is not None else DEFAULT_STRATEGY,
-            dc_holdback_percentage=float(holdback)
-            if holdback is not None
-            else defaults.dc_holdback_percentage,
-            markdown_checkpoint_week=int(checkpoint) if checkpoint is not None else None,
-            markdown_threshold=(
-                None
-                if checkpoint is None
-                else float(threshold)
-                if threshold is not None
-                else defaults.markdown_threshold
+        result = finished(
+            SeasonParameterSet(
+                forecast_horizon_weeks=int(horizon)
+                if horizon is not None
+                else DEFAULT_HORIZON_WEEKS,
+                season_start_date=start,
+                replenishment_strategy=str(strategy) if strategy is not None else DEFAULT_STRATEGY,
+                dc_holdback_percentage=float(holdback)
+                if holdback is not None
+                else defaults.dc_holdback_percentage,
+                markdown_checkpoint_week=int(checkpoint) if checkpoint is not None else None,
+                markdown_threshold=(
+                    None
+                    if checkpoint is None
+                    else float(threshold)
+                    if threshold is not None
+                    else defaults.markdown_threshold
+                ),
+                extraction_confidence="low",
+                extraction_reasoning=str(data.get("reasoning") or ""),
             ),
-            extraction_confidence=confidence_for(sum(stated.values())),
-            extraction_reasoning=str(data.get("reasoning") or ""),
-            stated_fields=tuple(f for c in CONCEPTS if stated[c] for f in CONCEPT_FIELDS[c]),
-            defaulted_fields=tuple(f for c in CONCEPTS if not stated[c] for f in CONCEPT_FIELDS[c]),
+            stated,
         )
-        validate(result)
     except (TypeError, ValueError) as exc:
         # ParameterOutOfRange is a ValueError: a model that answers out of range is treated
         # as unusable output, and the rule-based extractor decides.

@@ -11,18 +11,55 @@ import re
 from dataclasses import dataclass
 
 from season_agents.extraction.types import (
-    CONCEPT_FIELDS,
-    CONCEPTS,
     ExtractionDefaults,
     ParameterOutOfRange,
     SeasonParameterSet,
-    confidence_for,
+    finished,
     next_monday_after,
-    validate,
 )
 
 DEFAULT_HORIZON_WEEKS = 12
 DEFAULT_STRATEGY = "weekly"
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ],
+        start=1,
+    )
+} | {"twenty-four": 24, "twenty-six": 26, "thirty": 30, "fifty-two": 52}
+_NUMBER = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)"
+_BELOW = r"(?:below|under|less than|lower than|beneath|<)"
+_FRACTIONS = {"half": 0.5, "a third": 0.33, "one third": 0.33, "two thirds": 0.67}
+_FRACTION = r"(" + "|".join(_FRACTIONS) + r")"
+_MARKDOWN_WORDS = r"mark[- ]?downs?|discount\w*|re-?pric\w*|clearance|price cuts?"
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+
 
 _MONTHS = {
     name: number
@@ -62,13 +99,19 @@ class _Found:
 
 
 def _horizon(text: str) -> _Found | None:
-    weeks = re.search(r"(?<!every )\b(\d{1,3})[\s-]*weeks?\b", text, re.IGNORECASE)
+    weeks = re.search(rf"(?<!every )\b{_NUMBER}[\s-]*weeks?\b", text, re.IGNORECASE)
     if weeks:
-        return _Found(int(weeks.group(1)), weeks.group(0))
-    months = re.search(r"\b(\d{1,2})[\s-]*months?\b", text, re.IGNORECASE)
+        return _Found(_number(weeks.group(1)), weeks.group(0))
+    months = re.search(rf"\b{_NUMBER}[\s-]*months?\b", text, re.IGNORECASE)
     if months:
         # 3 months = 13 weeks, 6 months = 26: a month is 52/12 weeks.
-        return _Found(round(int(months.group(1)) * 52 / 12), months.group(0))
+        return _Found(round(_number(months.group(1)) * 52 / 12), months.group(0))
+    half = re.search(r"\bhalf[\s-]+(?:a[\s-]+)?year\b", text, re.IGNORECASE)
+    if half:
+        return _Found(26, half.group(0))
+    quarters = re.search(rf"\b{_NUMBER}\s+quarters\b", text, re.IGNORECASE)
+    if quarters:
+        return _Found(13 * _number(quarters.group(1)), quarters.group(0))
     quarter = re.search(r"\b(a |one |1 )?quarter\b", text, re.IGNORECASE)
     if quarter:
         return _Found(13, quarter.group(0))
@@ -111,7 +154,7 @@ def _replenishment(text: str) -> _Found | None:
         (r"\b(no|don'?t want|do not want|without)\s+(ongoing\s+|any\s+)?replenish\w*", "none"),
         (r"\b(one[- ]shot|single drop|one initial allocation|no re-?orders?)\b", "none"),
         (r"\b(bi-?weekly|fortnightly|every (two|2) weeks)\b", "bi-weekly"),
-        (r"\b(weekly|every week)\b", "weekly"),
+        (r"\b(weekly|every[- ]week)\b", "weekly"),
     ]
     for pattern, value in rules:
         match = re.search(pattern, text, re.IGNORECASE)
@@ -124,7 +167,8 @@ def _holdback(text: str) -> _Found | None:
     explicit = [
         r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:dc\s+)?(?:holdback|hold-?back|reserve)",
         r"\bhold(?:ing)?\s+(?:back\s+)?(\d{1,3}(?:\.\d+)?)\s*%\s*(?:at|in)\s+(?:the\s+)?(?:dc|distribution)",
-        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:at|in)\s+(?:the\s+)?(?:dc|distribution cent)",
+        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:(?:held|kept|reserved)\s+)?(?:at|in)\s+(?:the\s+)?"
+        r"(?:dc|distribution cent)",
         r"(?:holdback|reserve)\s+(?:of\s+)?(\d{1,3}(?:\.\d+)?)\s*%",
     ]
     for pattern in explicit:
@@ -149,61 +193,93 @@ def _holdback(text: str) -> _Found | None:
     return None
 
 
+def _threshold(sentence: str, text: str) -> _Found | None:
+    """The sell-through target: in the markdown's sentence in any order ("below 60%
+    sell-through", "sell-through is under 45%", "less than half"), else a target stated
+    elsewhere in the text ("target sell-through 60%")."""
+    selling = re.search(r"\bsell|\bsold\b", sentence, re.IGNORECASE)
+    patterns = [
+        rf"{_PERCENT}\s*sell[- ]?through",
+        rf"sell[- ]?through\s+(?:is\s+|of\s+|rate\s+)?{_BELOW}\s*{_PERCENT}",
+    ]
+    if selling:
+        patterns.append(rf"{_BELOW}\s*{_PERCENT}")
+    for pattern in patterns:
+        match = re.search(pattern, sentence, re.IGNORECASE)
+        if match:
+            return _Found(float(match.group(1)) / 100, match.group(0))
+    fraction = re.search(rf"{_BELOW}\s*{_FRACTION}\b", sentence, re.IGNORECASE)
+    if fraction and selling:
+        return _Found(_FRACTIONS[fraction.group(1).lower()], fraction.group(0))
+    target = re.search(
+        rf"(?:target\s+sell[- ]?through|sell[- ]?through\s+target)\s+(?:of\s+)?{_PERCENT}",
+        text,
+        re.IGNORECASE,
+    )
+    if target:
+        return _Found(float(target.group(1)) / 100, target.group(0))
+    return None
+
+
 def _markdown(text: str, horizon: int) -> tuple[_Found, _Found | None] | None:
-    """(checkpoint, threshold): checkpoint value None means "no markdown step"."""
-    if re.search(r"\bno\s+mark-?downs?\b", text, re.IGNORECASE):
-        words = re.search(r"\bno\s+mark-?downs?\b", text, re.IGNORECASE)
-        assert words is not None
-        return _Found(None, words.group(0)), None
+    """(checkpoint, threshold): checkpoint value None means "no markdown step"; threshold None
+    means the text states no sell-through target."""
+    none = re.search(rf"\bno\s+(?:{_MARKDOWN_WORDS})\b", text, re.IGNORECASE)
+    if none:
+        return _Found(None, none.group(0)), _Found(None, none.group(0))
     sentence = next(
-        (s for s in re.split(r"(?<=[.!?])\s+", text) if re.search(r"mark-?down", s, re.I)), None
+        (
+            s
+            for s in re.split(r"(?<=[.!?])\s+", text)
+            if re.search(rf"\b(?:{_MARKDOWN_WORDS})", s, re.IGNORECASE)
+        ),
+        None,
     )
     if sentence is None:
         return None
-    week = re.search(r"\bweek\s+(\d{1,2})\b", sentence, re.IGNORECASE)
-    mid = re.search(r"\bmid-?season\b", sentence, re.IGNORECASE)
+    week = re.search(rf"\bweek\s+{_NUMBER}\b", sentence, re.IGNORECASE)
+    mid = re.search(r"\b(?:mid-?season|halfway)\b", sentence, re.IGNORECASE)
     if week:
-        checkpoint = _Found(int(week.group(1)), week.group(0))
+        checkpoint = _Found(_number(week.group(1)), week.group(0))
     elif mid:
         checkpoint = _Found(horizon // 2, mid.group(0))
     else:
         return None
-    threshold = re.search(r"(\d{1,3}(?:\.\d+)?)\s*%\s*sell[- ]?through", sentence, re.IGNORECASE)
-    found = _Found(float(threshold.group(1)) / 100, threshold.group(0)) if threshold else None
-    return checkpoint, found
+    return checkpoint, _threshold(sentence, text)
 
 
 def extract_rules(text: str, *, today: dt.date, defaults: ExtractionDefaults) -> SeasonParameterSet:
-    """Extracts the five season concepts from `text`; unstated ones take their defaults.
+    """Extracts the five season concepts from `text`; unstated fields take their defaults
+    and are listed as defaulted, never as stated.
 
     Raises ParameterOutOfRange when a stated value is outside the SPEC's ranges.
     """
     reasons: list[str] = []
     stated: set[str] = set()
 
-    def note(concept: str, found: _Found, field: str, shown: object) -> None:
-        stated.add(concept)
+    def note(found: _Found, field: str, shown: object) -> None:
+        stated.add(field)
         reasons.append(f"'{found.words}' -> {field} = {shown}")
 
     horizon_found = _horizon(text)
     horizon = int(horizon_found.value) if horizon_found else DEFAULT_HORIZON_WEEKS  # type: ignore[call-overload]
     if horizon_found:
-        note("horizon", horizon_found, "forecast_horizon_weeks", horizon)
+        note(horizon_found, "forecast_horizon_weeks", horizon)
 
     start_found = _start(text, today)
     start = start_found.value if start_found else next_monday_after(today)
     if start_found:
-        note("start", start_found, "season_start_date", start)
+        note(start_found, "season_start_date", start)
 
     strategy_found = _replenishment(text)
     strategy = str(strategy_found.value) if strategy_found else DEFAULT_STRATEGY
     if strategy_found:
-        note("replenishment", strategy_found, "replenishment_strategy", strategy)
+        note(strategy_found, "replenishment_strategy", strategy)
 
     holdback_found = _holdback(text)
     holdback = float(holdback_found.value) if holdback_found else defaults.dc_holdback_percentage  # type: ignore[arg-type]
     if holdback_found:
-        note("holdback", holdback_found, "dc_holdback_percentage", f"{holdback:.2f}")
+        note(holdback_found, "dc_holdback_percentage", f"{holdback:.2f}")
 
     checkpoint: int | None = None
     threshold: float | None = None
@@ -211,33 +287,27 @@ def extract_rules(text: str, *, today: dt.date, defaults: ExtractionDefaults) ->
     if markdown:
         checkpoint_found, threshold_found = markdown
         checkpoint = checkpoint_found.value  # type: ignore[assignment]
-        note("markdown", checkpoint_found, "markdown_checkpoint_week", checkpoint)
-        if checkpoint is not None:
-            if threshold_found:
-                threshold = float(threshold_found.value)  # type: ignore[arg-type]
-                reasons.append(f"'{threshold_found.words}' -> markdown_threshold = {threshold:.2f}")
-            else:
-                threshold = defaults.markdown_threshold
-                reasons.append(f"no sell-through target stated -> markdown_threshold = {threshold}")
-
-    defaulted = [
-        field for concept in CONCEPTS if concept not in stated for field in CONCEPT_FIELDS[concept]
-    ]
-    if not reasons:
-        reasons.append("no season parameters recognised; every field takes its default")
-    result = SeasonParameterSet(
-        forecast_horizon_weeks=horizon,
-        season_start_date=start,  # type: ignore[arg-type]
-        replenishment_strategy=strategy,
-        dc_holdback_percentage=holdback,
-        markdown_checkpoint_week=checkpoint,
-        markdown_threshold=threshold,
-        extraction_confidence=confidence_for(len(stated)),
-        extraction_reasoning="; ".join(reasons),
-        stated_fields=tuple(
-            field for concept in CONCEPTS if concept in stated for field in CONCEPT_FIELDS[concept]
+        note(checkpoint_found, "markdown_checkpoint_week", checkpoint)
+        if threshold_found is not None:
+            threshold = threshold_found.value  # type: ignore[assignment]
+            note(threshold_found, "markdown_threshold", threshold)
+        elif checkpoint is not None:
+            threshold = defaults.markdown_threshold
+            reasons.append(
+                f"no sell-through target stated: markdown_threshold takes the default "
+                f"{threshold:.0%}"
+            )
+    return finished(
+        SeasonParameterSet(
+            forecast_horizon_weeks=horizon,
+            season_start_date=start,  # type: ignore[arg-type]
+            replenishment_strategy=strategy,
+            dc_holdback_percentage=holdback,
+            markdown_checkpoint_week=checkpoint,
+            markdown_threshold=threshold,
+            extraction_confidence="low",
+            extraction_reasoning="; ".join(reasons)
+            or "no season parameters recognised; every field takes its default",
         ),
-        defaulted_fields=tuple(defaulted),
+        stated,
     )
-    validate(result)
-    return result

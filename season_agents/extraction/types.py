@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 CONCEPTS = ("horizon", "start", "replenishment", "holdback", "markdown")
 CONCEPT_FIELDS = {
@@ -29,11 +29,16 @@ def next_monday_after(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
-def confidence_for(stated_concepts: int) -> str:
-    """high = all five concepts stated, medium = 3-4, low = 0-2."""
-    if stated_concepts == len(CONCEPTS):
+FIELDS = tuple(field for concept in CONCEPTS for field in CONCEPT_FIELDS[concept])
+
+
+def confidence_for(stated_fields: set[str] | frozenset[str]) -> str:
+    """high = every field stated (nothing defaulted), medium = 3-4 of the five concepts stated
+    in full, low = fewer."""
+    concepts = sum(1 for c in CONCEPTS if set(CONCEPT_FIELDS[c]) <= stated_fields)
+    if concepts == len(CONCEPTS):
         return "high"
-    return "medium" if stated_concepts >= 3 else "low"
+    return "medium" if concepts >= 3 else "low"
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,19 @@ class SeasonParameterSet:
         data["stated_fields"] = list(self.stated_fields)
         data["defaulted_fields"] = list(self.defaulted_fields)
         return data
+
+
+def finished(parameters: SeasonParameterSet, stated: set[str]) -> SeasonParameterSet:
+    """`parameters` with the fields the text stated, every other one listed as defaulted,
+    and the confidence that follows; validated (ParameterOutOfRange)."""
+    result = replace(
+        parameters,
+        extraction_confidence=confidence_for(stated),
+        stated_fields=tuple(f for f in FIELDS if f in stated),
+        defaulted_fields=tuple(f for f in FIELDS if f not in stated),
+    )
+    validate(result)
+    return result
 
 
 def validate(parameters: SeasonParameterSet) -> None:

@@ -74,6 +74,41 @@ def test_out_of_range_description_is_shown_on_the_form(signed_in: Client) -> Non
     assert not Workflow.objects.exists()
 
 
+def test_the_category_comes_from_the_text_and_defaults_are_marked(signed_in: Client) -> None:
+    Category.objects.create(slug="mens-shirts", name="Men's Shirts")
+    Category.objects.create(slug="accessories", name="Accessories")
+    named = signed_in.post(
+        "/seasons/new",
+        {
+            "describe": "1",
+            "category": "",
+            "description": "Women's Dresses: 10 weeks, markdown at week 6",
+        },
+    )
+    two = signed_in.post(
+        "/seasons/new",
+        {"describe": "1", "category": "", "description": "Men's shirts and accessories, 8 weeks"},
+    )
+    none = signed_in.post(
+        "/seasons/new", {"describe": "1", "category": "", "description": "a 12-week spring season"}
+    )
+
+    page = named.content.decode()
+    assert named.context["parameters_form"].initial["category"].pk == "womens-dresses"
+    assert "(named in your text)" in page
+    # Said: weeks and the checkpoint; everything else is a default, marked on its field.
+    assert (
+        "set to the default (please check): Season start, Replenishment, DC holdback (%), "
+        "Sell-through target (%)." in page
+    )
+    assert page.count('<label class="defaulted">') == 4
+    assert 'Confidence: <strong class="confidence low">low</strong>' in page
+    assert (
+        "The text names Accessories and Men&#x27;s Shirts: which one is it?" in two.content.decode()
+    )
+    assert "Which category? The text names none of" in none.content.decode()
+
+
 def test_the_order_form_recomputes_at_another_dc_holdback(signed_in: Client) -> None:
     workflow_id = _plan(signed_in)
     page = signed_in.get(f"/seasons/{workflow_id}").content.decode()

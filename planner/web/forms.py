@@ -8,11 +8,16 @@ from markdowns.engine.markdown import ELASTICITY_RANGE
 from planner.choices import ReplenishmentStrategy
 from planner.models import Category
 from planner.season.policy import season_start_problem
+from season_agents.extraction.categories import categories_named
 from season_agents.extraction.types import MAX_INPUT_CHARS, MIN_INPUT_CHARS, STRATEGIES
 
 
 class DescribeSeasonForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=Category.objects.order_by("name"))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.order_by("name"),
+        required=False,
+        empty_label="The one named in the text",
+    )
     description = forms.CharField(
         min_length=MIN_INPUT_CHARS,
         max_length=MAX_INPUT_CHARS,
@@ -22,6 +27,31 @@ class DescribeSeasonForm(forms.Form):
         help_text="For example: 12-week spring season starting March 1st, weekly replenishment, "
         "45% DC holdback, markdown at week 6 below 60% sell-through.",
     )
+    named_in_text = False
+
+    def clean(self) -> dict:
+        """Without a category chosen, the one the description names (a question when it
+        names two or none)."""
+        data = super().clean() or {}
+        if data.get("category") or not data.get("description"):
+            return data
+        categories = list(Category.objects.order_by("name"))
+        named = categories_named(data["description"], [c.name for c in categories])
+        if len(named) == 1:
+            data["category"] = next(c for c in categories if c.name == named[0])
+            self.named_in_text = True
+        elif named:
+            self.add_error(
+                "category",
+                f"The text names {', '.join(named[:-1])} and {named[-1]}: which one is it?",
+            )
+        else:
+            self.add_error(
+                "category",
+                "Which category? The text names none of "
+                f"{', '.join(c.name for c in categories) or 'the loaded categories'}.",
+            )
+        return data
 
 
 class ParametersForm(forms.Form):

@@ -108,6 +108,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The extracted parameter -> the confirmation form's field that shows it.
+PARAMETER_FORM_FIELDS = {
+    "forecast_horizon_weeks": "forecast_horizon_weeks",
+    "season_start_date": "season_start_date",
+    "replenishment_strategy": "replenishment_strategy",
+    "dc_holdback_percentage": "dc_holdback_percent",
+    "markdown_checkpoint_week": "markdown_checkpoint_week",
+    "markdown_threshold": "markdown_threshold_percent",
+}
+
+
 @role_required("plan")
 @throttled("extraction", when=lambda request: "describe" in request.POST)
 def season_new(request: HttpRequest) -> HttpResponse:
@@ -115,13 +126,17 @@ def season_new(request: HttpRequest) -> HttpResponse:
     describe = DescribeSeasonForm(request.POST if "describe" in request.POST else None)
     parameters_form = None
     extraction = None
+    defaulted: list[str] = []
+    category = None
     if "describe" in request.POST and describe.is_valid():
+        category = describe.cleaned_data["category"]
         try:
             extraction = parameters_extract(text=describe.cleaned_data["description"])
         except ParameterOutOfRange as exc:
             describe.add_error("description", f"{exc}.")
         else:
             p = extraction.parameters
+            defaulted = [PARAMETER_FORM_FIELDS[f] for f in p.defaulted_fields]
             parameters_form = ParametersForm(
                 initial={
                     "category": describe.cleaned_data["category"],
@@ -140,6 +155,7 @@ def season_new(request: HttpRequest) -> HttpResponse:
         parameters_form = ParametersForm(request.POST)
         if parameters_form.is_valid():
             data = parameters_form.cleaned_data
+            category = data["category"]
             week = data["markdown_checkpoint_week"]
             threshold = data["markdown_threshold_percent"]
             default_threshold = django_settings.PLANNING["DEFAULT_MARKDOWN_THRESHOLD"]
@@ -171,6 +187,11 @@ def season_new(request: HttpRequest) -> HttpResponse:
             "describe": describe,
             "parameters_form": parameters_form,
             "extraction": extraction,
+            "defaulted_names": defaulted,
+            "category": category,
+            "defaulted_labels": [parameters_form[name].label for name in defaulted]
+            if parameters_form
+            else [],
             "upload_form": DataUploadForm(),
             "upload_problems": request.session.pop("upload_problems", []),
             "categories": selectors.category_list(),

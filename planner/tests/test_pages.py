@@ -1,5 +1,6 @@
 """The merchandiser's pages through Django's test client (a real browser test is separate)."""
 
+import gzip
 from pathlib import Path
 
 import pandas as pd
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from conftest import user_with_roles
 from planner import selectors
 from planner.models import Category, Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
@@ -349,3 +351,28 @@ def test_the_page_reads_the_stream_position_before_the_season(
     newest = WorkflowEvent.objects.filter(workflow_id=workflow_id).order_by("-sequence").first()
     assert page.context["last_sequence"] == newest.sequence - 1
     assert f'data-last-sequence="{newest.sequence - 1}"' in page.content.decode()
+
+
+def test_error_pages_are_in_the_site_layout(client: Client, db: None) -> None:
+
+    client.force_login(user_with_roles("viewer", "viewers"))
+    missing = client.get("/seasons/999999")
+    refused = client.get("/seasons/new")
+
+    assert missing.status_code == 404
+    assert "There is nothing at this address" in missing.content.decode()
+    assert refused.status_code == 403
+    assert "You cannot do that here" in refused.content.decode()
+    for page in (missing, refused):
+        body = page.content.decode()
+        assert 'class="skip-link" href="#main"' in body and 'id="main"' in body
+        assert 'rel="icon"' in body and 'aria-label="Main"' in body
+
+
+def test_plotly_is_served_gzipped_to_browsers_that_accept_it(client: Client) -> None:
+    plain = client.get("/vendor/plotly.min.js")
+    gzipped = client.get("/vendor/plotly.min.js", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert gzipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in gzipped["Vary"]
+    assert len(gzipped.content) < len(plain.content) / 2
+    assert gzip.decompress(gzipped.content) == plain.content

@@ -142,7 +142,7 @@ def forecast_chart(
                 x=x,
                 y=[w.units for w in current.weeks.order_by("week_number")],
                 name=f"Plan in force (v{current.version}, after week {current.version - 1})",
-                line={"color": "#ef6c00", "width": 3},
+                line={"color": "#b45309", "width": 3},
             )
         )
     if reviews:
@@ -191,7 +191,7 @@ def report_chart(
         go.Bar(
             x=weeks,
             name="Plan in force",
-            marker_color="#ef6c00",
+            marker_color="#b45309",
             y=[100 * (r.forecast_units - r.actual_units) / r.actual_units for r in reviews],
         ),
         row=1,

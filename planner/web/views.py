@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -483,8 +484,20 @@ def _plotly_js() -> bytes:
     return get_plotlyjs().encode()
 
 
+@cache
+def _plotly_js_gzip() -> bytes:
+    return gzip.compress(_plotly_js(), compresslevel=6)
+
+
 def plotly_js(request: HttpRequest) -> HttpResponse:
-    """plotly.js from the installed plotly package, so charts work without internet access."""
-    response = HttpResponse(_plotly_js(), content_type="text/javascript")
+    """plotly.js from the installed plotly package, so charts work without internet access;
+    gzipped (4.8 MB -> about 1.4 MB) for browsers that accept it."""
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(
+        _plotly_js_gzip() if gzipped else _plotly_js(), content_type="text/javascript"
+    )
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -29,7 +29,7 @@ def test_price_defaults_to_history_revenue_over_units_and_cost_to_its_share() ->
 
     assert economics.price == pytest.approx(55.0)  # 220 / 4
     assert economics.unit_cost == pytest.approx(0.45 * 55)
-    assert economics.salvage_value == pytest.approx(0.3 * 0.45 * 55)
+    assert economics.salvage_value == 7.43  # 0.3 x 24.75 = 7.425, to the cent half up
     assert economics.shipment_cost == 0.0
     assert economics.sources == {
         "price": "history revenue / units",

@@ -12,7 +12,7 @@ def percent(value: float | None, digits: int = 1) -> str:
     """0.4523 -> '45.2 %' (half up); None -> 'n/a'."""
     if value is None:
         return "n/a"
-    rounded = round_half_up(100 * float(value), 10.0 ** -int(digits))
+    rounded = round_half_up(100 * float(value), 10.0 ** -int(digits)) + 0.0  # no "-0.0"
     return f"{rounded:,.{int(digits)}f} %"
 
 
@@ -22,4 +22,12 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "n/a"
     text = percent(value, digits)
-    return text if text.startswith("-") else f"+{text}"
+    if text.startswith("-") or float(text.rstrip(" %").replace(",", "")) == 0:
+        return text
+    return f"+{text}"
+
+
+@register.filter
+def words(value: object) -> str:
+    """An internal name in words: 'value_conscious' -> 'value conscious'."""
+    return str(value).replace("_", " ")

@@ -61,6 +61,9 @@ def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
     # The page says which events it shows, so the stream's replay does not add them again.
     assert f'data-last-sequence="{workflow.events.count()}"' in page
     assert 'class="card needs_you" data-agent="inventory"' in page
+    # Words a merchandiser uses, not internal names.
+    assert '<p class="state">needs you</p>' in page
+    assert "<td>Value conscious</td>" in page and "<td>value_conscious</td>" not in page
     assert "Accept the order" in page
     assert 'data-figure="forecast-figure"' in page and 'id="forecast-figure"' in page
     assert "Safety stock 20% for weekly replenishment" in page

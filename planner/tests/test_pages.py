@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from allocation.models import Shipment
 from conftest import user_with_roles
 from planner import selectors
 from planner.models import Category, Workflow, WorkflowEvent
@@ -200,6 +201,8 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
         assert f"Week {week}: " in page
     page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
     assert "Approve the markdown" in page
+    # Low demand: stores hold enough, so nothing is proposed and the DC keeps its stock.
+    assert "No replenishment proposed yet." in page
     assert "Plan in force: version 7 (after week 6)" in page  # the plan versions, listed by week
     assert page.count("(v") >= 6
     waiting = signed_in.post(
@@ -379,3 +382,31 @@ def test_plotly_is_served_gzipped_to_browsers_that_accept_it(client: Client) -> 
     assert gzipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in gzipped["Vary"]
     assert len(gzipped.content) < len(plain.content) / 2
     assert gzip.decompress(gzipped.content) == plain.content
+
+
+def test_replenishment_shows_its_summary_first_and_approves_in_units(
+    signed_in: Client, sample_dir: Path
+) -> None:
+    workflow_id = _plan(signed_in)
+    signed_in.post(f"/seasons/{workflow_id}/manufacturing", {"action": "accept"})
+    frame = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "high_demand.csv")
+    # High demand: once the launch stock runs low, the DC is asked for stock.
+    number = 0
+    while number < 12 and not Shipment.objects.filter(status="proposed").exists():
+        number += 1
+        raw = frame[frame["week_number"] == number].to_csv(index=False).encode()
+        week = {"week_number": number, "file": SimpleUploadedFile("w.csv", raw)}
+        signed_in.post(f"/seasons/{workflow_id}/weeks", week)
+    assert Shipment.objects.filter(status="proposed").exists()
+    proposed = number + 1
+
+    page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
+    approved = signed_in.post(
+        f"/seasons/{workflow_id}/replenishment/{proposed}", follow=True
+    ).content.decode()
+
+    assert page.index('id="replenishment-summary"') < page.index(f"<summary>Week {proposed}: ")
+    assert "(proposed)</summary>" in page
+    shipped = Shipment.objects.filter(week_number=proposed, units__gt=0)
+    units = sum(s.units for s in shipped)
+    assert f"Approved week {proposed}: {units:,} units to {shipped.count()} stores." in approved

@@ -278,7 +278,9 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     for store_row in store_rows:
         store_row.dc_reserve = reserve[store_row.store_id]  # type: ignore[attr-defined]
     context["store_rows"] = store_rows
-    context["replenishments"] = replenishment_lines(allocation)
+    context["replenishment_weeks"] = replenishment_weeks(
+        replenishment_lines(allocation), dc_units=allocation.dc_holdback_units
+    )
     context["dc_available"] = allocation.dc_holdback_units
     if allocation.status != AllocationStatus.APPROVED:
         return context
@@ -293,3 +295,36 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         received = [o.state.received_by_stores for o in outcomes]
         context["report_chart"] = report_chart(reviews, original, received)
     return context
+
+
+def replenishment_weeks(lines: list[Any], *, dc_units: int) -> list[dict[str, Any]]:
+    """Each week's replenishment in summary, newest first: units, stores served, shortfall
+    (requested but not shipped), the DC's stock after it, and its lines split into those that
+    ship and those that ship nothing (shown only on request)."""
+    by_week: dict[int, list[Any]] = {}
+    for line in lines:
+        by_week.setdefault(line.week_number, []).append(line)
+    shipped_before = 0
+    weeks = []
+    for week in sorted(by_week):
+        week_lines = by_week[week]
+        from_dc = sum(line.units for line in week_lines if line.from_store_id is None)
+        status = week_lines[0].status
+        dc_after = dc_units - shipped_before - from_dc
+        if status == "approved":
+            shipped_before += from_dc
+        weeks.append(
+            {
+                "week_number": week,
+                "status": status,
+                "units": sum(line.units for line in week_lines),
+                "stores": sum(1 for line in week_lines if line.units > 0),
+                "shortfall": sum(max(0, line.requested_units - line.units) for line in week_lines),
+                "partial": sum(1 for line in week_lines if line.is_partial and line.units > 0),
+                "dc_after": dc_after,
+                "dc_empty": dc_after <= 0,
+                "shipping": [line for line in week_lines if line.units > 0],
+                "nothing": [line for line in week_lines if line.units == 0],
+            }
+        )
+    return weeks[::-1]

@@ -470,8 +470,18 @@ def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
 @require_POST
 def approve_replenishment(request: HttpRequest, workflow_id: int, week_number: int) -> HttpResponse:
     try:
-        approved = weekly.replenishment_approve(workflow_id=workflow_id, week_number=week_number)
-        messages.success(request, f"Approved {approved} shipments for week {week_number}.")
+        weekly.replenishment_approve(workflow_id=workflow_id, week_number=week_number)
+        allocation = allocation_selectors.season_allocation(workflow_id=workflow_id)
+        shipping = [
+            line
+            for line in (replenishment_lines(allocation) if allocation else [])
+            if line.week_number == week_number and line.units > 0
+        ]
+        messages.success(
+            request,
+            f"Approved week {week_number}: {sum(line.units for line in shipping):,} units to "
+            f"{len(shipping)} stores.",
+        )
     except Conflict as exc:
         _conflict(request, exc)
     return redirect("season", workflow_id=workflow_id)

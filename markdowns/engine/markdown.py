@@ -72,8 +72,8 @@ def recommend_markdown(
         markdown_pct=markdown,
         expected_lift=lift,
         reasoning=(
-            f"Sell-through {sell_through:.1%} is {gap:.1%} below the {target:.0%} target; "
-            f"{gap:.1%} x elasticity {elasticity:g} = {raw:.1%}, rounded to "
+            f"Sell-through {sell_through:.1%} is {100 * gap:.1f} points below the {target:.0%} "
+            f"target; {100 * gap:.1f} points x elasticity {elasticity:g} = {raw:.1%}, rounded to "
             f"{markdown:.0%}{capped}. Expected demand lift {lift_per_point:g} x {markdown:.0%} "
             f"= {lift:.1%}."
         ),

@@ -91,7 +91,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
     var steps = Math.floor(gap * elasticity / 0.05 + 0.5 + 1e-9);
     var markdown = Math.min(cap, steps * 0.05);
     output.textContent = elasticity.toFixed(1);
-    preview.textContent = "gap " + (100 * gap).toFixed(1) + " % x " + elasticity.toFixed(1) +
+    preview.textContent = "gap " + (100 * gap).toFixed(1) + " points x " + elasticity.toFixed(1) +
       " = markdown " + Math.round(100 * markdown) + " %, expected lift " + (100 * lift * markdown).toFixed(1) + " %";
   }
   slider.addEventListener("input", update);

@@ -34,8 +34,8 @@ def test_reasoning_shows_the_formula_with_the_numbers() -> None:
 
     assert result.gap == pytest.approx(0.08)
     assert result.reasoning == (
-        "Sell-through 52.0% is 8.0% below the 60% target; 8.0% x elasticity 2 = 16.0%, "
-        "rounded to 15%. Expected demand lift 1.5 x 15% = 22.5%."
+        "Sell-through 52.0% is 8.0 points below the 60% target; 8.0 points x elasticity 2 = "
+        "16.0%, rounded to 15%. Expected demand lift 1.5 x 15% = 22.5%."
     )
 
 

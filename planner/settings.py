@@ -266,7 +266,7 @@ USE_TZ = True
 
 # --- REST framework and OpenAPI -----------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "planner.api.schema.ReadableAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "planner.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -5,9 +5,11 @@ from allocation.api.views import AllocationView, StoreClusterViewSet
 from forecasting.api.views import ForecastViewSet
 from markdowns.api.views import MarkdownListView
 from planner.api import variance_views, views, workflow_views
+from planner.api.root import ApiRootView
 from season_agents.api.views import ExtractParametersView
 
 router = DefaultRouter(use_regex_path=True)
+router.include_root_view = False  # planner.api.root lists every resource, not just these
 router.trailing_slash = "/?"  # accept /api/stores and /api/stores/ alike
 router.register("categories", views.CategoryViewSet, basename="category")
 # Registered before stores so "clusters" is not read as a store id.
@@ -17,6 +19,7 @@ router.register("workflows", workflow_views.WorkflowViewSet, basename="workflow"
 router.register("forecasts", ForecastViewSet, basename="forecast")
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("health", views.HealthView.as_view(), name="health"),
     path("health/live", views.LivenessView.as_view(), name="health-live"),
     path(

@@ -294,8 +294,8 @@ def _check_upload(workflow: Workflow, week_number: int, replace: bool) -> bool:
     replacing = week_number <= workflow.season_week
     if replacing and not replace:
         raise SeasonConflict(
-            f"Week {week_number} is already uploaded; upload it again with 'replace' "
-            "(replace=true in the API) to replace it."
+            f"Week {week_number} is already uploaded; to replace it, upload it again with "
+            "'Replace this week if uploaded' ticked (replace=true in the API)."
         )
     if week_number > workflow.season_week + 1:
         raise SeasonConflict(f"Upload week {workflow.season_week + 1} first: weeks go in order.")

@@ -362,3 +362,23 @@ def test_a_season_start_outside_the_window_is_a_400_naming_it(
     assert response.status_code == 400
     assert "season_start_date" in response.json()["message"]
     assert "must be from" in response.json()["message"]
+
+
+def test_the_api_root_lists_every_resource_with_what_it_is_for(api_client: APIClient) -> None:
+    body = api_client.get("/api/").json()
+
+    assert {"seasons", "approve the order", "upload weekly sales", "extract parameters"} <= set(
+        body
+    )
+    assert len(body) >= 20
+    assert body["seasons"]["url"].endswith("/api/workflows")
+    assert all(entry["description"] for entry in body.values())
+
+
+def test_operation_ids_read_as_words(api_client: APIClient) -> None:
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]
+
+    assert "agentStepDemand" in ids and "workflowWhatIf" in ids and "manufacturingApproval" in ids
+    assert not [i for i in ids if i.startswith("api_")]
+    assert len(ids) == len(set(ids))

@@ -153,8 +153,8 @@ def test_weekly_upload_errors_say_what_to_do(api_client: APIClient, sample_dir: 
     assert first.status_code == 200
     assert duplicate.status_code == 409
     assert duplicate.json()["message"] == (
-        "Week 1 is already uploaded; upload it again with 'replace' (replace=true in the API) "
-        "to replace it."
+        "Week 1 is already uploaded; to replace it, upload it again with 'Replace this week if "
+        "uploaded' ticked (replace=true in the API)."
     )
     assert missing_store.status_code == 400
     messages = [e["message"] for e in missing_store.json()["errors"]]

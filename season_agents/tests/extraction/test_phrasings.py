@@ -9,18 +9,10 @@ import datetime as dt
 import pytest
 
 from season_agents.extraction.rules import extract_rules
-from season_agents.extraction.types import ExtractionDefaults
+from season_agents.extraction.types import FIELDS, ExtractionDefaults
 
 TODAY = dt.date(2025, 1, 15)
 DEFAULTS = ExtractionDefaults(dc_holdback_percentage=0.45, markdown_threshold=0.60)
-FIELDS = (
-    "forecast_horizon_weeks",
-    "season_start_date",
-    "replenishment_strategy",
-    "dc_holdback_percentage",
-    "markdown_checkpoint_week",
-    "markdown_threshold",
-)
 D = dt.date
 H, S, R, B, W, T = FIELDS
 

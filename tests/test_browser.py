@@ -163,6 +163,9 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
 
     # The agent cards follow the stream until the inventory agent needs the approval.
     expect(page.locator('[data-agent="inventory"]')).to_have_class(re.compile("needs_you"))
+    expect(page.locator("#season-header .decision")).to_contain_text(
+        "Approve the manufacturing order"
+    )
     expect(page.locator('[data-agent="demand"]')).to_have_class(re.compile("done"))
     expect(page.locator(".plotly-graph-div")).to_be_visible()
     page.fill("input[name=safety_stock_percent]", "30")
@@ -225,6 +228,8 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     shot(page, "06-weekly-performance")
 
     expect(page.locator("button:has-text('Approve the markdown')")).to_be_visible()
+    expect(page.locator("#season-header .decision")).to_contain_text("Decide the week 6 markdown")
+    expect(page.locator("#season-header")).to_contain_text("weeks of cover")
     page.locator("input[name=elasticity]").fill("1")
     expect(page.locator("#markdown-preview")).to_contain_text("x 1.0 = markdown ")
     shot(page, "07-markdown")
@@ -248,12 +253,24 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
         expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
     page.unroute_all()
     expect(page.locator("#workflow-status")).to_have_text("Closed")
+    expect(page.locator("#season-header .decision")).to_contain_text("Read the season report")
     expect(page.locator("#report-heading")).to_have_text("Season report")
     # No week 13 on offer once the season's weeks are in.
     expect(page.locator("text=All 12 weeks are uploaded.")).to_be_visible()
     expect(page.locator("button:has-text('Upload week')")).to_have_count(0)
     expect(page.locator("[data-figure] .main-svg").first).to_be_visible()
     shot(page, "08-report")
+    # A phone: the closed season's page fits 390 px without scrolling sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    # (the charts follow the window's resize a moment later)
+    width = "() => document.documentElement.scrollWidth"
+    for _ in range(30):
+        if page.evaluate(width) <= 390:
+            break
+        page.wait_for_timeout(500)
+    assert page.evaluate(width) <= 390
+    shot(page, "08b-report-390px")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("button:has-text('Replay the policies on this season')")
     hindsight = page.locator("#hindsight-table table")
     expect(hindsight.locator("thead")).to_contain_text("recommended")

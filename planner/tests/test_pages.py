@@ -1,6 +1,7 @@
 """The merchandiser's pages through Django's test client (a real browser test is separate)."""
 
 import gzip
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -62,6 +63,8 @@ def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
     # The page says which events it shows, so the stream's replay does not add them again.
     assert f'data-last-sequence="{workflow.events.count()}"' in page
     assert 'class="card needs_you" data-agent="inventory"' in page
+    # The header says where the season stands and what waits, with the way to it.
+    assert 'Next: <a class="button" href="#order-form">Approve the manufacturing order</a>' in page
     # Words a merchandiser uses, not internal names.
     assert '<p class="state">needs you</p>' in page
     assert "<td>Value conscious</td>" in page and "<td>value_conscious</td>" not in page
@@ -201,6 +204,16 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
         assert f"Week {week}: " in page
     page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
     assert "Approve the markdown" in page
+    header = page[
+        page.index('id="season-header"') : page.index(
+            "</section>", page.index('id="season-header"')
+        )
+    ]
+    assert "Week 6 of 12" in header and "plan in force: version 7" in header
+    assert re.search(
+        r"At the stores <strong>[\d,]+</strong> \(about [\d.]+ weeks of cover\)", header
+    )
+    assert 'href="#markdown-form">Decide the week 6 markdown</a>' in header
     # Low demand: stores hold enough, so nothing is proposed and the DC keeps its stock.
     assert "No replenishment proposed yet." in page
     assert "Plan in force: version 7 (after week 6)" in page  # the plan versions, listed by week

@@ -45,6 +45,9 @@ def _completed_line(payload: dict[str, Any]) -> str:
     return f"done in {payload['duration_seconds']:.1f} s"
 
 
+COVER_WEEKS = 4  # weeks of cover: stock over the plan's mean demand in the next four weeks
+
+
 def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
     """Each agent's state from the stored stream: waiting, running, done, needs you, error."""
     cards: dict[str, dict[str, Any]] = {
@@ -289,12 +292,49 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     to_date = season_to_date(record, outcomes)
     context["to_date"] = to_date
     context["dc_available"] = to_date.dc_available
+    if outcomes:
+        plan = outcomes[-1].state.plan
+        ahead = [week.units for week in plan[to_date.week : to_date.week + COVER_WEEKS]]
+        weekly = sum(ahead) / len(ahead) if ahead else 0.0
+        context["cover"] = {
+            "stores": to_date.store_units / weekly if weekly else None,
+            "dc": to_date.dc_available / weekly if weekly else None,
+        }
     if outcomes and outcomes[-1].report is not None:
         context["report"] = outcomes[-1].report
     if reviews and original is not None:
         received = [o.state.received_by_stores for o in outcomes]
         context["report_chart"] = report_chart(reviews, original, received)
     return context
+
+
+def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
+    """What waits for a person now, each with where on the page to do it (the season
+    header's buttons)."""
+    workflow: Workflow = context["workflow"]
+    action = context["awaiting_action"]
+    decisions = []
+    if action == "approve_manufacturing_order":
+        decisions.append({"label": "Approve the manufacturing order", "href": "#order-form"})
+    if action == "approve_markdown":
+        week = workflow.parameters.markdown_checkpoint_week
+        decisions.append({"label": f"Decide the week {week} markdown", "href": "#markdown-form"})
+    for week in context.get("replenishment_weeks", []):
+        if week["status"] == "proposed":
+            decisions.append(
+                {
+                    "label": f"Approve week {week['week_number']}'s replenishment: "
+                    f"{week['units']:,} units to {week['stores']} stores",
+                    "href": f"#replenishment-week-{week['week_number']}",
+                }
+            )
+    if workflow.status in ("in_season",) and context.get("next_week"):
+        decisions.append(
+            {"label": f"Upload week {context['next_week']}'s sales", "href": "#week-upload"}
+        )
+    if workflow.status == "closed":
+        decisions.append({"label": "Read the season report", "href": "#report-heading"})
+    return decisions
 
 
 def replenishment_weeks(lines: list[Any], *, dc_units: int) -> list[dict[str, Any]]:

@@ -306,6 +306,7 @@ def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
         Workflow.objects.select_related("category", "parameters"), pk=workflow_id
     )
     context = dashboard.season_context(workflow, last_sequence=last_sequence)
+    context["decisions"] = dashboard.pending_decisions(context)
     context.update(
         manufacturing_form=ManufacturingForm(
             initial={

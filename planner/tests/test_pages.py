@@ -1,6 +1,7 @@
 """The merchandiser's pages through Django's test client (a real browser test is separate)."""
 
 import gzip
+import json
 import re
 from pathlib import Path
 
@@ -214,6 +215,16 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
         r"At the stores <strong>[\d,]+</strong> \(about [\d.]+ weeks of cover\)", header
     )
     assert 'href="#markdown-form">Decide the week 6 markdown</a>' in header
+    # The chart: dates on the axis, units from zero, a legend entry per variance colour.
+    figure = json.loads(
+        re.search(
+            r'<script id="forecast-figure" type="application/json">(.*?)</script>', page, re.S
+        )[1]
+    )
+    assert figure["layout"]["yaxis"]["rangemode"] == "tozero"
+    bars = [t for t in figure["data"] if t["type"] == "bar"]
+    assert bars and all(t["name"].startswith("Actual: ") for t in bars)
+    assert figure["data"][0]["x"][0] == "2025-02-17"
     # Low demand: stores hold enough, so nothing is proposed and the DC keeps its stock.
     assert "No replenishment proposed yet." in page
     assert "Plan in force: version 7 (after week 6)" in page  # the plan versions, listed by week

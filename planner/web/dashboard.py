@@ -28,6 +28,11 @@ from planner.season.selectors import (
 from planner.season.states import AWAITING_ACTION, describe
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
+BAND_LABELS = {
+    "on_track": "within the threshold",
+    "elevated": "elevated variance",
+    "high": "high variance",
+}
 AGENTS = ("orchestrator", "demand", "inventory", "pricing")
 
 
@@ -93,10 +98,12 @@ MEMBER_STYLES = (("dot", "#8e24aa"), ("dash", "#00897b"), ("dashdot", "#6d4c41")
 def forecast_chart(
     original: Forecast, current: Forecast, reviews: list[WeekReview]
 ) -> dict[str, Any]:
-    """Weekly forecast with 80/95 % bands and each member; the current plan and actual bars
-    coloured by variance band once weeks are in."""
+    """Weekly forecast by week start date, from zero units, with 80/95 % bands and each
+    member; the plan in force and the actual bars, one legend entry per variance colour,
+    once weeks are in."""
     weeks = list(original.weeks.order_by("week_number"))
-    x = [w.week_number for w in weeks]
+    dates = {w.week_number: w.week_start_date for w in weeks}
+    x = [w.week_start_date for w in weeks]
     figure = go.Figure()
     for low, high, name, opacity in (
         ("lower_95", "upper_95", "95 %", 0.12),
@@ -106,6 +113,7 @@ def forecast_chart(
             go.Scatter(
                 x=x,
                 y=[getattr(w, high) for w in weeks],
+                mode="lines",
                 line={"width": 0},
                 showlegend=False,
                 hoverinfo="skip",
@@ -115,6 +123,7 @@ def forecast_chart(
             go.Scatter(
                 x=x,
                 y=[getattr(w, low) for w in weeks],
+                mode="lines",
                 fill="tonexty",
                 line={"width": 0},
                 name=f"{name} interval",
@@ -127,6 +136,7 @@ def forecast_chart(
             go.Scatter(
                 x=x,
                 y=[w.members.get(name) for w in weeks],
+                mode="lines",
                 name=MEMBER_LABELS.get(name, name),
                 line={"dash": dash, "color": colour},
             )
@@ -135,6 +145,7 @@ def forecast_chart(
         go.Scatter(
             x=x,
             y=[w.units for w in weeks],
+            mode="lines+markers",
             name="Ensemble (original)",
             line={"color": "#1f4e9c", "width": 3},
         )
@@ -144,25 +155,28 @@ def forecast_chart(
             go.Scatter(
                 x=x,
                 y=[w.units for w in current.weeks.order_by("week_number")],
+                mode="lines",
                 name=f"Plan in force (v{current.version}, after week {current.version - 1})",
                 line={"color": "#b45309", "width": 3},
             )
         )
-    if reviews:
-        figure.add_trace(
-            go.Bar(
-                x=[r.week_number for r in reviews],
-                y=[r.actual_units for r in reviews],
-                name="Actual",
-                marker_color=[BAND_COLOURS[r.weekly_band] for r in reviews],
-                opacity=0.75,
+    for band, label in BAND_LABELS.items():
+        banded = [r for r in reviews if r.weekly_band == band]
+        if banded:
+            figure.add_trace(
+                go.Bar(
+                    x=[dates[r.week_number] for r in banded],
+                    y=[r.actual_units for r in banded],
+                    name=f"Actual: {label}",
+                    marker_color=BAND_COLOURS[band],
+                    opacity=0.75,
+                )
             )
-        )
     figure.update_layout(
         height=380,
         margin={"l": 40, "r": 10, "t": 10, "b": 40},
-        xaxis_title="Season week",
-        yaxis_title="Units",
+        xaxis_title="Week starting",
+        yaxis={"title": "Units", "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2},
     )
     return figure_data(figure)

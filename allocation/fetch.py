@@ -28,11 +28,19 @@ def share_choice(category_id: str, *, season_start: dt.date, season_weeks: int) 
 
 
 def store_profiles(
-    category_id: str, *, season_start: dt.date, season_weeks: int
+    category_id: str,
+    *,
+    season_start: dt.date,
+    season_weeks: int,
+    shares: ShareChoice | None = None,
 ) -> list[StoreProfile]:
     """Every store with its attributes and its units of this category in the recent window
-    that predicts store shares best (allocation.engine.shares)."""
-    units = share_choice(category_id, season_start=season_start, season_weeks=season_weeks).units
+    that predicts store shares best (allocation.engine.shares); pass `shares` when the caller
+    has chosen them already, so history is read once."""
+    choice = shares or share_choice(
+        category_id, season_start=season_start, season_weeks=season_weeks
+    )
+    units = choice.units
 
     def number(value: object) -> float | None:
         return None if value is None else float(value)  # type: ignore[arg-type]

@@ -67,21 +67,23 @@ def season_what_if(
         for cluster in allocation.clustering_run.clusters.prefetch_related("stores")
         for store in cluster.stores.all()
     }
+    shares = allocation_fetch.share_choice(
+        workflow.category_id,
+        season_start=p.season_start_date,
+        season_weeks=p.forecast_horizon_weeks,
+    )
     stores = [
         s
         for s in allocation_fetch.store_profiles(
             workflow.category_id,
             season_start=p.season_start_date,
             season_weeks=p.forecast_horizon_weeks,
+            shares=shares,
         )
         if s.store_id in assignments
     ]
     economics = category_economics(workflow.category_id)
-    split_error = allocation_fetch.share_choice(
-        workflow.category_id,
-        season_start=p.season_start_date,
-        season_weeks=p.forecast_horizon_weeks,
-    ).error
+    split_error = shares.error
     base_policy = season_policy(
         horizon_weeks=p.forecast_horizon_weeks,
         strategy=p.replenishment_strategy,

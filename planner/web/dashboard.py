@@ -12,12 +12,13 @@ from django.conf import settings
 from plotly.subplots import make_subplots
 
 from allocation import selectors as allocation_selectors
-from allocation.choices import AllocationStatus
+from allocation.choices import AllocationStatus, ShipmentStatus
 from allocation.engine.allocation import SAFETY_STOCK_RANGE, order_split
 from forecasting import selectors as forecasting_selectors
 from forecasting.engine.members import MEMBER_LABELS
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
+from planner.choices import WorkflowStatus
 from planner.models import WeeklyActual, WeekReview, Workflow
 from planner.season.selectors import (
     replenishment_lines,
@@ -25,7 +26,7 @@ from planner.season.selectors import (
     season_record,
     season_to_date,
 )
-from planner.season.states import AWAITING_ACTION, describe
+from planner.season.states import AWAITING_ACTION, RUNNABLE, describe
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
 BAND_LABELS = {
@@ -251,6 +252,7 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         "workflow": workflow,
         "status_text": describe(workflow),
         "awaiting_action": AWAITING_ACTION.get(workflow.status, ""),
+        "agents_working": workflow.status in RUNNABLE,
         "last_sequence": last_sequence,
         "parameters": workflow.parameters,
         "cards": agent_cards(workflow),
@@ -334,7 +336,7 @@ def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
         week = workflow.parameters.markdown_checkpoint_week
         decisions.append({"label": f"Decide the week {week} markdown", "href": "#markdown-form"})
     for week in context.get("replenishment_weeks", []):
-        if week["status"] == "proposed":
+        if week["status"] == ShipmentStatus.PROPOSED:
             decisions.append(
                 {
                     "label": f"Approve week {week['week_number']}'s replenishment: "
@@ -342,11 +344,11 @@ def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
                     "href": f"#replenishment-week-{week['week_number']}",
                 }
             )
-    if workflow.status in ("in_season",) and context.get("next_week"):
+    if workflow.status == WorkflowStatus.IN_SEASON and context.get("next_week"):
         decisions.append(
             {"label": f"Upload week {context['next_week']}'s sales", "href": "#week-upload"}
         )
-    if workflow.status == "closed":
+    if workflow.status == WorkflowStatus.CLOSED:
         decisions.append({"label": "Read the season report", "href": "#report-heading"})
     return decisions
 
@@ -365,7 +367,7 @@ def replenishment_weeks(lines: list[Any], *, dc_units: int) -> list[dict[str, An
         from_dc = sum(line.units for line in week_lines if line.from_store_id is None)
         status = week_lines[0].status
         dc_after = dc_units - shipped_before - from_dc
-        if status == "approved":
+        if status == ShipmentStatus.APPROVED:
             shipped_before += from_dc
         weeks.append(
             {

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
 
 from planner.engine.economics import Economics, economics_with_defaults
 from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
@@ -119,3 +120,31 @@ def category_economics(category_id: str) -> Economics:
         cost_share=planning["COST_SHARE"],
         salvage_share=planning["SALVAGE_SHARE"],
     )
+
+
+def category_units_a_year_before(category_id: str, starts: list[dt.date]) -> list[int | None]:
+    """The category's units sold in the 52 weeks (364 days) before each week that starts on
+    `starts` (consecutive weeks): last year's same weeks, with the same weekdays. None for a
+    week the history does not cover whole."""
+    if not starts:
+        return []
+    first = starts[0] - dt.timedelta(days=364)
+    end = first + dt.timedelta(days=7 * len(starts))
+    rows = HistoricalSale.objects.filter(category_id=category_id)
+    covered = rows.aggregate(first=Min("date"), last=Max("date"))
+    if covered["first"] is None:
+        return [None] * len(starts)
+    units: list[int | None] = [0] * len(starts)
+    by_date = (
+        rows.filter(date__gte=first, date__lt=end)
+        .values("date")
+        .annotate(units=Sum("quantity_sold"))
+    )
+    for row in by_date:
+        index = (row["date"] - first).days // 7
+        units[index] = (units[index] or 0) + int(row["units"])
+    for index in range(len(starts)):
+        week_first = first + dt.timedelta(days=7 * index)
+        if week_first < covered["first"] or week_first + dt.timedelta(days=6) > covered["last"]:
+            units[index] = None
+    return units

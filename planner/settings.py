@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "django_htmx",  # htmx itself, as a static file (the season page's live part)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",

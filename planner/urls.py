@@ -21,6 +21,7 @@ urlpatterns = [
         name="season-replenishment-csv",
     ),
     path("seasons/<int:workflow_id>", views.season, name="season"),
+    path("seasons/<int:workflow_id>/live", views.season_live, name="season-live"),
     path(
         "seasons/<int:workflow_id>/manufacturing",
         views.approve_manufacturing,

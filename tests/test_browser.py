@@ -8,13 +8,13 @@ import re
 import shutil
 import subprocess
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, Route, expect, sync_playwright
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from tests.servers import ROOT, free_port, fresh_site, serve
 
@@ -64,46 +64,65 @@ def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterat
         processes[-1].wait(timeout=30)
 
 
-def upload_week_by_api(url: str, token: str, workflow_id: int, week: int, path: Path) -> None:
-    """POST /api/data/upload-weekly-sales as an integration would (multipart, no browser)."""
-    boundary = "----season-planner-test"
-    fields = {"workflow_id": str(workflow_id), "week_number": str(week)}
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    )
-    body += (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"'
-            f"\r\nContent-Type: text/csv\r\n\r\n"
-        ).encode()
-        + path.read_bytes()
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    request = urllib.request.Request(
-        f"{url}/api/data/upload-weekly-sales",
-        data=body,
-        headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Authorization": f"Token {token}",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status == 200
+def upload_week_in_another_context(
+    browser: Browser, url: str, token: str, workflow_id: int, week: int, path: Path
+) -> None:
+    """POST /api/data/upload-weekly-sales from a second browser context, as an integration
+    (or a colleague's tab) would: its own cookies, the API token."""
+    other = browser.new_context()
+    try:
+        response = other.request.post(
+            f"{url}/api/data/upload-weekly-sales",
+            headers={"Authorization": f"Token {token}"},
+            multipart={
+                "workflow_id": str(workflow_id),
+                "week_number": str(week),
+                "file": {"name": path.name, "mimeType": "text/csv", "buffer": path.read_bytes()},
+            },
+            timeout=60_000,
+        )
+        assert response.status == 200, response.text()
+    finally:
+        other.close()
+
+
+def no_serious_accessibility_violations(page: Page, step: str) -> None:
+    """axe-core (from the axe-playwright-python package) on the page as it stands."""
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{step}: {serious}"
 
 
 @pytest.fixture(scope="module")
-def page(server: dict) -> Iterator[Page]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=shutil.which("chromium"),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                # A page answered by `late_upload` (route.fulfill) has no server address, so
+                # Chromium would count it as public and refuse its stream to 127.0.0.1.
+                "--disable-features=LocalNetworkAccessChecks",
+            ],
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(90_000)
-        yield context.new_page()
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Iterator[Page]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(90_000)
+    yield context.new_page()
+    context.close()
 
 
 def late_upload(page: Page, week: int, path: Path) -> Callable[[Route], None]:
@@ -129,10 +148,13 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path) -> None:
+def test_a_whole_season_in_the_browser(
+    page: Page, browser: Browser, server: dict, tmp_path: Path
+) -> None:
     url, sample = server["url"], server["sample"]
     console: list[str] = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"error: {error}"))
     first = page.goto(f"{url}/")
     assert first is not None and "script-src 'self'" in first.headers["content-security-policy"]
     page.fill("input[name=username]", "planner")
@@ -161,8 +183,15 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     shot(page, "03-parameters")
     page.click("button:has-text('Start the season plan')")
 
+    # The agents' logs are folded; opened, they stay open while the live part is swapped in.
+    expect(page.locator("#agents-details")).not_to_have_attribute("open", "")
+    page.evaluate("window.notReloaded = true")
+    page.click("#agents summary")
     # The agent cards follow the stream until the inventory agent needs the approval.
     expect(page.locator('[data-agent="inventory"]')).to_have_class(re.compile("needs_you"))
+    expect(page.locator("#agents-details")).to_have_attribute("open", "")
+    expect(page.locator("#season-header .stage")).to_contain_text("order")
+    assert page.evaluate("window.notReloaded === true")
     expect(page.locator("#season-header .decision")).to_contain_text(
         "Approve the manufacturing order"
     )
@@ -171,6 +200,7 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     page.fill("input[name=safety_stock_percent]", "30")
     expect(page.locator("#order-preview")).to_contain_text(" to stores")
     shot(page, "04-forecast-and-approval")
+    no_serious_accessibility_violations(page, "the order waits for approval")
     # What-if: move a slider, simulate, and the choice's column follows it.
     page.click("#what-if summary")
     page.locator("#what-if-form input[name=holdback_pct]").fill("30")
@@ -194,27 +224,39 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     expect(page.locator("#what-if-status")).to_contain_text("press Recompute")
     page.click("button:has-text('Accept the order')")
     expect(page.locator(".message.success")).to_have_text("Manufacturing order accepted.")
-    # Pricing runs in the background; the page reloads itself when the season starts.
+    # Pricing runs in the background; the live part follows it until the season starts.
+    page.evaluate("window.notReloaded = true")
     expect(page.locator('[data-agent="pricing"]')).to_have_class(re.compile("done"))
     expect(page.locator("#workflow-status")).to_have_text("In season (week 1 due)")
+    expect(page.locator('[data-agent="inventory"]')).to_have_class(re.compile("done"))
+    expect(page.locator("#season-header .decision")).to_contain_text("Upload week 1's sales")
+    assert page.evaluate("window.notReloaded === true")
+    page.click("#stores summary")
     page.click("table.sortable th:has-text('Initial units')")
     first = page.locator("table.sortable tbody tr").first.locator("td").nth(3).inner_text()
     last = page.locator("table.sortable tbody tr").last.locator("td").nth(3).inner_text()
     assert int(first.replace(",", "")) <= int(last.replace(",", ""))
     shot(page, "05-clusters-and-allocation")
 
-    # The server goes away and comes back: the cards reconnect, and week 1, uploaded by an
-    # integration, appears on the open page without a reload.
+    # The server goes away and comes back: the page reconnects, and week 1, uploaded through
+    # the API from a second browser context, appears on the open page without a reload: its
+    # row, the header's week and the chart's bar.
     weeks = pd.read_csv(sample / "scenarios" / "womens-dresses" / "low_demand.csv")
     workflow_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     page.evaluate("window.notReloaded = true")
+    assert not [line for line in console if line.startswith("error")], console
     server["restart"]()
     week1 = tmp_path / "week1.csv"
     weeks[weeks["week_number"] == 1].to_csv(week1, index=False)
-    upload_week_by_api(url, server["token"], workflow_id, 1, week1)
+    upload_week_in_another_context(browser, url, server["token"], workflow_id, 1, week1)
+    expect(page.locator("#weeks > details > table > tbody > tr")).to_have_count(1)
+    expect(page.locator("#season-header .stage")).to_contain_text("week 1 of 12", ignore_case=True)
     expect(page.locator('[data-agent="demand"] .log')).to_contain_text("week 1:")
+    expect(page.locator("#forecast-summary")).to_contain_text("Weeks 1-1: sold ")
+    expect(page.locator("#stores-details")).to_have_attribute("open", "")  # the reader's choice
     assert page.evaluate("window.notReloaded === true")
-    page.reload()
+    # (the browser logged the refused connections while the server was away)
+    console.clear()
 
     season_file = sample / "scenarios" / "womens-dresses" / "low_demand.csv"
     for week in range(2, 7):  # the whole season's file: each upload takes its week's rows
@@ -222,9 +264,17 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
         page.set_input_files("input[name=file]", str(season_file))
         page.click("button:has-text('Upload week')")
         expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
-    expect(page.locator("section:has(#weeks-heading) tbody tr")).to_have_count(6)
-    page.locator("section:has(#weeks-heading) summary").first.click()
-    expect(page.locator("section:has(#weeks-heading) .stores").first).to_contain_text("S001 ")
+        expect(page.locator("#season-header .stage")).to_contain_text(f"week {week} of 12", ignore_case=True)
+    expect(page.locator("#weeks > details > table > tbody > tr")).to_have_count(6)
+    # A week's drill-down: its clusters and stores with variance and weeks of cover.
+    page.click("#week-1-drill summary")
+    stores = page.locator("#week-1-drill table.stores")
+    expect(stores.locator("tbody tr").first).to_contain_text("S001")
+    expect(stores.locator("thead")).to_contain_text("Weeks of cover")
+    # The chart's cumulative view.
+    page.locator("#plan .updatemenu-button").nth(1).click()
+    expect(page.locator("#plan .legend")).to_contain_text("Actual, cumulative")
+    page.locator("#plan .updatemenu-button").nth(0).click()
     shot(page, "06-weekly-performance")
 
     expect(page.locator("button:has-text('Approve the markdown')")).to_be_visible()
@@ -233,6 +283,10 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     page.locator("input[name=elasticity]").fill("1")
     expect(page.locator("#markdown-preview")).to_contain_text("x 1.0 = markdown ")
     shot(page, "07-markdown")
+    # The README's picture of the season page: the first screen at 1366 x 768.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / "season-page-1366x768.png"))
+    no_serious_accessibility_violations(page, "the markdown decision")
     page.click("button:has-text('Approve the markdown')")
     expect(page.locator(".message.success")).to_contain_text("Expected demand lift")
     expect(page.locator("#workflow-status")).to_have_text("In season, week 6 of 12 (week 7 due)")
@@ -260,6 +314,7 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     expect(page.locator("button:has-text('Upload week')")).to_have_count(0)
     expect(page.locator("[data-figure] .main-svg").first).to_be_visible()
     shot(page, "08-report")
+    no_serious_accessibility_violations(page, "the closed season")
     # A phone: the closed season's page fits 390 px without scrolling sideways.
     page.set_viewport_size({"width": 390, "height": 844})
     # (the charts follow the window's resize a moment later)
@@ -270,7 +325,7 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
         page.wait_for_timeout(500)
     assert page.evaluate(width) <= 390
     shot(page, "08b-report-390px")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.click("button:has-text('Replay the policies on this season')")
     hindsight = page.locator("#hindsight-table table")
     expect(hindsight.locator("thead")).to_contain_text("recommended")
@@ -278,3 +333,4 @@ def test_a_whole_season_in_the_browser(page: Page, server: dict, tmp_path: Path)
     shot(page, "09-hindsight")
     # Every page, chart and the stream worked under the Content-Security-Policy.
     assert not [line for line in console if "Content Security Policy" in line], console
+    assert not [line for line in console if line.startswith("error")], console

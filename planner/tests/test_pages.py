@@ -215,6 +215,14 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
         r"At the stores <strong>[\d,]+</strong> \(about [\d.]+ weeks of cover\)", header
     )
     assert 'href="#markdown-form">Decide the week 6 markdown</a>' in header
+    # Only the agent waiting for the markdown decision needs a person (the order was decided).
+    cards = signed_in.get(f"/seasons/{workflow_id}").context["cards"]
+    assert {c["agent"]: c["state"] for c in cards} == {
+        "orchestrator": "done",
+        "demand": "done",
+        "inventory": "done",
+        "pricing": "needs_you",
+    }
     # The chart: dates on the axis, units from zero, a legend entry per variance colour.
     figure = json.loads(
         re.search(
@@ -434,3 +442,66 @@ def test_replenishment_shows_its_summary_first_and_approves_in_units(
     shipped = Shipment.objects.filter(week_number=proposed, units__gt=0)
     units = sum(s.units for s in shipped)
     assert f"Approved week {proposed}: {units:,} units to {shipped.count()} stores." in approved
+
+
+def test_the_live_part_drill_down_and_chart_agree_with_the_data(
+    signed_in: Client, sample_dir: Path
+) -> None:
+    workflow_id = _plan(signed_in)
+    signed_in.post(f"/seasons/{workflow_id}/manufacturing", {"action": "accept"})
+    frame = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "low_demand.csv")
+    for week in (1, 2):
+        raw = frame[frame["week_number"] == week].to_csv(index=False).encode()
+        signed_in.post(
+            f"/seasons/{workflow_id}/weeks",
+            {"week_number": week, "file": SimpleUploadedFile("w.csv", raw)},
+        )
+    # The live part alone: the week rows and the header, no layout, and the page's pending
+    # message (the week 2 confirmation, not yet shown) left for the page.
+    live = signed_in.get(f"/seasons/{workflow_id}/live")
+    fragment = live.content.decode()
+    assert fragment.lstrip().startswith('<div id="season-live"') and "<html" not in fragment
+    assert "Week 2: " not in fragment
+    assert 'id="season-header"' in fragment and 'id="week-2-drill"' in fragment
+    page = signed_in.get(f"/seasons/{workflow_id}")
+    assert "Week 2: " in page.content.decode()
+
+    # The drill-down adds up to the week: stores to the actual, shares of the plan of record
+    # to the plan, clusters to their stores.
+    for review in page.context["reviews"]:
+        drill = review.drill
+        assert sum(s["sold"] for s in drill["stores"]) == review.actual_units
+        assert sum(s["planned"] for s in drill["stores"]) == pytest.approx(review.forecast_units)
+        assert sum(c["sold"] for c in drill["clusters"]) == review.actual_units
+        assert sum(c["stores"] for c in drill["clusters"]) == len(drill["stores"])
+        for store in drill["stores"]:
+            if store["planned"]:
+                expected = (store["sold"] - store["planned"]) / store["planned"]
+                assert store["variance"] == pytest.approx(expected)
+
+    # Last year's same weeks on the chart: the history's units 364 days earlier, week by week.
+    history = pd.read_csv(sample_dir / "historical_sales_2022_2024.csv", parse_dates=["date"])
+    dresses = history[history["category"] == "Women's Dresses"]
+    figure = page.context["chart"]
+    last_year = next(t for t in figure["data"] if t.get("name") == "Last year, same weeks")
+    first = pd.Timestamp("2025-02-17") - pd.Timedelta(days=364)
+    for index, units in enumerate(last_year["y"]):
+        start = first + pd.Timedelta(days=7 * index)
+        week = dresses[(dresses["date"] >= start) & (dresses["date"] < start + pd.Timedelta(days=7))]
+        assert units == int(week["quantity_sold"].sum())
+    # The cumulative view: hidden at first, the actual's running total, a button for each view.
+    actual = next(t for t in figure["data"] if t.get("name") == "Actual, cumulative")
+    reviews = page.context["reviews"]
+    assert actual["visible"] is False
+    assert actual["y"] == [reviews[0].actual_units, reviews[0].actual_units + reviews[1].actual_units]
+    buttons = figure["layout"]["updatemenus"][0]["buttons"]
+    assert [b["label"] for b in buttons] == ["Weekly", "Cumulative"]
+    assert buttons[1]["args"][0]["visible"][figure["data"].index(actual)] is True
+    band = [t for t in figure["data"] if t.get("name") == "Plan in force: 80 % interval"]
+    assert band and band[0]["fill"] == "tonexty"
+    assert page.context["chart_summary"].startswith("The original plan: ")
+    assert "Weeks 1-2: sold " in page.context["chart_summary"]
+
+
+def test_the_live_part_needs_the_view_role(client: Client) -> None:
+    assert client.get("/seasons/1/live").status_code == 302

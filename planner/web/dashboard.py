@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -18,8 +19,10 @@ from forecasting import selectors as forecasting_selectors
 from forecasting.engine.members import MEMBER_LABELS
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
+from planner import selectors
 from planner.choices import WorkflowStatus
-from planner.models import WeeklyActual, WeekReview, Workflow
+from planner.engine.season import WeekOutcome
+from planner.models import WeekReview, Workflow
 from planner.season.selectors import (
     replenishment_lines,
     season_outcomes,
@@ -27,6 +30,7 @@ from planner.season.selectors import (
     season_to_date,
 )
 from planner.season.states import AWAITING_ACTION, RUNNABLE, describe
+from planner.templatetags.planner_format import signed_percent
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
 BAND_LABELS = {
@@ -78,8 +82,8 @@ def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
             card["lines"].append(payload["error_message"])
     awaiting = AWAITING_ACTION.get(workflow.status)
     for card in cards.values():
-        if card["state"] == "needs_you" and not awaiting:
-            card["state"] = "done"  # the decision was made
+        if card["state"] == "needs_you" and not (awaiting and card["agent"] == workflow.current_agent):
+            card["state"] = "done"  # the decision it asked for was made
     if awaiting and workflow.current_agent in cards:
         cards[workflow.current_agent]["state"] = "needs_you"
     return list(cards.values())
@@ -96,41 +100,61 @@ def figure_data(figure: go.Figure) -> dict[str, Any]:
 MEMBER_STYLES = (("dot", "#8e24aa"), ("dash", "#00897b"), ("dashdot", "#6d4c41"))
 
 
+def _band(
+    figure: go.Figure, x: list[Any], weeks: list[Any], name: str, rgb: str, opacity: float
+) -> None:
+    """A forecast's 80 % interval as a filled band without markers (its upper edge first)."""
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[w.upper_80 for w in weeks],
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[w.lower_80 for w in weeks],
+            mode="lines",
+            fill="tonexty",
+            line={"width": 0},
+            name=name,
+            fillcolor=f"rgba({rgb},{opacity})",
+        )
+    )
+
+
+def _cumulative(values: list[float | None]) -> list[float | None]:
+    total = 0.0
+    out: list[float | None] = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        total += value
+        out.append(total)
+    return out
+
+
 def forecast_chart(
-    original: Forecast, current: Forecast, reviews: list[WeekReview]
+    original: Forecast,
+    current: Forecast,
+    reviews: list[WeekReview],
+    last_year: list[int | None],
 ) -> dict[str, Any]:
-    """Weekly forecast by week start date, from zero units, with 80/95 % bands and each
-    member; the plan in force and the actual bars, one legend entry per variance colour,
-    once weeks are in."""
+    """Weekly units by week start date, from zero: the original plan with its 80 % band and
+    members, the plan in force with its band, last year's same weeks, and the actual bars (one
+    legend entry per variance colour). A button switches to the season's cumulative units."""
     weeks = list(original.weeks.order_by("week_number"))
+    in_force = list(current.weeks.order_by("week_number"))
     dates = {w.week_number: w.week_start_date for w in weeks}
     x = [w.week_start_date for w in weeks]
+    revised = current.pk != original.pk
     figure = go.Figure()
-    for low, high, name, opacity in (
-        ("lower_95", "upper_95", "95 %", 0.12),
-        ("lower_80", "upper_80", "80 %", 0.22),
-    ):
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=[getattr(w, high) for w in weeks],
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=[getattr(w, low) for w in weeks],
-                mode="lines",
-                fill="tonexty",
-                line={"width": 0},
-                name=f"{name} interval",
-                fillcolor=f"rgba(33,99,201,{opacity})",
-            )
-        )
+    _band(figure, x, weeks, "Original plan: 80 % interval", "33,99,201", 0.18)
     for index, name in enumerate(original.weights):
         dash, colour = MEMBER_STYLES[index % len(MEMBER_STYLES)]
         figure.add_trace(
@@ -140,25 +164,37 @@ def forecast_chart(
                 mode="lines",
                 name=MEMBER_LABELS.get(name, name),
                 line={"dash": dash, "color": colour},
+                visible="legendonly" if reviews else True,
             )
         )
     figure.add_trace(
         go.Scatter(
             x=x,
             y=[w.units for w in weeks],
-            mode="lines+markers",
-            name="Ensemble (original)",
+            mode="lines",
+            name="Original plan",
             line={"color": "#1f4e9c", "width": 3},
         )
     )
-    if current.pk != original.pk:
+    if revised:
+        _band(figure, x, in_force, "Plan in force: 80 % interval", "180,83,9", 0.18)
         figure.add_trace(
             go.Scatter(
                 x=x,
-                y=[w.units for w in current.weeks.order_by("week_number")],
+                y=[w.units for w in in_force],
                 mode="lines",
-                name=f"Plan in force (v{current.version}, after week {current.version - 1})",
+                name=f"Plan in force (version {current.version}, after week {current.version - 1})",
                 line={"color": "#b45309", "width": 3},
+            )
+        )
+    if any(units is not None for units in last_year):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=last_year,
+                mode="lines",
+                name="Last year, same weeks",
+                line={"color": "#616161", "dash": "dot", "width": 2},
             )
         )
     for band, label in BAND_LABELS.items():
@@ -173,14 +209,88 @@ def forecast_chart(
                     opacity=0.75,
                 )
             )
+    weekly_count = len(figure.data)
+    actual = [r.actual_units for r in reviews]
+    cumulative = [
+        ("Original plan, cumulative", _cumulative([w.units for w in weeks]), "#1f4e9c", "solid"),
+        ("Last year, cumulative", _cumulative(last_year), "#616161", "dot"),
+        ("Actual, cumulative", _cumulative(actual), "#2e7d32", "solid"),
+    ]
+    if revised:
+        # The plan in force from the season's start: what was sold, then its remaining weeks.
+        sold_then_plan = actual + [w.units for w in in_force[len(actual) :]]
+        cumulative.insert(
+            1, ("Plan in force, cumulative", _cumulative(sold_then_plan), "#b45309", "dash")
+        )
+    for name, values, colour, dash in cumulative:
+        if any(v is not None for v in values):
+            figure.add_trace(
+                go.Scatter(
+                    x=x[: len(values)],
+                    y=values,
+                    mode="lines+markers" if name.startswith("Actual") else "lines",
+                    name=name,
+                    line={"color": colour, "dash": dash, "width": 3},
+                    visible=False,
+                )
+            )
+    count = len(figure.data)
+    weekly_visible = [trace.visible for trace in figure.data[:weekly_count]]
     figure.update_layout(
-        height=380,
-        margin={"l": 40, "r": 10, "t": 10, "b": 40},
+        height=400,
+        margin={"l": 50, "r": 10, "t": 40, "b": 40},
         xaxis_title="Week starting",
         yaxis={"title": "Units", "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2},
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "right",
+                "x": 0,
+                "y": 1.12,
+                "xanchor": "left",
+                "showactive": True,
+                "buttons": [
+                    {
+                        "label": "Weekly",
+                        "method": "update",
+                        "args": [{"visible": weekly_visible + [False] * (count - weekly_count)}],
+                    },
+                    {
+                        "label": "Cumulative",
+                        "method": "update",
+                        "args": [
+                            {"visible": [False] * weekly_count + [True] * (count - weekly_count)}
+                        ],
+                    },
+                ],
+            }
+        ],
     )
     return figure_data(figure)
+
+
+def chart_summary(
+    original: Forecast, current: Forecast, reviews: list[WeekReview], last_year: list[int | None]
+) -> str:
+    """The forecast chart in words (its text alternative)."""
+    planned = [w.units for w in original.weeks.order_by("week_number")]
+    text = f"The original plan: {round(math.fsum(planned)):,} units over {len(planned)} weeks"
+    known = [units for units in last_year if units is not None]
+    if len(known) == len(last_year) and known:
+        text += f"; the same weeks last year sold {sum(known):,}"
+    if current.pk != original.pk:
+        in_force = math.fsum(w.units for w in current.weeks.all())
+        text += f"; the plan in force (version {current.version}) {round(in_force):,}"
+    if reviews:
+        sold = sum(r.actual_units for r in reviews)
+        plan = math.fsum(r.forecast_units for r in reviews)
+        variance = (sold - plan) / plan if plan else 0.0
+        text += (
+            f". Weeks 1-{reviews[-1].week_number}: sold {sold:,} against {round(plan):,} planned "
+            f"before each week ({signed_percent(variance)})"
+        )
+    return text + "."
 
 
 def report_chart(
@@ -242,11 +352,6 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     current = forecasting_selectors.latest_forecast_for(workflow_id=workflow.pk) or original
     allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
     reviews = list(WeekReview.objects.filter(workflow=workflow).order_by("week_number"))
-    by_week: dict[int, list[WeeklyActual]] = {}
-    for actual in WeeklyActual.objects.filter(workflow=workflow).order_by("week_number", "store"):
-        by_week.setdefault(actual.week_number, []).append(actual)
-    for review in reviews:
-        review.store_actuals = by_week.get(review.week_number, [])  # type: ignore[attr-defined]
     horizon = workflow.parameters.forecast_horizon_weeks
     context: dict[str, Any] = {
         "workflow": workflow,
@@ -272,9 +377,14 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         "lift_per_point": settings.PLANNING["MARKDOWN_LIFT_PER_POINT"],
         "report": None,
         "to_date": None,
+        "cover_weeks": COVER_WEEKS,
+        "open": {"plan": True},  # the sections shown unfolded (the reader's choice wins)
     }
     if original is not None and current is not None:
-        context["chart"] = forecast_chart(original, current, reviews)
+        starts = [w.week_start_date for w in original.weeks.order_by("week_number")]
+        last_year = selectors.category_units_a_year_before(workflow.category_id, starts)
+        context["chart"] = forecast_chart(original, current, reviews, last_year)
+        context["chart_summary"] = chart_summary(original, current, reviews, last_year)
     if allocation is None:
         return context
     clusters = []
@@ -301,6 +411,15 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         replenishment_lines(allocation), dc_units=allocation.dc_holdback_units
     )
     context["dc_available"] = allocation.dc_holdback_units
+    context["open"].update(
+        stores=context["awaiting_action"] == "approve_manufacturing_order",
+        weeks=allocation.status == AllocationStatus.APPROVED,
+        replenishment=any(
+            w["status"] == ShipmentStatus.PROPOSED for w in context["replenishment_weeks"]
+        ),
+        markdown=context["awaiting_action"] == "approve_markdown",
+        report=workflow.status == WorkflowStatus.CLOSED,
+    )
     if allocation.status != AllocationStatus.APPROVED:
         return context
     record = season_record(workflow)
@@ -316,12 +435,69 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
             "stores": to_date.store_units / weekly if weekly else None,
             "dc": to_date.dc_available / weekly if weekly else None,
         }
+    clusters_of = {row.store_id: row.cluster.label for row in store_rows}
+    by_number = {outcome.week_number: outcome for outcome in outcomes}
+    for review in reviews:
+        outcome = by_number.get(review.week_number)
+        if outcome is not None:
+            review.drill = week_drilldown(  # type: ignore[attr-defined]
+                outcome, record.setup.shares, clusters_of
+            )
     if outcomes and outcomes[-1].report is not None:
         context["report"] = outcomes[-1].report
     if reviews and original is not None:
         received = [o.state.received_by_stores for o in outcomes]
         context["report_chart"] = report_chart(reviews, original, received)
     return context
+
+
+def _variance(sold: float, planned: float) -> float | None:
+    return (sold - planned) / planned if planned > 0 else None
+
+
+def week_drilldown(
+    outcome: WeekOutcome, shares: Mapping[str, float], clusters_of: Mapping[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """One week by cluster and by store: sold, the store's share of the week's plan of record,
+    the variance (sold above plan = positive), stock at the week's end and its weeks of cover
+    at the plan in force's next four weeks."""
+    ahead = outcome.state.plan[outcome.week_number : outcome.week_number + COVER_WEEKS]
+    weekly_ahead = math.fsum(w.units for w in ahead) / len(ahead) if ahead else 0.0
+    stores = []
+    for week in sorted(outcome.store_weeks, key=lambda w: w.store_id):
+        share = shares.get(week.store_id, 0.0)
+        planned = share * outcome.plan_of_record
+        demand_ahead = share * weekly_ahead
+        stores.append(
+            {
+                "store_id": week.store_id,
+                "cluster": clusters_of.get(week.store_id, ""),
+                "sold": week.sold,
+                "planned": planned,
+                "variance": _variance(week.sold, planned),
+                "closing": week.closing,
+                "cover": week.closing / demand_ahead if demand_ahead > 0 else None,
+                "demand_ahead": demand_ahead,
+            }
+        )
+    clusters: dict[str, dict[str, Any]] = {}
+    for row in stores:
+        total = clusters.setdefault(
+            row["cluster"],
+            {"cluster": row["cluster"], "stores": 0, "sold": 0, "planned": 0.0, "closing": 0},
+        )
+        total["stores"] += 1
+        total["sold"] += row["sold"]
+        total["planned"] += row["planned"]
+        total["closing"] += row["closing"]
+        total["demand_ahead"] = total.get("demand_ahead", 0.0) + row["demand_ahead"]
+    for total in clusters.values():
+        total["variance"] = _variance(total["sold"], total["planned"])
+        demand = total.pop("demand_ahead")
+        total["cover"] = total["closing"] / demand if demand > 0 else None
+    for row in stores:
+        del row["demand_ahead"]
+    return {"clusters": sorted(clusters.values(), key=lambda c: -c["sold"]), "stores": stores}
 
 
 def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:

@@ -299,6 +299,17 @@ def _safe_cell(value: str) -> str:
 
 @role_required("view")
 def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    return render(request, "planner/season.html", _season_page(workflow_id))
+
+
+@role_required("view")
+def season_live(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    """The season page's live part alone: the page asks for it on every streamed event and
+    swaps it in place (no reload; the page's messages are left for the page)."""
+    return render(request, "planner/season_live.html", _season_page(workflow_id))
+
+
+def _season_page(workflow_id: int) -> dict[str, Any]:
     # The stream position first, then the season: an event committed between the two reads is
     # replayed to the page (and reloads it), never hidden behind a stale status.
     last_sequence = selectors.last_event_sequence(workflow_id)
@@ -338,7 +349,7 @@ def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
                 }
             ),
         )
-    return render(request, "planner/season.html", context)
+    return context
 
 
 def _conflict(request: HttpRequest, exc: Exception) -> None:

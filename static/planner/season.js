@@ -1,86 +1,127 @@
-// Live agent cards: follow the workflow's WebSocket stream (the server replays stored events
-// on connect), reconnect after a drop, and reload the page when a person is needed, the season
-// starts (the orchestrator's message, sent with the status change) or ends, so the
-// server-rendered sections show the new figures.
+// The live season page: follow the workflow's WebSocket stream (the server replays stored
+// events on connect), reconnect after a drop, and on every new event ask the server for the
+// page's live part again (htmx swaps #season-live in place: no reload). The agent card of the
+// event changes at once; the rest follows with the server's figures.
 (function () {
-  var section = document.getElementById("agents");
-  if (!section) { return; }
-  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + section.dataset.wsUrl;
+  var season = document.getElementById("season");
+  if (!season) { return; }
+  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + season.dataset.wsUrl;
   // Events up to this one are already on the page; the replay on connect skips them.
-  var lastSequence = parseInt(section.dataset.lastSequence || "0", 10);
+  var lastSequence = parseInt(season.dataset.lastSequence || "0", 10);
   var retry = 500;
   // A form sent from this page leads to a page with the latest figures and the answer's
-  // message; from then on the stream must not reload this page over that navigation.
+  // message; from then on the stream must not change this page under that navigation.
   var leaving = false;
+  var socket = null;
   document.addEventListener("submit", function (event) {
     if (!event.defaultPrevented) { leaving = true; }
   });
-  window.addEventListener("pageshow", function () { leaving = false; });
-
-  function card(agent) { return section.querySelector('[data-agent="' + agent + '"]'); }
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  // Back on the page (the browser's history): listen again.
+  window.addEventListener("pageshow", function () {
+    leaving = false;
+    if (socket && socket.readyState === WebSocket.CLOSED) { connect(); }
+  });
 
   function show(message) {
     if (message.type === "heartbeat" || message.sequence <= lastSequence) { return; }
     lastSequence = message.sequence;
-    var target = card(message.agent);
+    var target = season.querySelector('[data-agent="' + message.agent + '"]');
     var state = { agent_started: "running", agent_completed: "done", human_input_required: "needs you", error: "error" }[message.type];
     if (target && state) {
       target.className = "card " + state.replace(" ", "_");
       target.querySelector(".state").textContent = state;
     }
-    if (typeof message.progress_pct === "number") {
-      document.getElementById("workflow-progress").value = message.progress_pct;
-    }
-    if (target && (message.type === "agent_progress" || message.type === "error")) {
-      var line = document.createElement("li");
-      line.textContent = message.message || message.error_message;
-      target.querySelector(".log").appendChild(line);
-    }
-    var ends = ["human_input_required", "workflow_complete", "error"];
-    var started = message.type === "agent_progress" && message.agent === "orchestrator";
-    if (ends.indexOf(message.type) >= 0 || started) {
-      setTimeout(function () { if (!leaving) { location.reload(); } }, 300);
-    }
+    var progress = document.getElementById("workflow-progress");
+    if (progress && typeof message.progress_pct === "number") { progress.value = message.progress_pct; }
+    if (!leaving) { htmx.trigger(season, "season-changed"); }
   }
 
   function connect() {
-    var socket = new WebSocket(url);
+    socket = new WebSocket(url);
     socket.onopen = function () { retry = 500; };
     socket.onmessage = function (event) { show(JSON.parse(event.data)); };
-    socket.onclose = function () { setTimeout(connect, retry); retry = Math.min(retry * 2, 10000); };
+    // Reconnect after a drop, not while the page is being left (the browser refuses then).
+    socket.onclose = function () {
+      if (leaving) { return; }
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10000);
+    };
   }
   connect();
 })();
 
-// Sortable tables: click a heading to sort by that column (numbers as numbers).
-document.querySelectorAll("table.sortable").forEach(function (table) {
-  table.querySelectorAll("th").forEach(function (heading, column) {
-    heading.tabIndex = 0;
-    heading.setAttribute("role", "button");
-    var ascending = true;
-    function sort() {
-      var body = table.tBodies[0];
-      var value = function (row) {
-        var text = row.cells[column].textContent.trim();
-        var number = parseFloat(text.replace(/,/g, ""));
-        return isNaN(number) ? text : number;
-      };
-      var rows = Array.prototype.slice.call(body.rows).sort(function (a, b) {
-        var x = value(a), y = value(b);
-        return (x > y ? 1 : x < y ? -1 : 0) * (ascending ? 1 : -1);
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-      ascending = !ascending;
-    }
-    heading.addEventListener("click", sort);
-    heading.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
-  });
+// Folded sections: a link to something inside one (the header's buttons) unfolds it, and what
+// the reader unfolds or folds stays so when the live part is swapped in again.
+var readerChoice = {};
+function reveal(id) {
+  var element = id && document.getElementById(id);
+  for (var d = element && element.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+    d.open = true;
+    if (d.id) { readerChoice[d.id] = true; }
+  }
+}
+document.addEventListener("click", function (event) {
+  var link = event.target.closest('a[href^="#"]');
+  if (link) { reveal(decodeURIComponent(link.getAttribute("href").slice(1))); return; }
+  var summary = event.target.closest("summary");
+  var details = summary && summary.parentElement;
+  if (details && details.id) { readerChoice[details.id] = !details.open; }
 });
+if (location.hash) { reveal(decodeURIComponent(location.hash.slice(1))); }
+
+// Each part of the page is set up where it appears: the whole page at first, then every swapped
+// live part (elements kept across swaps, like the what-if panel, are set up once).
+function once(element) {
+  if (!element || element.dataset.ready) { return null; }
+  element.dataset.ready = "1";
+  return element;
+}
+
+htmx.onLoad(function (root) {
+  root.querySelectorAll("details[id]").forEach(function (details) {
+    if (details.id in readerChoice) { details.open = readerChoice[details.id]; }
+  });
+  sortable(root);
+  markdownPreview(root);
+  orderPreview(root);
+  whatIf(root);
+  hindsight(root);
+  charts(root);
+});
+
+// Sortable tables: click a heading to sort by that column (numbers as numbers).
+function sortable(root) {
+  root.querySelectorAll("table.sortable").forEach(function (table) {
+    if (!once(table)) { return; }
+    table.querySelectorAll("th").forEach(function (heading, column) {
+      heading.tabIndex = 0;
+      heading.setAttribute("role", "button");
+      var ascending = true;
+      function sort() {
+        var body = table.tBodies[0];
+        var value = function (row) {
+          var text = row.cells[column].textContent.trim();
+          var number = parseFloat(text.replace(/,/g, ""));
+          return isNaN(number) ? text : number;
+        };
+        var rows = Array.prototype.slice.call(body.rows).sort(function (a, b) {
+          var x = value(a), y = value(b);
+          return (x > y ? 1 : x < y ? -1 : 0) * (ascending ? 1 : -1);
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+        ascending = !ascending;
+      }
+      heading.addEventListener("click", sort);
+      heading.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
+    });
+  });
+}
 
 // Markdown preview: the SPEC 7.7 formula with the slider's elasticity (the server recomputes
 // the same figures when the form is sent).
-(function () {
-  var form = document.getElementById("markdown-form");
+function markdownPreview(root) {
+  var form = once(root.querySelector("#markdown-form"));
   if (!form) { return; }
   var slider = form.querySelector('input[name="elasticity"]');
   var output = form.querySelector("output");
@@ -96,12 +137,12 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   }
   slider.addEventListener("input", update);
   update();
-})();
+}
 
 // Manufacturing preview while the safety stock is edited: the server's own split
 // (allocation.engine.allocation.order_split) for every whole percent 10-30, looked up here.
-(function () {
-  var form = document.getElementById("order-form");
+function orderPreview(root) {
+  var form = once(root.querySelector("#order-form"));
   if (!form) { return; }
   var input = form.querySelector('input[name="safety_stock_percent"]');
   var holdback = form.querySelector('input[name="dc_holdback_percent"]');
@@ -122,7 +163,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   input.addEventListener("input", update);
   holdback.addEventListener("input", update);
   update();
-})();
+}
 
 // A table of policies side by side (the what-if's answer): each metric's mean, with its
 // P10 .. P90 over simulated seasons when `range` is set.
@@ -177,8 +218,8 @@ function postJson(url, form, payload) {
 // What-if: the form's choice is simulated beside the plan, the push baseline and the
 // recommended policy (POST /api/workflows/{id}/what-if, read-only); a table of mean and
 // P10 .. P90, and a chart of the margin's range.
-(function () {
-  var panel = document.getElementById("what-if");
+function whatIf(root) {
+  var panel = once(root.querySelector("#what-if"));
   if (!panel) { return; }
   var form = document.getElementById("what-if-form");
   var status = document.getElementById("what-if-status");
@@ -248,12 +289,12 @@ function postJson(url, form, payload) {
     order.querySelector('button[value="modify"]').focus();
   });
   outputs();
-})();
+}
 
 // Hindsight, once the season is closed: the what-if's policies replayed on the weeks that
 // happened (the answer's `actual_weeks`), beside the season as it ran.
-(function () {
-  var form = document.getElementById("hindsight-form");
+function hindsight(root) {
+  var form = once(root.querySelector("#hindsight-form"));
   if (!form) { return; }
   var status = document.getElementById("hindsight-status");
   var progress = document.getElementById("hindsight-progress");
@@ -272,11 +313,13 @@ function postJson(url, form, payload) {
       status.textContent = "The replay did not answer; try again.";
     });
   });
-})();
+}
 
 // Charts: plotly draws each figure from its JSON data (no inline script, for the CSP; no cloud
 // links in the toolbar).
-document.querySelectorAll("[data-figure]").forEach(function (div) {
-  var figure = JSON.parse(document.getElementById(div.dataset.figure).textContent);
-  Plotly.newPlot(div, figure.data, figure.layout, { responsive: true, displaylogo: false, showSendToCloud: false });
-});
+function charts(root) {
+  root.querySelectorAll("[data-figure]").forEach(function (div) {
+    var figure = JSON.parse(document.getElementById(div.dataset.figure).textContent);
+    Plotly.newPlot(div, figure.data, figure.layout, { responsive: true, displaylogo: false, showSendToCloud: false });
+  });
+}

@@ -10,6 +10,7 @@ from allocation import fetch
 from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
 from allocation.engine.allocation import plan_allocation
 from allocation.engine.clustering import cluster_stores
+from allocation.engine.replenishment import replenishment_words
 from allocation.engine.types import AllocationPlan, ReplenishmentPlan, StoreProfile
 from allocation.models import (
     Allocation,
@@ -66,7 +67,7 @@ def _plan(
 
 def safety_stock_reasoning(plan: AllocationPlan, strategy: str) -> str:
     return (
-        f"Safety stock {plan.safety_stock_pct:.0%} for {strategy} replenishment: "
+        f"Safety stock {plan.safety_stock_pct:.0%} for {replenishment_words(strategy)}: "
         f"ceil({plan.total_forecast:,.1f} forecast units x {1 + plan.safety_stock_pct:.2f}) = "
         f"{plan.manufacturing_qty:,} units to manufacture; {plan.dc_holdback_pct:.0%} held at "
         f"the DC ({plan.dc_holdback_units:,}), {plan.store_initial_units:,} to stores."

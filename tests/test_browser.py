@@ -264,10 +264,17 @@ def test_a_whole_season_in_the_browser(
         page.set_input_files("input[name=file]", str(season_file))
         page.click("button:has-text('Upload week')")
         expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
-        expect(page.locator("#season-header .stage")).to_contain_text(f"week {week} of 12", ignore_case=True)
+        expect(page.locator("#season-header .stage")).to_contain_text(
+            f"week {week} of 12", ignore_case=True
+        )
+        if week < 6:  # the next decision: the next week's sales (the markdown comes at week 6)
+            expect(page.locator("#season-header .decision")).to_contain_text(
+                f"Upload week {week + 1}'s sales"
+            )
     expect(page.locator("#weeks > details > table > tbody > tr")).to_have_count(6)
     # A week's drill-down: its clusters and stores with variance and weeks of cover.
-    page.click("#week-1-drill summary")
+    page.click('#weeks a[href="#week-1-drill"]')  # the row's link unfolds its drill-down
+    expect(page.locator("#week-1-drill")).to_have_attribute("open", "")
     stores = page.locator("#week-1-drill table.stores")
     expect(stores.locator("tbody tr").first).to_contain_text("S001")
     expect(stores.locator("thead")).to_contain_text("Weeks of cover")

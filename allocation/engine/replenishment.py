@@ -121,3 +121,8 @@ def plan_replenishment(
         transfers=tuple(transfers),
         note=note,
     )
+
+
+def replenishment_words(strategy: str) -> str:
+    """'weekly' -> 'weekly replenishment'; 'none' -> 'no replenishment'."""
+    return "no replenishment" if strategy == "none" else f"{strategy} replenishment"

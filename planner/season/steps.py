@@ -22,6 +22,7 @@ from allocation import fetch as allocation_fetch
 from allocation import selectors as allocation_selectors
 from allocation import services as allocation_services
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
+from allocation.engine.replenishment import replenishment_words
 from allocation.models import Allocation
 from forecasting import services as forecasting_services
 from forecasting.engine.members import MEMBER_LABELS
@@ -100,7 +101,7 @@ def _orchestrator_tool(workflow: Workflow) -> StepResult:
     }
     template = (
         f"Planning {workflow.category.name} for {p.forecast_horizon_weeks} weeks from "
-        f"{p.season_start_date}: {p.replenishment_strategy} replenishment, "
+        f"{p.season_start_date}: {replenishment_words(p.replenishment_strategy)}, "
         f"{p.dc_holdback_percentage:.0%} DC holdback, {checkpoint}. Demand forecasts next, then "
         "Inventory sizes the order for your approval, then Pricing plans the markdown check."
     )

@@ -82,7 +82,8 @@ def agent_cards(workflow: Workflow) -> list[dict[str, Any]]:
             card["lines"].append(payload["error_message"])
     awaiting = AWAITING_ACTION.get(workflow.status)
     for card in cards.values():
-        if card["state"] == "needs_you" and not (awaiting and card["agent"] == workflow.current_agent):
+        waiting = awaiting and card["agent"] == workflow.current_agent
+        if card["state"] == "needs_you" and not waiting:
             card["state"] = "done"  # the decision it asked for was made
     if awaiting and workflow.current_agent in cards:
         cards[workflow.current_agent]["state"] = "needs_you"

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from allocation.models import Shipment
+from allocation.models import Allocation, Shipment
 from conftest import user_with_roles
 from planner import selectors
 from planner.models import Category, Workflow, WorkflowEvent
@@ -71,7 +71,19 @@ def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
     assert "<td>Value conscious</td>" in page and "<td>value_conscious</td>" not in page
     assert "Accept the order" in page
     assert 'data-figure="forecast-figure"' in page and 'id="forecast-figure"' in page
-    assert "Safety stock 20% for weekly replenishment" in page
+    # The order in words first, the formula on demand.
+    allocation = Allocation.objects.get(forecast__workflow_id=workflow_id)
+    plain = (
+        f"Make <strong>{allocation.manufacturing_qty:,}</strong> units: the forecast and 20 % "
+        "more as safety stock."
+    )
+    assert plain in page
+    formula = page.index('<details class="how" id="order-how"><summary>The formula</summary>')
+    assert page.rindex("Safety stock 20% for weekly replenishment") > formula
+    assert (
+        f"{allocation.store_initial_units:,} go to the stores at the start and "
+        f"{allocation.dc_holdback_units:,} wait at the DC" in page
+    )
 
 
 def test_out_of_range_description_is_shown_on_the_form(signed_in: Client) -> None:

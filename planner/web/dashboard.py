@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -128,7 +128,7 @@ def _band(
     )
 
 
-def _cumulative(values: list[float | None]) -> list[float | None]:
+def _cumulative(values: Sequence[float | None]) -> list[float | None]:
     total = 0.0
     out: list[float | None] = []
     for value in values:
@@ -464,7 +464,7 @@ def week_drilldown(
     at the plan in force's next four weeks."""
     ahead = outcome.state.plan[outcome.week_number : outcome.week_number + COVER_WEEKS]
     weekly_ahead = math.fsum(w.units for w in ahead) / len(ahead) if ahead else 0.0
-    stores = []
+    stores: list[dict[str, Any]] = []
     for week in sorted(outcome.store_weeks, key=lambda w: w.store_id):
         share = shares.get(week.store_id, 0.0)
         planned = share * outcome.plan_of_record
@@ -485,13 +485,20 @@ def week_drilldown(
     for row in stores:
         total = clusters.setdefault(
             row["cluster"],
-            {"cluster": row["cluster"], "stores": 0, "sold": 0, "planned": 0.0, "closing": 0},
+            {
+                "cluster": row["cluster"],
+                "stores": 0,
+                "sold": 0,
+                "planned": 0.0,
+                "closing": 0,
+                "demand_ahead": 0.0,
+            },
         )
         total["stores"] += 1
         total["sold"] += row["sold"]
         total["planned"] += row["planned"]
         total["closing"] += row["closing"]
-        total["demand_ahead"] = total.get("demand_ahead", 0.0) + row["demand_ahead"]
+        total["demand_ahead"] += row["demand_ahead"]
     for total in clusters.values():
         total["variance"] = _variance(total["sold"], total["planned"])
         demand = total.pop("demand_ahead")

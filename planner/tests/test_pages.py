@@ -54,6 +54,13 @@ def _plan(client: Client) -> int:
     return int(started["Location"].rsplit("/", 1)[1])
 
 
+def _started(client: Client, sample_dir: Path, scenario: str) -> tuple[int, pd.DataFrame]:
+    """A season planned and its order accepted, with a scenario's weeks to upload."""
+    workflow_id = _plan(client)
+    client.post(f"/seasons/{workflow_id}/manufacturing", {"action": "accept"})
+    return workflow_id, pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / scenario)
+
+
 def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
     workflow_id = _plan(signed_in)
 
@@ -247,7 +254,7 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
     assert figure["data"][0]["x"][0] == "2025-02-17"
     # Low demand: stores hold enough, so nothing is proposed and the DC keeps its stock.
     assert "No replenishment proposed yet." in page
-    assert "Plan in force: version 7 (after week 6)" in page  # the plan versions, listed by week
+    assert "After week 6 the plan in force (version 7) expects" in page  # versions by week
     assert page.count("(v") >= 6
     waiting = signed_in.post(
         f"/seasons/{workflow_id}/weeks",
@@ -431,9 +438,7 @@ def test_plotly_is_served_gzipped_to_browsers_that_accept_it(client: Client) -> 
 def test_replenishment_shows_its_summary_first_and_approves_in_units(
     signed_in: Client, sample_dir: Path
 ) -> None:
-    workflow_id = _plan(signed_in)
-    signed_in.post(f"/seasons/{workflow_id}/manufacturing", {"action": "accept"})
-    frame = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "high_demand.csv")
+    workflow_id, frame = _started(signed_in, sample_dir, "high_demand.csv")
     # High demand: once the launch stock runs low, the DC is asked for stock.
     number = 0
     while number < 12 and not Shipment.objects.filter(status="proposed").exists():
@@ -459,9 +464,7 @@ def test_replenishment_shows_its_summary_first_and_approves_in_units(
 def test_the_live_part_drill_down_and_chart_agree_with_the_data(
     signed_in: Client, sample_dir: Path
 ) -> None:
-    workflow_id = _plan(signed_in)
-    signed_in.post(f"/seasons/{workflow_id}/manufacturing", {"action": "accept"})
-    frame = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "low_demand.csv")
+    workflow_id, frame = _started(signed_in, sample_dir, "low_demand.csv")
     for week in (1, 2):
         raw = frame[frame["week_number"] == week].to_csv(index=False).encode()
         signed_in.post(

@@ -17,7 +17,9 @@ from allocation.choices import AllocationStatus, ShipmentStatus
 from allocation.engine.allocation import SAFETY_STOCK_RANGE, order_split
 from forecasting import selectors as forecasting_selectors
 from forecasting.engine.members import MEMBER_LABELS
-from forecasting.models import Forecast
+from forecasting.engine.types import ForecastWeek as EngineWeek
+from forecasting.engine.variance import variance
+from forecasting.models import Forecast, ForecastWeek
 from markdowns import selectors as markdown_selectors
 from planner import selectors
 from planner.choices import WorkflowStatus
@@ -102,7 +104,7 @@ MEMBER_STYLES = (("dot", "#8e24aa"), ("dash", "#00897b"), ("dashdot", "#6d4c41")
 
 
 def _band(
-    figure: go.Figure, x: list[Any], weeks: list[Any], name: str, rgb: str, opacity: float
+    figure: go.Figure, x: list[Any], weeks: list[ForecastWeek], name: str, rgb: str, opacity: float
 ) -> None:
     """A forecast's 80 % interval as a filled band without markers (its upper edge first)."""
     figure.add_trace(
@@ -143,17 +145,18 @@ def _cumulative(values: Sequence[float | None]) -> list[float | None]:
 def forecast_chart(
     original: Forecast,
     current: Forecast,
+    weeks: list[ForecastWeek],
+    in_force: list[ForecastWeek],
     reviews: list[WeekReview],
     last_year: list[int | None],
 ) -> dict[str, Any]:
     """Weekly units by week start date, from zero: the original plan with its 80 % band and
     members, the plan in force with its band, last year's same weeks, and the actual bars (one
-    legend entry per variance colour). A button switches to the season's cumulative units."""
-    weeks = list(original.weeks.order_by("week_number"))
-    in_force = list(current.weeks.order_by("week_number"))
+    legend entry per variance colour). A button switches to the season's cumulative units.
+    `weeks` and `in_force` are the two plans' weeks in order."""
     dates = {w.week_number: w.week_start_date for w in weeks}
     x = [w.week_start_date for w in weeks]
-    revised = current.pk != original.pk
+    revised = in_force is not weeks
     figure = go.Figure()
     _band(figure, x, weeks, "Original plan: 80 % interval", "33,99,201", 0.18)
     for index, name in enumerate(original.weights):
@@ -272,24 +275,27 @@ def forecast_chart(
 
 
 def chart_summary(
-    original: Forecast, current: Forecast, reviews: list[WeekReview], last_year: list[int | None]
+    current: Forecast,
+    weeks: list[ForecastWeek],
+    in_force: list[ForecastWeek],
+    reviews: list[WeekReview],
+    last_year: list[int | None],
 ) -> str:
     """The forecast chart in words (its text alternative)."""
-    planned = [w.units for w in original.weeks.order_by("week_number")]
-    text = f"The original plan: {round(math.fsum(planned)):,} units over {len(planned)} weeks"
+    planned = math.fsum(w.units for w in weeks)
+    text = f"The original plan: {round(planned):,} units over {len(weeks)} weeks"
     known = [units for units in last_year if units is not None]
     if len(known) == len(last_year) and known:
         text += f"; the same weeks last year sold {sum(known):,}"
-    if current.pk != original.pk:
-        in_force = math.fsum(w.units for w in current.weeks.all())
-        text += f"; the plan in force (version {current.version}) {round(in_force):,}"
+    if in_force is not weeks:
+        total = math.fsum(w.units for w in in_force)
+        text += f"; the plan in force (version {current.version}) {round(total):,}"
     if reviews:
         sold = sum(r.actual_units for r in reviews)
         plan = math.fsum(r.forecast_units for r in reviews)
-        variance = (sold - plan) / plan if plan else 0.0
         text += (
             f". Weeks 1-{reviews[-1].week_number}: sold {sold:,} against {round(plan):,} planned "
-            f"before each week ({signed_percent(variance)})"
+            f"before each week ({signed_percent(variance(sold, plan))})"
         )
     return text + "."
 
@@ -382,10 +388,14 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         "open": {"plan": True},  # the sections shown unfolded (the reader's choice wins)
     }
     if original is not None and current is not None:
-        starts = [w.week_start_date for w in original.weeks.order_by("week_number")]
+        weeks = list(original.weeks.order_by("week_number"))
+        in_force = (
+            weeks if current.pk == original.pk else list(current.weeks.order_by("week_number"))
+        )
+        starts = [w.week_start_date for w in weeks]
         last_year = selectors.category_units_a_year_before(workflow.category_id, starts)
-        context["chart"] = forecast_chart(original, current, reviews, last_year)
-        context["chart_summary"] = chart_summary(original, current, reviews, last_year)
+        context["chart"] = forecast_chart(original, current, weeks, in_force, reviews, last_year)
+        context["chart_summary"] = chart_summary(current, weeks, in_force, reviews, last_year)
     if allocation is None:
         return context
     clusters = []
@@ -429,9 +439,7 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     context["to_date"] = to_date
     context["dc_available"] = to_date.dc_available
     if outcomes:
-        plan = outcomes[-1].state.plan
-        ahead = [week.units for week in plan[to_date.week : to_date.week + COVER_WEEKS]]
-        weekly = sum(ahead) / len(ahead) if ahead else 0.0
+        weekly = weekly_demand_ahead(outcomes[-1].state.plan, after_week=to_date.week)
         context["cover"] = {
             "stores": to_date.store_units / weekly if weekly else None,
             "dc": to_date.dc_available / weekly if weekly else None,
@@ -452,8 +460,15 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     return context
 
 
-def _variance(sold: float, planned: float) -> float | None:
-    return (sold - planned) / planned if planned > 0 else None
+def weekly_demand_ahead(plan: Sequence[EngineWeek], *, after_week: int) -> float:
+    """The plan's mean weekly units over the COVER_WEEKS after `after_week` (0 past its end):
+    what weeks of cover are counted in."""
+    ahead = plan[after_week : after_week + COVER_WEEKS]
+    return math.fsum(w.units for w in ahead) / len(ahead) if ahead else 0.0
+
+
+def _versus_plan(sold: float, planned: float) -> float | None:
+    return variance(sold, planned) if planned > 0 else None
 
 
 def week_drilldown(
@@ -462,49 +477,41 @@ def week_drilldown(
     """One week by cluster and by store: sold, the store's share of the week's plan of record,
     the variance (sold above plan = positive), stock at the week's end and its weeks of cover
     at the plan in force's next four weeks."""
-    ahead = outcome.state.plan[outcome.week_number : outcome.week_number + COVER_WEEKS]
-    weekly_ahead = math.fsum(w.units for w in ahead) / len(ahead) if ahead else 0.0
+    weekly_ahead = weekly_demand_ahead(outcome.state.plan, after_week=outcome.week_number)
+
+    def cover(closing: int, share: float) -> float | None:
+        return closing / (share * weekly_ahead) if share * weekly_ahead > 0 else None
+
     stores: list[dict[str, Any]] = []
+    clusters: dict[str, dict[str, Any]] = {}
     for week in sorted(outcome.store_weeks, key=lambda w: w.store_id):
         share = shares.get(week.store_id, 0.0)
-        planned = share * outcome.plan_of_record
-        demand_ahead = share * weekly_ahead
-        stores.append(
-            {
-                "store_id": week.store_id,
-                "cluster": clusters_of.get(week.store_id, ""),
-                "sold": week.sold,
-                "planned": planned,
-                "variance": _variance(week.sold, planned),
-                "closing": week.closing,
-                "cover": week.closing / demand_ahead if demand_ahead > 0 else None,
-                "demand_ahead": demand_ahead,
-            }
-        )
-    clusters: dict[str, dict[str, Any]] = {}
-    for row in stores:
+        row: dict[str, Any] = {
+            "store_id": week.store_id,
+            "cluster": clusters_of.get(week.store_id, ""),
+            "share": share,
+            "sold": week.sold,
+            "planned": share * outcome.plan_of_record,
+            "closing": week.closing,
+        }
+        stores.append(row)
         total = clusters.setdefault(
             row["cluster"],
             {
                 "cluster": row["cluster"],
                 "stores": 0,
+                "share": 0.0,
                 "sold": 0,
                 "planned": 0.0,
                 "closing": 0,
-                "demand_ahead": 0.0,
             },
         )
         total["stores"] += 1
-        total["sold"] += row["sold"]
-        total["planned"] += row["planned"]
-        total["closing"] += row["closing"]
-        total["demand_ahead"] += row["demand_ahead"]
-    for total in clusters.values():
-        total["variance"] = _variance(total["sold"], total["planned"])
-        demand = total.pop("demand_ahead")
-        total["cover"] = total["closing"] / demand if demand > 0 else None
-    for row in stores:
-        del row["demand_ahead"]
+        for key in ("share", "sold", "planned", "closing"):
+            total[key] += row[key]
+    for row in [*stores, *clusters.values()]:
+        row["variance"] = _versus_plan(row["sold"], row["planned"])
+        row["cover"] = cover(row["closing"], row["share"])
     return {"clusters": sorted(clusters.values(), key=lambda c: -c["sold"]), "stores": stores}
 
 

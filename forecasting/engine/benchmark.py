@@ -102,6 +102,7 @@ PEERS: dict[str, Method] = {
 METHOD_LABELS = {
     "ensemble": "ensemble (the project)",
     "arima": "ARIMA member",
+    "sarima": "AutoARIMA member (statsforecast's order search, CSS fit)",
     "mstl": "MSTL(52) + ETS trend member (statsforecast)",
     "ratio": "last year x (last 13 wk / same 13 wk a year earlier) member",
     "seasonal_naive": "seasonal naive",

@@ -6,18 +6,24 @@ same origin. Members see the history after `guard_outages` (zero or outage weeks
 and keep last year's event weeks in place. A member that cannot forecast a series (too short)
 returns None and sits that forecast out. No Django imports.
 
+A member may choose its model on the whole history before it is fitted: `prepared` returns
+the members as the forecast runs them on that history and at each backtest origin, with the
+model chosen once (AutoARIMA's order search is most of its time) and its parameters estimated
+again on the data before each origin.
+
 statsforecast is imported on first use (numba compiles its models: seconds on a cold start,
 cached on disk after; `warm_up` does it ahead of the first plan).
 """
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-
-from forecasting.engine.types import WeeklySeries
 
 SEASON_LAG = 52  # weeks in a seasonal cycle of 7-day buckets (364 days)
 RATIO_WEEKS = 13  # the trend of the ratio member: last 13 weeks against the same weeks a year ago
@@ -26,6 +32,11 @@ MSTL_MIN_WEEKS = 2 * SEASON_LAG  # MSTL needs two cycles to separate season from
 # A week is an outage when it sells under this share of its neighbours' median (a closed
 # store, a broken feed); on series large enough that such a drop is not count noise.
 THETA_BOUNDS = (-0.95, 0.0)  # the seasonal moving average of the ARIMA member
+
+# AutoARIMA's search: seasonal difference always, no seasonal AR (a 52-week AR polynomial is
+# slow to fit and overfits four or five years), up to two AR and two MA terms; conditional
+# sum of squares, as statsforecast itself fits a long seasonal series.
+AUTOARIMA_MAX_ORDER = 2
 
 OUTAGE_SHARE = 0.3
 OUTAGE_MIN_UNITS = 20.0
@@ -155,6 +166,71 @@ def mstl_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
     return np.clip(np.expm1(np.asarray(predicted, dtype=float)), 0.0, None)
 
 
+class ArimaOrder(NamedTuple):
+    """(p, d, q)(P, D, Q)[52] and whether the model has a constant or a drift."""
+
+    order: tuple[int, int, int]
+    seasonal_order: tuple[int, int, int]
+    include_mean: bool
+    include_drift: bool
+
+
+def autoarima_order(units: np.ndarray) -> ArimaOrder | None:
+    """The order statsforecast's AutoARIMA chooses (by AICc) for log units; None with under
+    two years and a quarter of history."""
+    if len(units) < 2 * SEASON_LAG + RATIO_WEEKS:
+        return None
+    from statsforecast.models import AutoARIMA
+
+    model = AutoARIMA(
+        season_length=SEASON_LAG,
+        D=1,
+        max_p=AUTOARIMA_MAX_ORDER,
+        max_q=AUTOARIMA_MAX_ORDER,
+        max_P=0,
+        method="CSS",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = model.fit(np.log1p(units)).model_
+    p, q, big_p, big_q, _, d, big_d = fitted["arma"]
+    return ArimaOrder(
+        order=(p, d, q),
+        seasonal_order=(big_p, big_d, big_q),
+        include_mean="intercept" in fitted["coef"],
+        include_drift="drift" in fitted["coef"],
+    )
+
+
+def autoarima_forecast(
+    units: np.ndarray, steps: int, order: ArimaOrder | None = None
+) -> np.ndarray | None:
+    """statsforecast's ARIMA of `order` (searched by `autoarima_order` when not given) on log
+    units: coefficients by conditional sum of squares, then the Kalman filter run through the
+    history with them fixed to forecast (statsforecast forecasts a CSS fit from an empty state)."""
+    if len(units) < 2 * SEASON_LAG + RATIO_WEEKS:
+        return None
+    order = order or autoarima_order(units)
+    if order is None:
+        return None
+    from statsforecast.models import ARIMA
+
+    log_units = np.log1p(units)
+    spec = {
+        "order": order.order,
+        "seasonal_order": order.seasonal_order,
+        "season_length": SEASON_LAG,
+        "include_mean": order.include_mean,
+        "include_drift": order.include_drift,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coefficients = ARIMA(**spec, method="CSS").fit(log_units).model_["coef"]
+        model = ARIMA(**spec, method="ML", fixed=dict(coefficients)).fit(log_units)
+        predicted = model.predict(h=steps)["mean"]
+    return np.clip(np.expm1(np.asarray(predicted, dtype=float)), 0.0, None)
+
+
 def seasonal_naive_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
     """The baseline: each week is the same week a year (52 weeks) earlier."""
     if len(units) < SEASON_LAG:
@@ -164,31 +240,38 @@ def seasonal_naive_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
 
 MEMBERS: dict[str, Member] = {
     "arima": arima_forecast,
+    "sarima": autoarima_forecast,
     "mstl": mstl_forecast,
     "ratio": ratio_forecast,
 }
 MEMBER_LABELS = {
     "arima": "ARIMA",
+    "sarima": "AutoARIMA",
     "mstl": "MSTL",
     "ratio": "Last year x trend",
     "seasonal_naive": "Seasonal naive",
 }
 
 
-def member_paths(series: WeeklySeries, steps: int) -> dict[str, np.ndarray]:
-    """Every member's forecast of the `steps` weeks after `series`, for the members that can
-    forecast it (on the outage-guarded history)."""
-    units = guard_outages(np.asarray(series.units, dtype=float))
-    paths = {}
-    for name, member in MEMBERS.items():
-        path = member(units, steps)
-        if path is not None:
-            paths[name] = path
-    return paths
+def prepared(units: np.ndarray) -> dict[str, Member]:
+    """The members with their model chosen on `units` (the outage-guarded history), to run on
+    it and on the history before each backtest origin."""
+    order = autoarima_order(units)
+    return {
+        **MEMBERS,
+        "sarima": functools.partial(autoarima_forecast, order=order) if order else _none,
+    }
+
+
+def _none(units: np.ndarray, steps: int) -> None:
+    """A member that has no model for this history."""
+    return None
 
 
 def warm_up() -> None:
     """Imports and compiles the statsforecast models on a small series (seconds, once per
     process; numba's on-disk cache makes later processes faster)."""
     week = np.arange(3 * SEASON_LAG, dtype=float)
-    mstl_forecast(100 + 10 * np.sin(2 * np.pi * week / SEASON_LAG), 4)
+    units = 100 + 10 * np.sin(2 * np.pi * week / SEASON_LAG)
+    mstl_forecast(units, 4)
+    autoarima_forecast(units, 4)

@@ -22,7 +22,7 @@ from forecasting.engine.benchmark import (
     split_scores,
 )
 
-DEFAULT_METHODS = "ensemble,arima,mstl,ratio,seasonal_naive,autoets,prophet"
+DEFAULT_METHODS = "ensemble,arima,sarima,mstl,ratio,seasonal_naive,autoets,prophet"
 
 
 def _percent(value: float | None) -> str:

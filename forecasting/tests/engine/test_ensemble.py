@@ -32,7 +32,7 @@ def test_a_november_season_shows_the_holiday_peak_in_every_member(november_forec
     weeks = november_forecast.weeks
     # Week 7 (16-22 Dec) holds most of 18-24 Dec (+100 %); week 1 is early November.
     assert november_forecast.peak_week in (7, 8)
-    assert set(november_forecast.weights) == {"arima", "mstl", "ratio"}
+    assert set(november_forecast.weights) == {"arima", "sarima", "mstl", "ratio"}
     for member in november_forecast.weights:
         curve = [w.members[member] for w in weeks]
         assert max(curve[5:]) > 1.3 * curve[0], member

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from forecasting.engine.ensemble import forecast_category
-from forecasting.engine.members import arima_forecast, guard_outages, seasonal_naive_forecast
+from forecasting.engine.members import (
+    arima_forecast,
+    autoarima_forecast,
+    autoarima_order,
+    guard_outages,
+    prepared,
+    seasonal_naive_forecast,
+)
 from forecasting.engine.types import Season
 
 START = dt.date(2021, 1, 4)  # a Monday
@@ -104,3 +111,33 @@ def test_arima_on_under_two_years_of_changes_follows_last_year(weeks: int) -> No
 
     assert arima is not None
     assert np.allclose(arima, units[weeks - 52 : weeks - 40] * 1.1, rtol=0.02)
+
+
+def test_autoarima_forecasts_the_seasonal_pattern_with_its_growth() -> None:
+    units = _seasonal(220, noise=0.03)
+
+    path = autoarima_forecast(units[:208], 12)
+
+    truth = _seasonal(220)[208:]
+    assert path is not None
+    assert np.abs(path - truth).sum() / truth.sum() < 0.05
+
+
+def test_autoarima_keeps_the_order_chosen_on_the_whole_history_at_backtest_origins() -> None:
+    units = _seasonal(208, noise=0.05, seed=3)
+    order = autoarima_order(units)
+    assert order is not None and order.seasonal_order[1] == 1  # always a seasonal difference
+
+    before_origin = units[:180]
+    at_origin = prepared(units)["sarima"](before_origin, 12)
+
+    assert at_origin is not None
+    assert np.array_equal(at_origin, autoarima_forecast(before_origin, 12, order=order))
+
+
+def test_autoarima_needs_two_years_and_a_quarter() -> None:
+    units = _seasonal(116)
+
+    assert autoarima_order(units) is None
+    assert autoarima_forecast(units, 12) is None
+    assert prepared(units)["sarima"](units, 12) is None

@@ -5,7 +5,7 @@ from forecasting.models import Forecast
 
 
 class ForecastViewSet(viewsets.ReadOnlyModelViewSet):
-    """Forecast versions; the detail has the weekly curve, 80/95 % bounds, both members and
+    """Forecast versions; the detail has the weekly curve, 80/95 % bounds, every member and
     the cluster split."""
 
     filterset_fields = ["category", "workflow", "method"]

@@ -100,7 +100,12 @@ def figure_data(figure: go.Figure) -> dict[str, Any]:
 
 
 # Member curves: dotted and dashed lines in colours apart from the ensemble's blue.
-MEMBER_STYLES = (("dot", "#8e24aa"), ("dash", "#00897b"), ("dashdot", "#6d4c41"))
+MEMBER_STYLES = (
+    ("dot", "#8e24aa"),
+    ("dash", "#00897b"),
+    ("dashdot", "#6d4c41"),
+    ("longdash", "#546e7a"),
+)
 
 
 def _band(

@@ -33,9 +33,9 @@ MSTL_MIN_WEEKS = 2 * SEASON_LAG  # MSTL needs two cycles to separate season from
 # store, a broken feed); on series large enough that such a drop is not count noise.
 THETA_BOUNDS = (-0.95, 0.0)  # the seasonal moving average of the ARIMA member
 
-# AutoARIMA's search: seasonal difference always, no seasonal AR (a 52-week AR polynomial is
-# slow to fit and overfits four or five years), up to two AR and two MA terms; conditional
-# sum of squares, as statsforecast itself fits a long seasonal series.
+# AutoARIMA's search: a seasonal difference (D=1; none on a constant series), no seasonal AR
+# (a 52-week AR polynomial is slow to fit and overfits four or five years), up to two AR and
+# two MA terms; conditional sum of squares, as statsforecast itself fits a long seasonal series.
 AUTOARIMA_MAX_ORDER = 2
 
 OUTAGE_SHARE = 0.3

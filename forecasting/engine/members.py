@@ -37,6 +37,7 @@ THETA_BOUNDS = (-0.95, 0.0)  # the seasonal moving average of the ARIMA member
 # (a 52-week AR polynomial is slow to fit and overfits four or five years), up to two AR and
 # two MA terms; conditional sum of squares, as statsforecast itself fits a long seasonal series.
 AUTOARIMA_MAX_ORDER = 2
+AUTOARIMA_MIN_WEEKS = 2 * SEASON_LAG + RATIO_WEEKS  # two years of seasonal changes and a quarter
 
 OUTAGE_SHARE = 0.3
 OUTAGE_MIN_UNITS = 20.0
@@ -178,7 +179,7 @@ class ArimaOrder(NamedTuple):
 def autoarima_order(units: np.ndarray) -> ArimaOrder | None:
     """The order statsforecast's AutoARIMA chooses (by AICc) for log units; None with under
     two years and a quarter of history."""
-    if len(units) < 2 * SEASON_LAG + RATIO_WEEKS:
+    if len(units) < AUTOARIMA_MIN_WEEKS:
         return None
     from statsforecast.models import AutoARIMA
 
@@ -208,7 +209,7 @@ def autoarima_forecast(
     """statsforecast's ARIMA of `order` (searched by `autoarima_order` when not given) on log
     units: coefficients by conditional sum of squares, then the Kalman filter run through the
     history with them fixed to forecast (statsforecast forecasts a CSS fit from an empty state)."""
-    if len(units) < 2 * SEASON_LAG + RATIO_WEEKS:
+    if len(units) < AUTOARIMA_MIN_WEEKS:
         return None
     order = order or autoarima_order(units)
     if order is None:

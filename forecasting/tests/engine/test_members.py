@@ -124,15 +124,17 @@ def test_autoarima_forecasts_the_seasonal_pattern_with_its_growth() -> None:
 
 
 def test_autoarima_keeps_the_order_chosen_on_the_whole_history_at_backtest_origins() -> None:
-    units = _seasonal(208, noise=0.05, seed=3)
+    units = _seasonal(208, noise=0.05, seed=1)
     order = autoarima_order(units)
     assert order is not None and order.seasonal_order[1] == 1  # always a seasonal difference
-
     before_origin = units[:180]
+    assert autoarima_order(before_origin) != order  # a search at the origin would differ
+
     at_origin = prepared(units)["sarima"](before_origin, 12)
 
     assert at_origin is not None
     assert np.array_equal(at_origin, autoarima_forecast(before_origin, 12, order=order))
+    assert not np.allclose(at_origin, autoarima_forecast(before_origin, 12))
 
 
 def test_autoarima_needs_two_years_and_a_quarter() -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Sum
 
+from forecasting.engine.risk import SeasonRisk, normal_risk
 from forecasting.engine.types import ForecastWeek
 from forecasting.models import Forecast
 from planner.models import HistoricalSale
@@ -36,4 +37,18 @@ def forecast_weeks(forecast: Forecast) -> tuple[ForecastWeek, ...]:
             is_actual=w.is_actual,
         )
         for w in forecast.weeks.order_by("week_number")
+    )
+
+
+def stored_risk(forecast: Forecast) -> SeasonRisk:
+    """The season distribution stored with a pre-season forecast; a normal one of its level
+    spread for a forecast stored before the distribution was."""
+    adjustment = forecast.adjustment
+    stored = adjustment.get("season_risk")
+    if isinstance(stored, dict):
+        return SeasonRisk.from_dict(stored)
+    return normal_risk(
+        float(adjustment.get("level_sd", 0.0)),
+        shape_sd=float(adjustment.get("noise_sd", 0.0)),
+        note="a normal spread: this forecast was stored before season distributions were",
     )

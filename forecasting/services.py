@@ -14,6 +14,7 @@ from forecasting.engine.level import LevelEstimate
 from forecasting.engine.types import ForecastWeek, Season
 from forecasting.models import Forecast
 from forecasting.models import ForecastWeek as ForecastWeekRow
+from forecasting.selectors import season_shock_for
 from planner.models import Workflow
 
 
@@ -46,6 +47,7 @@ def forecast_create(*, workflow: Workflow) -> Forecast:
         fetch.category_daily_units(workflow.category_id),
         season,
         category_name=workflow.category.name,
+        season_shock=season_shock_for(category_id=workflow.category_id),
     )
     backtest = result.backtest
     with transaction.atomic():
@@ -70,6 +72,7 @@ def forecast_create(*, workflow: Workflow) -> Forecast:
                 "history_end": result.history_end.isoformat(),
                 "member_totals": result.member_totals,
                 "step_sd": list(backtest.step_sd) if backtest else [],
+                "season_risk": result.risk.as_dict(),
             },
         )
         _save_weeks(forecast, result.weeks)

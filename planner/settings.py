@@ -212,6 +212,13 @@ PLANNING = {
     "DEFAULT_PRICE": env.float("PLANNING_DEFAULT_PRICE", default=30.0),
     "COST_SHARE": env.float("PLANNING_COST_SHARE", default=0.45),
     "SALVAGE_SHARE": env.float("PLANNING_SALVAGE_SHARE", default=0.3),
+    # The season shock (forecasting.engine.risk): how far a season can land from its plan for
+    # reasons the history does not hold (a range that does not sell, weather, a competitor),
+    # as a log spread. Until the retailer has closed seasons this prior stands: 0.20 puts one
+    # season in ten more than 23 % below or 29 % above plan. It is a judgement, not a
+    # measurement; each closed season's miss replaces it, the prior counting as this many.
+    "SEASON_SHOCK_SD": env.float("PLANNING_SEASON_SHOCK_SD", default=0.20),
+    "SEASON_SHOCK_PRIOR_SEASONS": env.float("PLANNING_SEASON_SHOCK_PRIOR_SEASONS", default=4.0),
 }
 
 # --- Workflows and the stream -----------------------------------------------------------

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forecasting.models import Forecast, ForecastWeek
-from forecasting.selectors import root_forecast
+from forecasting.selectors import root_forecast, season_range
 
 
 class ForecastWeekSerializer(serializers.ModelSerializer):
@@ -23,6 +23,18 @@ class ForecastWeekSerializer(serializers.ModelSerializer):
             "members",
             "is_actual",
         ]
+
+
+class SeasonRangeSerializer(serializers.Serializer):
+    low_80 = serializers.IntegerField()
+    high_80 = serializers.IntegerField()
+    low_95 = serializers.IntegerField()
+    high_95 = serializers.IntegerField()
+    history = serializers.CharField(help_text="Where the forecast's own error spread came from.")
+    shock = serializers.CharField(help_text="Where the season-shock spread came from.")
+    shock_is_prior = serializers.BooleanField(
+        help_text="True while no season has closed: the shock is the configured prior."
+    )
 
 
 class ForecastListSerializer(serializers.ModelSerializer):
@@ -53,6 +65,11 @@ class ForecastDetailSerializer(ForecastListSerializer):
         child=serializers.FloatField(), read_only=True, help_text="Each member's weight."
     )
     clusters = serializers.SerializerMethodField()
+    season_range = serializers.SerializerMethodField(
+        help_text="Where the season's demand total should land (units): the 80 and 95 % "
+        "intervals of the pre-season forecast, and where their spread came from (the "
+        "forecast's errors on past seasons; the season shock, a prior until seasons close)."
+    )
 
     class Meta(ForecastListSerializer.Meta):
         fields = [
@@ -61,9 +78,14 @@ class ForecastDetailSerializer(ForecastListSerializer):
             "weighting_note",
             "backtest_mape",
             "adjustment",
+            "season_range",
             "weeks",
             "clusters",
         ]
+
+    @extend_schema_field(SeasonRangeSerializer)
+    def get_season_range(self, forecast: Forecast) -> dict[str, object]:
+        return SeasonRangeSerializer(season_range(forecast)).data
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_clusters(self, forecast: Forecast) -> list[dict[str, object]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scoringrules
 
 from allocation.engine.shares import recent_shares, shares_over, split_error
 from forecasting.engine import members
@@ -28,6 +29,10 @@ from forecasting.engine.types import CategoryForecast, ForecastError, Season, We
 BUCKET_WEEKS = 4  # coverage is reported per 4 weeks ahead: 1-4, 5-8, 9-12
 
 
+# Draws of the season total per forecast for its CRPS (seeded: the benchmark is reproducible).
+SEASON_DRAWS = 2000
+
+
 @dataclass(frozen=True)
 class Prediction:
     units: np.ndarray
@@ -35,6 +40,9 @@ class Prediction:
     upper_80: np.ndarray | None = None
     lower_95: np.ndarray | None = None
     upper_95: np.ndarray | None = None
+    season_80: tuple[float, float] | None = None  # the season total's 80 % interval
+    season_95: tuple[float, float] | None = None
+    season_draws: np.ndarray | None = None  # draws of the season total
 
 
 # A peer method: the weekly history (ending just before the origin) and the steps to forecast.
@@ -59,6 +67,19 @@ def _statsforecast(model_name: str) -> Method:
         return np.clip(np.expm1(np.asarray(predicted, dtype=float)), 0.0, None)
 
     return forecast
+
+
+def _plain_mstl(series: WeeklySeries, steps: int) -> np.ndarray | None:
+    """statsforecast's MSTL as it comes (season 52, AutoETS trend) on raw units."""
+    from statsforecast.models import MSTL
+
+    units = np.asarray(series.units, dtype=float)
+    if len(units) < members.MSTL_MIN_WEEKS:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predicted = MSTL(season_length=members.SEASON_LAG).forecast(y=units, h=steps)["mean"]
+    return np.clip(np.asarray(predicted, dtype=float), 0.0, None)
 
 
 def _prophet(series: WeeklySeries, steps: int) -> np.ndarray | None:
@@ -97,6 +118,7 @@ PEERS: dict[str, Method] = {
     "seasonal_naive": _member("seasonal_naive"),
     "autoets": _statsforecast("autoets"),
     "autoarima": _statsforecast("autoarima"),
+    "mstl_raw": _plain_mstl,
     "prophet": _prophet,
 }
 METHOD_LABELS = {
@@ -108,6 +130,7 @@ METHOD_LABELS = {
     "seasonal_naive": "seasonal naive",
     "autoets": "AutoETS(52) (statsforecast)",
     "autoarima": "AutoARIMA(52, D=1) (statsforecast)",
+    "mstl_raw": "MSTL(52) on raw units (statsforecast as it comes)",
     "prophet": "Prophet (the former member)",
 }
 
@@ -125,6 +148,9 @@ class Score:
     seconds: list[float] = field(default_factory=list)
     covered_80: dict[int, list[bool]] = field(default_factory=dict)
     covered_95: dict[int, list[bool]] = field(default_factory=dict)
+    season_covered_80: list[bool] = field(default_factory=list)
+    season_covered_95: list[bool] = field(default_factory=list)
+    season_crps: list[float] = field(default_factory=list)  # CRPS / actual season total
     skipped: int = 0
 
     def add(self, actual: np.ndarray, prediction: Prediction, scale: float, seconds: float) -> None:
@@ -150,6 +176,15 @@ class Score:
                 continue
             for week, (a, low, high) in enumerate(zip(actual, lower, upper, strict=True)):
                 covered.setdefault(week // BUCKET_WEEKS, []).append(bool(low <= a <= high))
+        for interval, season_covered in (
+            (prediction.season_80, self.season_covered_80),
+            (prediction.season_95, self.season_covered_95),
+        ):
+            if interval is not None:
+                season_covered.append(bool(interval[0] <= total <= interval[1]))
+        if prediction.season_draws is not None and total > 0:
+            crps = float(scoringrules.crps_ensemble(total, prediction.season_draws))
+            self.season_crps.append(crps / total)
 
     def row(self) -> dict[str, float | None]:
         def mean(values: list[float]) -> float | None:
@@ -164,6 +199,9 @@ class Score:
             "seconds": mean(self.seconds),
             **{f"cov80_{b}": mean([float(x) for x in v]) for b, v in self.covered_80.items()},
             **{f"cov95_{b}": mean([float(x) for x in v]) for b, v in self.covered_95.items()},
+            "season_cov80": mean([float(x) for x in self.season_covered_80]),
+            "season_cov95": mean([float(x) for x in self.season_covered_95]),
+            "season_crps": mean(self.season_crps),
         }
 
 
@@ -250,12 +288,19 @@ def _predict(
     if name == "ensemble":
         result = forecast_category(daily, Season(start=origin, weeks=horizon))
         weeks = result.weeks
+        total = result.total_units
+        low80, high80 = result.risk.interval(0.8)
+        low95, high95 = result.risk.interval(0.95)
+        rng = np.random.default_rng(origin.toordinal())
         prediction = Prediction(
             units=np.array([w.units for w in weeks]),
             lower_80=np.array([w.lower_80 for w in weeks]),
             upper_80=np.array([w.upper_80 for w in weeks]),
             lower_95=np.array([w.lower_95 for w in weeks]),
             upper_95=np.array([w.upper_95 for w in weeks]),
+            season_80=(total * low80, total * high80),
+            season_95=(total * low95, total * high95),
+            season_draws=total * result.risk.sample_levels(rng, SEASON_DRAWS),
         )
         return prediction, result
     path = PEERS[name](series, horizon)

@@ -13,6 +13,7 @@ import numpy as np
 
 from forecasting.engine import members
 from forecasting.engine.metrics import mape, wape
+from forecasting.engine.risk import MIN_SEASON_ERRORS, NO_SHOCK, SeasonShock, season_risk
 from forecasting.engine.series import weekly_series
 from forecasting.engine.types import (
     Z_80,
@@ -26,10 +27,16 @@ from forecasting.engine.types import (
 )
 
 MIN_HISTORY_WEEKS = 52
-# Backtest origins: up to six, eight weeks apart, the newest one horizon before the end of
-# history, so the origins sample the seasons of the last year.
+# Backtest origins: eight weeks apart, the newest one horizon before the end of history, back
+# to the first week a member can forecast from (at most `MAX_ORIGINS`, about six years). The
+# newest six (the seasons of the last year) weigh the members; all of them measure how far a
+# season total can land from the forecast (forecasting.engine.risk).
 BACKTEST_ORIGINS = 6
 BACKTEST_SPACING_WEEKS = 8
+MAX_ORIGINS = 40
+# Which origins measure the season error: those whose members carry all of the ensemble's
+# weight, else (too few) at least half of it (`_season_errors`).
+ORIGIN_WEIGHT_SHARES = (1.0, 0.5)
 MIN_BACKTEST_HORIZON = 12
 MAX_BACKTEST_HORIZON = 26
 MIN_ORIGINS = 3
@@ -40,8 +47,8 @@ MIN_ORIGINS = 3
 # this often, else equal weights (the combination is the safer bet).
 TRIM_RATIO = 3.0
 MIN_PICK_RATE = 0.6
-# Intervals are never narrower than this log spread per week, whatever a short backtest says;
-# with no backtest at all they use the fallback spread, widening by the step's.
+# Weekly bands are never narrower than this log spread, whatever a short backtest says; with
+# no backtest at all they use the fallback spread, widening by the step's.
 MIN_WEEKLY_LOG_SD = 0.02
 FALLBACK_LOG_SD = 0.15
 FALLBACK_STEP_VARIANCE = 0.02**2
@@ -63,7 +70,7 @@ def _origin_paths(
     """(origin, each available member's path) for the backtest origins, oldest first."""
     n = len(units)
     found = []
-    for k in range(BACKTEST_ORIGINS):
+    for k in range(MAX_ORIGINS):
         origin = n - horizon - BACKTEST_SPACING_WEEKS * k
         if origin < members.SEASON_LAG:
             break
@@ -116,21 +123,70 @@ def _step_sd(log_errors: np.ndarray) -> tuple[float, float]:
     return float(a), float(b)
 
 
+def _season_slice(gap_weeks: int, season_weeks: int, horizon: int) -> slice:
+    """The weeks of a backtest path that stand for the season: as far after the origin as the
+    season is after the end of history, within the backtest's horizon."""
+    start = min(gap_weeks, max(horizon - season_weeks, 0))
+    return slice(start, min(start + season_weeks, horizon))
+
+
+def _season_errors(
+    units: np.ndarray,
+    origin_paths: list[tuple[int, dict[str, np.ndarray]]],
+    weights: Mapping[str, float],
+    horizon: int,
+    season: slice,
+) -> tuple[list[float], np.ndarray]:
+    """The ensemble's season-total log error at each origin and its weekly log errors around
+    that level (origins x steps).
+
+    An origin counts when the members that forecast it carry all of the ensemble's weight (the
+    forecast as it is made); when that leaves under `risk.MIN_SEASON_ERRORS` origins, those
+    carrying at least half of it, with the weights over them (a forecast from a year of
+    history, by its one or two members, errs far more than the ensemble of a longer one).
+    """
+    for share in ORIGIN_WEIGHT_SHARES:
+        errors: list[float] = []
+        deviations: list[np.ndarray] = []
+        for origin, paths in origin_paths:
+            used = {m: weights[m] for m in paths if weights.get(m, 0.0) > 0}
+            total_weight = sum(used.values())
+            if total_weight < share - 1e-9 or total_weight <= 0:
+                continue
+            path = np.sum([w / total_weight * paths[m] for m, w in used.items()], axis=0)
+            actual = units[origin : origin + horizon]
+            planned = float(path[season].sum())
+            if planned <= 0 or float(actual[season].sum()) <= 0:
+                continue
+            errors.append(math.log(float(actual[season].sum()) / planned))
+            level = math.log(max(float(actual.sum()), 0.5) / max(float(path.sum()), 0.5))
+            deviations.append(_log_errors(actual, path) - level)
+        if len(errors) >= MIN_SEASON_ERRORS:
+            break
+    return errors, np.array(deviations)
+
+
 def backtest(
     series: WeeklySeries,
     steps: int,
     member_fns: Mapping[str, MemberFn],
     available: Sequence[str],
+    season_weeks: int | None = None,
 ) -> tuple[BacktestResult | None, dict[str, float], tuple[float, float]]:
-    """Rolling-origin backtest over the last year of `series` of the `available` members
-    (those that forecast the season itself).
+    """Rolling-origin backtest of the `available` members (those that forecast the season
+    itself): the newest `BACKTEST_ORIGINS` origins weigh them, every origin measures the
+    ensemble's season-total error (`BacktestResult.season_errors`, for `season_weeks` weeks
+    ending `steps` weeks after the history).
 
     Returns the result (None when no origin has enough history), the members' weights and
-    the (a, b) of the per-step error variance a + b x step.
+    the (a, b) of the per-step error variance a + b x step on the newest origins (the weekly
+    bands: a week's own error, which is smaller early in a season than the season's level
+    error is).
     """
     units = np.asarray(series.units, dtype=float)
     horizon = _backtest_horizon(steps)
-    origin_paths = _origin_paths(units, horizon, member_fns)
+    every_origin = _origin_paths(units, horizon, member_fns)
+    origin_paths = every_origin[-BACKTEST_ORIGINS:]
     chosen = _choose_members(available, origin_paths)
     scored = [(o, p) for o, p in origin_paths if chosen and all(m in p for m in chosen)]
     if not scored:
@@ -155,6 +211,14 @@ def backtest(
     level_sd = math.sqrt(float(np.mean(np.mean(log_errors, axis=1) ** 2)))
     residual = log_errors - np.mean(log_errors, axis=1, keepdims=True)
     noise_sd = math.sqrt(float(np.mean(residual**2)))
+    gap_weeks = steps - (season_weeks or steps)
+    season_errors, deviations = _season_errors(
+        units,
+        every_origin,
+        weights,
+        horizon,
+        _season_slice(gap_weeks, season_weeks or steps, horizon),
+    )
     a, b = _step_sd(log_errors)
     result = BacktestResult(
         origins=tuple(series.week_starts[o] for o, _ in scored),
@@ -168,6 +232,8 @@ def backtest(
         step_sd=tuple(math.sqrt(a + b * h) for h in range(1, horizon + 1)),
         pick_rate=pick_rate,
         equal_weights=not use_backtest,
+        season_errors=tuple(season_errors),
+        shape_variance=_step_sd(deviations) if len(deviations) else _step_sd(residual),
     )
     return result, weights, (a, b)
 
@@ -230,13 +296,16 @@ def forecast_category(
     *,
     category_name: str = "this category",
     member_fns: Mapping[str, MemberFn] | None = None,
+    season_shock: SeasonShock = NO_SHOCK,
 ) -> CategoryForecast:
     """Forecasts a category's weekly demand for `season` from its dated sales history.
 
     Every member forecasts every week from the end of history through the season's last week
-    (on the outage-guarded history); the season's weeks are then sliced out, combined by the
-    backtest's weights, with intervals from the backtest's errors at each step ahead. Raises
-    ForecastError with fewer than 52 complete weeks of history.
+    (on the outage-guarded history); the season's weeks are then sliced out and combined by the
+    backtest's weights. The season's risk (forecasting.engine.risk) comes from the backtest's
+    season-total errors at every origin and `season_shock`; each week's bands from the
+    backtest's error at that step ahead and the same shock. Raises ForecastError with fewer
+    than 52 complete weeks of history.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -259,17 +328,24 @@ def forecast_category(
     timings["fit_and_forecast"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    result, weights, (a, b) = backtest(series, steps, member_fns, list(full))
+    result, weights, (a, b) = backtest(
+        series, steps, member_fns, list(full), season_weeks=season.weeks
+    )
     timings["backtest"] = time.perf_counter() - started
-    level_sd = result.level_sd if result else 0.0
-    noise_sd = result.noise_sd if result else MIN_WEEKLY_LOG_SD
+    risk = season_risk(
+        result.season_errors if result else (),
+        shape_variance=result.shape_variance if result else (a, b),
+        shock=season_shock,
+    )
     paths = {name: full[name][gap_weeks:] for name in weights}
 
     weeks = []
     for index in range(season.weeks):
         point = float(sum(weights[name] * paths[name][index] for name in paths))
         step = gap_weeks + index + 1
-        sd = max(math.sqrt(a + b * step), MIN_WEEKLY_LOG_SD)
+        # A week's own error at this step ahead, and the season's shock, which moves every
+        # week of the season alike.
+        sd = math.hypot(max(math.sqrt(a + b * step), MIN_WEEKLY_LOG_SD), season_shock.sd)
         weeks.append(
             ForecastWeek(
                 week_number=index + 1,
@@ -290,7 +366,11 @@ def forecast_category(
         backtest=result,
         history_weeks=len(series),
         history_end=series.week_starts[-1] + dt.timedelta(days=6),
-        level_sd=level_sd,
-        noise_sd=noise_sd,
+        level_sd=risk.log_sd,
+        noise_sd=max(
+            math.fsum(risk.shape_sd(gap_weeks + i + 1) for i in range(season.weeks)) / season.weeks,
+            MIN_WEEKLY_LOG_SD,
+        ),
+        risk=risk,
         timings=timings,
     )

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from forecasting.engine.risk import SeasonRisk
+
 # Normal quantiles of the two central intervals the SPEC asks for.
 Z_80 = 1.2815515655446004
 Z_95 = 1.959963984540054
@@ -47,14 +49,17 @@ class Season:
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """Rolling-origin backtest over the last year of history.
+    """Rolling-origin backtest: member scores over the last year, season errors over all of it.
 
-    `wape`/`mape` per member over all (origin, week) points. `level_sd` is the spread of the
-    per-origin mean log error of the ensemble (how far a whole season's level can be off),
-    `noise_sd` the spread around it (week-to-week noise). `step_sd[h - 1]` is the log-error
-    spread h weeks after the origin, widening with h: the intervals. `pick_rate` is how often
-    the member that was better on the earlier origins was better on the next one (None with
-    one member or one origin); `equal_weights` says the backtest did not predict skill.
+    `wape`/`mape` per member over all (origin, week) points of the last year's origins.
+    `level_sd` is the spread of their per-origin mean log error of the ensemble, `noise_sd`
+    the spread around it, `step_sd[h - 1]` the log-error spread h weeks after the origin,
+    widening with h (the weekly bands). `season_errors` are the ensemble's season-total log
+    errors at every origin of the whole history and `shape_variance` the (a, b) of a week's
+    variance a + b x step around its season's level (both feed the season risk).
+    `pick_rate` is how often the member that was better on the earlier origins was better on
+    the next one (None with one member or one origin); `equal_weights` says the backtest did
+    not predict skill.
     """
 
     origins: tuple[dt.date, ...]
@@ -68,6 +73,8 @@ class BacktestResult:
     step_sd: tuple[float, ...] = ()
     pick_rate: float | None = None
     equal_weights: bool = True
+    season_errors: tuple[float, ...] = ()
+    shape_variance: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -94,13 +101,19 @@ class CategoryForecast:
     backtest: BacktestResult | None
     history_weeks: int
     history_end: dt.date
-    level_sd: float
-    noise_sd: float
+    level_sd: float  # the season's log spread (risk.log_sd)
+    noise_sd: float  # a week's mean log shape deviation over the season
+    risk: SeasonRisk
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def total_units(self) -> float:
         return sum(week.units for week in self.weeks)
+
+    @property
+    def first_step(self) -> int:
+        """Weeks from the end of history to the season's first week (1: right after)."""
+        return (self.season.start - self.history_end).days // 7 + 1
 
     @property
     def member_totals(self) -> dict[str, float]:

@@ -34,8 +34,11 @@ def test_the_benchmark_prints_accuracy_coverage_and_the_split_table(sample_dir: 
         "mean",
     }
     ensemble = [cell.strip() for cell in rows["ensemble (the project)"].split("|")[1:-1]]
-    assert len(ensemble) == 13  # method, 5 errors, 6 coverage cells, seconds
+    # method, 5 errors, 6 weekly coverage cells, 2 season-total coverage cells, CRPS, seconds
+    assert len(ensemble) == 16
     assert all(re.fullmatch(r"\d+\.\d+", cell) for cell in ensemble[1:3] + ensemble[6:])
+    naive = [cell.strip() for cell in rows["seasonal naive"].split("|")[1:-1]]
+    assert naive[12:15] == ["-", "-", "-"]  # a point forecast has no season distribution
     assert "the heavier-weighted member was the better one" in text
 
 

@@ -9,8 +9,8 @@ the more a lost sale costs against a leftover, the further above the mean.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from statistics import NormalDist
 
 from planner.engine.numbers import round_half_up
 
@@ -94,10 +94,8 @@ def critical_ratio(economics: Economics) -> float:
     return (economics.price - economics.unit_cost) / (economics.price - economics.salvage_value)
 
 
-def newsvendor_quantity(*, mean: float, sd: float, economics: Economics) -> int:
-    """The order that maximises expected margin when season demand is normal(mean, sd):
-    mean + sd x z(critical ratio), in whole units rounded up."""
-    if sd <= 0:
-        return math.ceil(mean)
-    quantile = NormalDist(mean, sd).inv_cdf(critical_ratio(economics))
+def newsvendor_quantity(*, demand_quantile: Callable[[float], float], economics: Economics) -> int:
+    """The order that maximises expected margin: season demand's quantile at the critical
+    ratio (`demand_quantile(p)` gives units), in whole units rounded up."""
+    quantile = demand_quantile(critical_ratio(economics))
     return max(0, math.ceil(round(quantile, 6)))

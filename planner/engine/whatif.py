@@ -4,8 +4,8 @@
 A policy (order quantity, DC holdback, replenishment cadence, markdown threshold, store
 shares) is played over demand paths: each path runs the product's own `run_week` loop
 (`replay_demand`), stores selling min(demand, stock), every proposal approved as made. The
-paths come from the forecast's distribution (a season level from the backtest's level error,
-weekly noise from its residuals, store shares with noise, Poisson counts) or from files.
+paths come from the forecast's season risk (a season level and weekly shape from
+forecasting.engine.risk, store shares with noise, Poisson counts) or from files.
 Seeded and reproducible.
 """
 
@@ -126,11 +126,11 @@ def demand_paths(
     noise: bool = True,
     counts: bool = True,
 ) -> list[dict[str, list[int]]]:
-    """`paths` seasons of store demand (store -> units per week) drawn around the forecast:
-    a season level ~ lognormal(level_sd), weekly factors ~ lognormal(noise_sd), store shares
-    x gamma(mean 1, `share_cv`) renormalised, then Poisson counts (rounded means without
-    `counts`). Without `noise`, every path is the forecast split by the planned shares,
-    rounded (the deterministic replay)."""
+    """`paths` seasons of store demand (store -> units per week) drawn from the forecast's
+    season risk (forecasting.engine.risk): a season level, weekly shape factors that keep its
+    total, store shares x gamma(mean 1, `share_cv`) renormalised, then Poisson counts (rounded
+    means without `counts`). Without `noise`, every path is the forecast split by the planned
+    shares, rounded (the deterministic replay)."""
     stores = sorted(shares)
     planned = np.array([shares[s] for s in stores])
     curve = np.array(forecast.curve)
@@ -138,8 +138,8 @@ def demand_paths(
     result = []
     for _ in range(paths):
         if noise:
-            level = math.exp(rng.normal(0.0, forecast.level_sd))
-            weekly = curve * level * np.exp(rng.normal(0.0, forecast.noise_sd, len(curve)))
+            level = float(forecast.risk.sample_levels(rng, 1)[0])
+            weekly = curve * level * forecast.risk.sample_shapes(rng, curve, forecast.first_step)
             store_shares = planned.copy()
             if share_cv > 0:
                 k = 1 / share_cv**2
@@ -326,21 +326,14 @@ def push_choice(
     )
 
 
-def season_sd(forecast: CategoryForecast) -> float:
-    """Spread of season demand in units: the level error on the whole season plus weekly
-    noise, which averages out over the weeks."""
-    total = forecast.total_units
-    weeks = len(forecast.weeks)
-    log_sd = math.sqrt(forecast.level_sd**2 + forecast.noise_sd**2 / max(weeks, 1))
-    return total * log_sd
-
-
 def newsvendor_choice(
     forecast: CategoryForecast, economics: Economics, template: PolicyChoice
 ) -> PolicyChoice:
-    """`template` with the order at the newsvendor quantity of the season's demand."""
+    """`template` with the order at the newsvendor quantity of the season's demand
+    distribution (the forecast's season risk)."""
     quantity = newsvendor_quantity(
-        mean=forecast.total_units, sd=season_sd(forecast), economics=economics
+        demand_quantile=lambda p: forecast.total_units * forecast.risk.factor_quantile(p),
+        economics=economics,
     )
     return replace(
         template,

@@ -12,7 +12,7 @@ from typing import Any
 from allocation import fetch as allocation_fetch
 from allocation import selectors as allocation_selectors
 from forecasting.engine.types import CategoryForecast, Season
-from forecasting.fetch import forecast_weeks
+from forecasting.fetch import forecast_weeks, stored_risk
 from forecasting.models import Forecast
 from planner.choices import WorkflowStatus
 from planner.engine.economics import critical_ratio
@@ -45,6 +45,7 @@ def _forecast(forecast: Forecast) -> CategoryForecast:
         history_end=dt.date.fromisoformat(adjustment["history_end"]),
         level_sd=float(adjustment.get("level_sd", 0.0)),
         noise_sd=float(adjustment.get("noise_sd", 0.0)),
+        risk=stored_risk(forecast),
     )
 
 

@@ -91,6 +91,17 @@ def test_describe_confirm_and_start_a_season(signed_in: Client) -> None:
         f"{allocation.store_initial_units:,} go to the stores at the start and "
         f"{allocation.dc_holdback_units:,} wait at the DC" in page
     )
+    # The season's range in words, the same figures as the API's, the prior named as such.
+    forecast = signed_in.get(f"/api/forecasts/{allocation.forecast_id}").json()
+    season = forecast["season_range"]
+    assert season["low_80"] < forecast["total_units"] < season["high_80"]
+    assert season["low_95"] < season["low_80"] and season["high_80"] < season["high_95"]
+    assert (
+        f"In 8 of 10 seasons like this, between <strong>{season['low_80']:,}</strong> and "
+        f"<strong>{season['high_80']:,}</strong> units" in page
+    )
+    assert season["shock_is_prior"] and "no closed seasons yet" in season["shock"]
+    assert "the shock is a default until this retailer's own seasons replace it" in page
 
 
 def test_out_of_range_description_is_shown_on_the_form(signed_in: Client) -> None:

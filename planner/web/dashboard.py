@@ -401,6 +401,7 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         last_year = selectors.category_units_a_year_before(workflow.category_id, starts)
         context["chart"] = forecast_chart(original, current, weeks, in_force, reviews, last_year)
         context["chart_summary"] = chart_summary(current, weeks, in_force, reviews, last_year)
+        context["season_range"] = forecasting_selectors.season_range(original)
     if allocation is None:
         return context
     clusters = []

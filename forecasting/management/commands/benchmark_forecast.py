@@ -22,7 +22,7 @@ from forecasting.engine.benchmark import (
     split_scores,
 )
 
-DEFAULT_METHODS = "ensemble,arima,sarima,mstl,ratio,seasonal_naive,autoets,prophet"
+DEFAULT_METHODS = "ensemble,arima,sarima,mstl,ratio,seasonal_naive,autoets,mstl_raw,prophet"
 
 
 def _percent(value: float | None) -> str:
@@ -32,7 +32,8 @@ def _percent(value: float | None) -> str:
 class Command(BaseCommand):
     help = (
         "Rolling-origin benchmark: forecast accuracy (chain and store level), interval "
-        "coverage by weeks ahead, store-split error and seconds per forecast."
+        "coverage by weeks ahead, season-total coverage and CRPS, store-split error and "
+        "seconds per forecast."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -135,14 +136,25 @@ class Command(BaseCommand):
     ) -> None:
         rows = {name: score.row() for name, score in scores.items()}
         buckets = sorted(
-            {int(key.split("_")[1]) for row in rows.values() for key in row if "cov80" in key}
+            {
+                int(key.split("_")[1])
+                for row in rows.values()
+                for key in row
+                if key.startswith("cov80_")
+            }
         )
         self.stdout.write(f"\n{level}: {count} series\n")
         coverage_heads = [
             f"{z} % cover wk {4 * b + 1}-{4 * b + 4}" for z in (80, 95) for b in buckets
         ]
         header = ["method", "WAPE %", "MAPE %", "bias %", "season total error %", "MASE"]
-        header += [*coverage_heads, "s/forecast"]
+        header += [
+            *coverage_heads,
+            "80 % cover season total",
+            "95 % cover season total",
+            "season CRPS % of total",
+            "s/forecast",
+        ]
         self.stdout.write("| " + " | ".join(header) + " |")
         self.stdout.write("|" + "---|" * len(header))
         best = min(
@@ -159,6 +171,7 @@ class Command(BaseCommand):
                 "-" if row["mase"] is None else f"{row['mase']:.3f}",
             ]
             cells += [_percent(row.get(f"cov{z}_{b}")) for z in (80, 95) for b in buckets]
+            cells += [_percent(row[key]) for key in ("season_cov80", "season_cov95", "season_crps")]
             cells.append("-" if row["seconds"] is None else f"{row['seconds']:.3f}")
             self.stdout.write("| " + " | ".join(cells) + " |")
         if "ensemble" in rows and best is not None and rows["ensemble"]["wape"] is not None:

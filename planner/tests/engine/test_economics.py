@@ -1,5 +1,7 @@
 """Category economics and the newsvendor quantity (SPEC.md section 7.9, issue 13)."""
 
+from statistics import NormalDist
+
 import pytest
 
 from planner.engine.economics import (
@@ -29,7 +31,9 @@ def test_newsvendor_quantity_on_normal_demand_by_hand(
 ) -> None:
     economics = Economics(price=price, unit_cost=cost, salvage_value=salvage)
 
-    assert newsvendor_quantity(mean=1000.0, sd=200.0, economics=economics) == expected
+    demand = NormalDist(1000.0, 200.0)
+
+    assert newsvendor_quantity(demand_quantile=demand.inv_cdf, economics=economics) == expected
 
 
 def test_economics_refuse_a_price_not_above_cost_or_salvage_above_cost() -> None:

@@ -3,9 +3,11 @@
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from allocation.engine.shares import split_error as split_error_of
+from forecasting.engine.risk import SeasonShock
 from planner.engine.economics import Economics
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import plan_preseason
@@ -178,3 +180,21 @@ def test_share_noise_reproduces_the_split_error_history_showed(dresses, split_er
 
 def test_without_a_share_backtest_the_spread_is_the_default() -> None:
     assert share_cv(None) == SHARE_CV
+
+
+def test_simulated_season_demand_spans_the_season_interval(dresses) -> None:
+    # One distribution everywhere: P10..P90 of the simulator's season totals (store shares
+    # and counts drawn too) is the forecast's 80 % season interval, within sampling error.
+    plan, _ = dresses
+    risk = dataclasses.replace(plan.forecast.risk, shock=SeasonShock(0.2, "prior"))
+    forecast = dataclasses.replace(plan.forecast, risk=risk)
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+
+    totals = [
+        sum(sum(weeks) for weeks in demand.values())
+        for demand in demand_paths(forecast, shares, paths=2000, seed=9)
+    ]
+
+    low, high = risk.interval(0.8)
+    assert np.quantile(totals, 0.1) == pytest.approx(forecast.total_units * low, rel=0.02)
+    assert np.quantile(totals, 0.9) == pytest.approx(forecast.total_units * high, rel=0.02)

@@ -380,13 +380,15 @@ def recommend(
     ordered = replace(newsvendor_choice(forecast, economics, template), label="recommended")
     margins: dict[str, float] = {}
     shapes: dict[float, tuple[float, PolicyChoice]] = {}
+    # Without a markdown checkpoint every threshold plays the same season.
+    thresholds = THRESHOLDS if base_policy.markdown_checkpoint_week else (None,)
     for holdback in HOLDBACKS:
         for cadence in CADENCES:
             if (cadence == "none") != (holdback == 0):
                 # Stock held at the DC with no replenishment never ships; with nothing held
                 # there, a cadence has nothing to ship.
                 continue
-            for threshold in THRESHOLDS:
+            for threshold in thresholds:
                 choice = replace(
                     ordered, holdback_pct=holdback, strategy=cadence, markdown_threshold=threshold
                 )

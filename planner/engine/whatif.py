@@ -56,6 +56,9 @@ METRICS = (
     "stockout_store_weeks",
     "shipped_from_dc",
 )
+# The demand decile the what-if reports lost sales in beside the mean: the seasons a buyer
+# fears running out in.
+HIGH_DEMAND_SHARE = 0.10
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ class PathResult:
     stockout_store_weeks: int
     shipped_from_dc: int
 
+    @property
+    def demand_units(self) -> int:
+        return self.units_sold + self.lost_units
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -98,10 +105,15 @@ class PolicyResult:
     choice: PolicyChoice
     paths: tuple[PathResult, ...]
 
-    def summary(self, metric: str) -> Summary:
-        values = np.array([getattr(path, metric) for path in self.paths], dtype=float)
+    def summary(self, metric: str, paths: Sequence[PathResult] | None = None) -> Summary:
+        values = np.array([getattr(path, metric) for path in paths or self.paths], dtype=float)
         p10, p50, p90 = np.percentile(values, [10, 50, 90])
         return Summary(float(p10), float(p50), float(p90), float(values.mean()))
+
+    def high_demand_paths(self) -> tuple[PathResult, ...]:
+        """The paths whose season demand is in the top `HIGH_DEMAND_SHARE` (at least one)."""
+        ranked = sorted(self.paths, key=lambda path: path.demand_units, reverse=True)
+        return tuple(ranked[: max(1, round(HIGH_DEMAND_SHARE * len(ranked)))])
 
 
 def share_cv(split_error: float | None) -> float:
@@ -502,7 +514,8 @@ def compare(
 
 def comparison_table(comparison: Comparison) -> list[dict[str, object]]:
     """The comparison as plain data: each policy with its decisions and each metric's P10,
-    P50, P90 and mean."""
+    P50, P90 and mean (the margin's P10 is a bad season's), and its lost sales over the
+    seasons of highest demand (`lost_units_high_demand`)."""
     table: list[dict[str, object]] = []
     for result in comparison.results:
         choice = result.choice
@@ -516,7 +529,10 @@ def comparison_table(comparison: Comparison) -> list[dict[str, object]]:
                 "safety_stock_pct": round(choice.safety_stock_pct, 4),
                 "markdown_threshold": choice.markdown_threshold,
                 "metrics": {
-                    metric: dataclasses.asdict(result.summary(metric)) for metric in METRICS
+                    **{metric: dataclasses.asdict(result.summary(metric)) for metric in METRICS},
+                    "lost_units_high_demand": dataclasses.asdict(
+                        result.summary("lost_units", result.high_demand_paths())
+                    ),
                 },
             }
         )

@@ -168,7 +168,9 @@ function orderPreview(root) {
 // A table of policies side by side (the what-if's answer): each metric's mean, with its
 // P10 .. P90 over simulated seasons when `range` is set.
 var POLICY_METRICS = {
-  units_sold: "Units sold", lost_units: "Lost sales", revenue: "Revenue", gross_margin: "Gross margin",
+  units_sold: "Units sold", lost_units: "Lost sales",
+  lost_units_high_demand: "Lost sales in the tenth of seasons with the most demand",
+  revenue: "Revenue", gross_margin: "Gross margin",
   leftover_stores: "Left at stores", leftover_dc: "Left at the DC", sell_through: "Sell-through",
   stockout_store_weeks: "Stockout store-weeks", shipped_from_dc: "Shipped from the DC"
 };

@@ -15,7 +15,9 @@ from planner.engine.sample_inputs import category_inputs
 from planner.engine.season import auto_approved, demand_at_prices, replay_demand
 from planner.engine.whatif import (
     SHARE_CV,
+    Comparison,
     PolicyChoice,
+    comparison_table,
     demand_of_season,
     demand_paths,
     path_result,
@@ -198,3 +200,20 @@ def test_simulated_season_demand_spans_the_season_interval(dresses) -> None:
     low, high = risk.interval(0.8)
     assert np.quantile(totals, 0.1) == pytest.approx(forecast.total_units * low, rel=0.02)
     assert np.quantile(totals, 0.9) == pytest.approx(forecast.total_units * high, rel=0.02)
+
+
+def test_the_table_gives_lost_sales_in_the_seasons_of_most_demand(dresses) -> None:
+    plan, stores = dresses
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    risk = dataclasses.replace(plan.forecast.risk, shock=SeasonShock(0.2, "prior"))
+    forecast = dataclasses.replace(plan.forecast, risk=risk)
+    demands = demand_paths(forecast, shares, paths=30, seed=2)
+    result = _simulate(plan, stores, _proposed(plan), demands)
+
+    [row] = comparison_table(Comparison((result,), grid={}, paths=30, seed=2))
+
+    by_demand = sorted(result.paths, key=lambda path: path.units_sold + path.lost_units)
+    top = by_demand[-3:]  # a tenth of 30 paths
+    high = row["metrics"]["lost_units_high_demand"]
+    assert high["mean"] == pytest.approx(sum(p.lost_units for p in top) / 3)
+    assert high["mean"] > row["metrics"]["lost_units"]["mean"] > 0

@@ -51,6 +51,7 @@ class ScenarioReplay:
     outcomes: tuple[WeekOutcome, ...]
     full_price_demand: tuple[int, ...]  # the scenario file's chain units per week
     seconds: float
+    lift_response: float = 1.0  # customers' answer to a markdown, against the expected lift
 
     @property
     def final(self) -> WeekOutcome:
@@ -63,29 +64,37 @@ class ScenarioReplay:
 
     def rest_of_season_wape(self, week: int) -> float | None:
         """WAPE of the plan in force after `week`'s update on the weeks still to come, against
-        demand at the prices that plan knew of (a markdown decided later lifts demand no plan
-        could foresee); None when fewer than two weeks remain."""
+        demand at the prices that plan knew of, as customers answered them (a markdown decided
+        later lifts demand no plan could foresee); None when fewer than two weeks remain."""
         if week > len(self.full_price_demand) - 2:
             return None
         state = self.outcomes[week - 1].state
         demand = [
-            units * math.prod(1 + lift for start, lift in state.lifts if number >= start)
+            units
+            * math.prod(
+                1 + lift * self.lift_response for start, lift in state.lifts if number >= start
+            )
             for number, units in enumerate(self.full_price_demand, start=1)
         ]
         return wape(demand[week:], [w.units for w in state.plan[week:]])
 
 
 def replay_scenario(
-    setup: SeasonSetup, policy: SeasonPolicy, demand: dict[str, list[int]]
+    setup: SeasonSetup,
+    policy: SeasonPolicy,
+    demand: dict[str, list[int]],
+    *,
+    lift_response: float = 1.0,
 ) -> ScenarioReplay:
     started = time.perf_counter()
-    outcomes = replay_demand(setup, auto_approved(policy), demand)
+    outcomes = replay_demand(setup, auto_approved(policy), demand, lift_response=lift_response)
     return ScenarioReplay(
         outcomes=tuple(outcomes),
         full_price_demand=tuple(
             sum(units[w] for units in demand.values()) for w in range(policy.horizon_weeks)
         ),
         seconds=time.perf_counter() - started,
+        lift_response=lift_response,
     )
 
 

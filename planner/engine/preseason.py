@@ -19,6 +19,7 @@ from allocation.engine.clustering import cluster_stores
 from allocation.engine.types import AllocationPlan, Clustering, StoreProfile
 from forecasting.engine import members
 from forecasting.engine.ensemble import forecast_category
+from forecasting.engine.risk import SeasonShock
 from forecasting.engine.types import CategoryForecast, Season
 
 
@@ -33,6 +34,7 @@ class PreseasonSettings:
     dc_holdback_pct: float
     safety_stock_pct: float
     k: int | None  # clusters (PLANNING_CLUSTERS); None picks K by silhouette
+    season_shock: SeasonShock  # learned from closed seasons, or the prior (forecasting.engine.risk)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,12 @@ def plan_preseason(
     """Forecast, clusters (unless given: they depend on stores only) and the allocation."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    forecast = forecast_category(daily_units, settings.season, category_name=category_name)
+    forecast = forecast_category(
+        daily_units,
+        settings.season,
+        category_name=category_name,
+        season_shock=settings.season_shock,
+    )
     timings["forecast"] = time.perf_counter() - started
     started = time.perf_counter()
     if clustering is None:

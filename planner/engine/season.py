@@ -506,20 +506,20 @@ def replay_demand(
     policy: SeasonPolicy,
     demand: Mapping[str, Sequence[int]],
     *,
-    markdown_response: bool = True,
+    lift_response: float = 1.0,
     weeks: int | None = None,
 ) -> list[WeekOutcome]:
     """The season served from stock against scenario demand (store -> units per week).
 
-    The files hold full-price demand; with `markdown_response`, demand after a decided
-    markdown is scaled by its expected lift (the assumption the plan makes), so the
-    re-forecasts are judged on the level alone. `weeks` stops early (default: the season).
+    The files hold full-price demand; demand after a decided markdown is scaled by
+    `lift_response` times its expected lift: 1 as the plan assumes, 0 when customers do not
+    react, 2 when they react twice as much. `weeks` stops early (default: the season).
     """
     state = season_start(setup)
     outcomes = []
     for number in range(1, (weeks or policy.horizon_weeks) + 1):
         full_price = {s: units[number - 1] for s, units in demand.items()}
-        lifts = state.lifts if markdown_response else ()
+        lifts = tuple((start, lift * lift_response) for start, lift in state.lifts)
         week = WeekInput(number, demand=demand_at_prices(lifts, number, full_price))
         outcome = run_week(state, week, policy)
         outcomes.append(outcome)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.utils import timezone
 
+from forecasting.engine.risk import SeasonShock, learned_shock
 from planner.engine.season import SeasonPolicy
 
 
@@ -24,6 +25,18 @@ def season_start_problem(start: dt.date) -> str:
 def safety_stock_for(strategy: str) -> float:
     """The configured safety stock of a replenishment strategy (SPEC.md section 7.3)."""
     return float(settings.PLANNING["SAFETY_STOCK_PCT"][strategy])
+
+
+def prior_season_shock() -> SeasonShock:
+    """The season shock of a retailer with no closed seasons (PLANNING_SEASON_SHOCK_SD): what
+    the sample scenarios and the benchmarks plan with, as the product does on a new database."""
+    planning = settings.PLANNING
+    return learned_shock(
+        [],
+        category="",
+        prior_sd=planning["SEASON_SHOCK_SD"],
+        prior_seasons=planning["SEASON_SHOCK_PRIOR_SEASONS"],
+    )
 
 
 def season_policy(

@@ -43,7 +43,7 @@ from planner.engine.sample_inputs import (
 )
 from planner.engine.season import WeekInput, auto_approved, replay_demand, run_week
 from planner.engine.whatif import demand_paths, proposed_choice, simulate
-from planner.season.policy import safety_stock_for, season_policy
+from planner.season.policy import prior_season_shock, safety_stock_for, season_policy
 
 T = TypeVar("T")
 
@@ -86,6 +86,7 @@ class Command(BaseCommand):
             dc_holdback_pct=django_settings.PLANNING["DEFAULT_DC_HOLDBACK_PCT"],
             safety_stock_pct=safety_stock_for("weekly"),
             k=django_settings.PLANNING["CLUSTERS"],
+            season_shock=prior_season_shock(),
         )
         history = read_history(directory)
         inputs = {

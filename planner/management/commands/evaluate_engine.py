@@ -24,10 +24,19 @@ from planner.engine.evaluation import (
     ScenarioReplay,
     evaluate_category,
     holdout_seasons,
+    replay_scenario,
+    season_setup,
 )
 from planner.engine.preseason import PreseasonSettings
 from planner.engine.sample_inputs import category_inputs, read_history
-from planner.season.policy import policy_before_issue_10, safety_stock_for, season_policy
+from planner.engine.scenarios import scenario_demand, scenario_family
+from planner.engine.season import SeasonPolicy
+from planner.season.policy import (
+    policy_before_issue_10,
+    prior_season_shock,
+    safety_stock_for,
+    season_policy,
+)
 
 # 12-week seasons inside 2024, every 8 weeks, each forecast from the history before it.
 HOLDOUT_STARTS = [dt.date(2024, 1, 1) + dt.timedelta(weeks=8 * i) for i in range(6)]
@@ -85,6 +94,12 @@ class Command(BaseCommand):
             "replenishment from the plan before the week's update).",
         )
         parser.add_argument("--skip-holdout", action="store_true")
+        parser.add_argument(
+            "--family",
+            action="store_true",
+            help="Also replay the scenario family around each plan (level breaks, drift, a "
+            "spike, markdowns without or with twice the lift, a store closing).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         directory: Path = options["directory"]
@@ -104,6 +119,7 @@ class Command(BaseCommand):
             dc_holdback_pct=planning["DEFAULT_DC_HOLDBACK_PCT"],
             safety_stock_pct=safety_stock_for("weekly"),
             k=planning["CLUSTERS"],
+            season_shock=prior_season_shock(),
         )
         policy = season_policy(
             horizon_weeks=season.weeks,
@@ -120,6 +136,8 @@ class Command(BaseCommand):
                 directory, category, names[category], preseason, policies
             )
             self._category(evaluation, preseason)
+            if options["family"]:
+                self._family(evaluation, policy)
         if not options["skip_holdout"]:
             self._holdout(directory, chosen)
 
@@ -187,6 +205,43 @@ class Command(BaseCommand):
         write(
             f"\nWall time: forecast {plan.timings['forecast']:.3f} s, clustering "
             f"{plan.timings['clustering']:.3f} s; run_week {1000 * seconds / weeks:.2f} ms a week"
+        )
+
+    def _family(self, evaluation: CategoryEvaluation, policy: SeasonPolicy) -> None:
+        """The scenario family around the plan, replayed under the product's policy."""
+        write = self.stdout.write
+        plan = evaluation.plan
+        setup = season_setup(plan)
+        write(
+            f"\nScenario family around the plan of {evaluation.category} (demand drawn around the "
+            "plan and its store shares, seeded), every proposal approved"
+        )
+        write(
+            f"{'scenario':<52}{'demand':>8}{'sold':>8}{'lost':>7}{'stockout':>9}{'of them':>8}"
+            f"{'DC left':>13}{'leftover':>9}  {'markdown':<9}"
+            f"{'WAPE wk4':>9}{'before md':>10}{'md + 2':>8}"
+        )
+        for seed, scenario in enumerate(scenario_family(policy.horizon_weeks)):
+            demand = scenario_demand(plan.forecast.curve, setup.shares, scenario, seed=seed)
+            replay = replay_scenario(setup, policy, demand, lift_response=scenario.lift_response)
+            row = outcome_row(replay)
+            while_dc = sum(o.stockouts for o in replay.outcomes if o.state.dc_on_hand > 0)
+            markdown = ", ".join(f"w{w}: {p:.0%}" for w, p in row["markdowns"]) or "none"
+            wapes = [
+                replay.rest_of_season_wape(week)
+                for week in (REPORTED_WEEK, CHECKPOINT_WEEK, CHECKPOINT_WEEK + 2)
+            ]
+            after4, before, later = ("-" if w is None else f"{w:.0%}" for w in wapes)
+            dc_left = f"{row['dc_left']:>7,} ({row['dc_left_pct']:>3.0%})"
+            write(
+                f"{scenario.name:<52}{replay.demand:>8,}{row['sales']:>8,}{row['lost']:>7,}"
+                f"{row['stockouts']:>9}{while_dc:>8}{dc_left}{row['leftover']:>9,}  "
+                f"{markdown:<9}{after4:>9}{before:>10}{later:>8}"
+            )
+        write(
+            "(of them: stockout store-weeks while the DC held stock; WAPE wk4: the plan in force "
+            f"after week {REPORTED_WEEK} on the rest of the season; before md / md + 2: after "
+            f"week {CHECKPOINT_WEEK} (the checkpoint) and two weeks later)"
         )
 
     def _holdout(self, directory: Path, categories: list[str]) -> None:

@@ -36,7 +36,7 @@ from planner.engine.whatif import (
     share_cv,
     simulate,
 )
-from planner.season.policy import safety_stock_for, season_policy
+from planner.season.policy import prior_season_shock, safety_stock_for, season_policy
 
 SCENARIOS = (
     "normal",
@@ -119,7 +119,9 @@ class Command(BaseCommand):
         plan = plan_preseason(
             daily_units=daily,
             stores=stores,
-            settings=PreseasonSettings(season, strategy, holdback, safety, planning["CLUSTERS"]),
+            settings=PreseasonSettings(
+                season, strategy, holdback, safety, planning["CLUSTERS"], prior_season_shock()
+            ),
             category_name=category.name,
         )
         rows = history[history["category"] == category.name]

@@ -1,6 +1,7 @@
 """The season replay on a real-format history (planner.engine.replay)."""
 
 import datetime as dt
+import itertools
 import math
 from io import StringIO
 from pathlib import Path
@@ -60,7 +61,7 @@ SETTINGS = ReplaySettings(
 
 
 def test_a_history_too_short_for_one_season_names_the_shortfall() -> None:
-    with pytest.raises(ReplayError, match="holds 60 weeks .* 4 more weeks are needed"):
+    with pytest.raises(ReplayError, match=r"holds 60 weeks .* 4 more weeks are needed"):
         season_starts(
             FIRST, FIRST + dt.timedelta(weeks=60, days=-1), weeks=12, every_weeks=8, years=2
         )
@@ -72,7 +73,7 @@ def test_starts_are_every_n_weeks_back_from_the_last_full_season() -> None:
     starts = season_starts(FIRST, last, weeks=12, every_weeks=8, years=1)
 
     assert starts[-1] == FIRST + dt.timedelta(weeks=108)
-    assert all((b - a).days == 56 for a, b in zip(starts, starts[1:], strict=False))
+    assert all((b - a).days == 56 for a, b in itertools.pairwise(starts))
     assert starts[0] >= last - dt.timedelta(days=366)
 
 

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation.engine.types import ShipmentLine
+from forecasting.engine.risk import SeasonShock
 from forecasting.engine.types import ForecastWeek, Season
 from planner.engine.evaluation import replay_scenario, season_setup
 from planner.engine.preseason import (
@@ -33,8 +34,14 @@ from planner.engine.season import (
 )
 
 SEASON = Season(dt.date(2025, 2, 17), 12)
+# The product's plan on a new database: the default season-shock prior.
 PRESEASON = PreseasonSettings(
-    season=SEASON, strategy="weekly", dc_holdback_pct=0.45, safety_stock_pct=0.20, k=3
+    season=SEASON,
+    strategy="weekly",
+    dc_holdback_pct=0.45,
+    safety_stock_pct=0.20,
+    k=3,
+    season_shock=SeasonShock(0.20, "prior"),
 )
 POLICY = SeasonPolicy(
     horizon_weeks=12,

@@ -96,6 +96,37 @@ def _choose_members(
     return chosen
 
 
+def _with_unjudged(
+    weights: Mapping[str, float],
+    available: Sequence[str],
+    origin_paths: list[tuple[int, dict[str, np.ndarray]]],
+    units: np.ndarray,
+    horizon: int,
+) -> dict[str, float]:
+    """`weights` of the judged members, with each member that forecasts the season but too few
+    backtest origins to be judged beside them (it needs more history than the early origins
+    have) at an equal share: it is scored on the origins it can forecast and left out only
+    when it errs there over `TRIM_RATIO` x the best judged member's error."""
+    judged = [m for m in weights if weights[m] > 0]
+    kept = []
+    for member in (m for m in available if m not in weights):
+        own = [(o, p) for o, p in origin_paths if member in p and all(m in p for m in judged)]
+        if own:
+            actual = np.concatenate([units[o : o + horizon] for o, _ in own])
+            error = wape(actual, np.concatenate([p[member] for _, p in own]))
+            best = min(wape(actual, np.concatenate([p[m] for _, p in own])) for m in judged)
+            if error > TRIM_RATIO * best:
+                continue
+        kept.append(member)
+    if not kept:
+        return dict(weights)
+    share = len(kept) / (len(judged) + len(kept))
+    return {
+        **{m: w * (1 - share) for m, w in weights.items()},
+        **dict.fromkeys(kept, share / len(kept)),
+    }
+
+
 def _pick_rate(errors: list[dict[str, float]]) -> float | None:
     """How often the member with the lowest mean error on the earlier origins had the lowest
     error on the next origin."""
@@ -207,6 +238,7 @@ def backtest(
     )
     weights = {m: weights.get(m, 0.0) for m in chosen}
     ensemble = [np.sum([weights[m] * p[m] for m in chosen], axis=0) for _, p in scored]
+    weights = _with_unjudged(weights, available, origin_paths, units, horizon)
     log_errors = np.array([_log_errors(a, f) for a, f in zip(actual, ensemble, strict=True)])
     level_sd = math.sqrt(float(np.mean(np.mean(log_errors, axis=1) ** 2)))
     residual = log_errors - np.mean(log_errors, axis=1, keepdims=True)
@@ -261,6 +293,9 @@ def _weighting_note(result: BacktestResult | None, weights: Mapping[str, float])
     errors = ", ".join(
         f"{members.MEMBER_LABELS.get(m, m)} {result.wape[m]:.1%}" for m in result.wape
     )
+    unjudged = [members.MEMBER_LABELS.get(m, m) for m in weights if m not in result.wape]
+    if unjudged:
+        errors += f"; {', '.join(unjudged)} at an equal share (too little history to backtest)"
     origins = len(result.origins)
     if result.pick_rate is None:
         return f"equal weights; backtest WAPE over {origins} origins: {errors}"

@@ -121,3 +121,17 @@ def test_seasonal_naive_repeats_the_week_a_year_earlier() -> None:
     units = np.arange(60, dtype=float)
 
     assert seasonal_naive_forecast(units, 3).tolist() == [8.0, 9.0, 10.0]
+
+
+def test_a_member_that_forecasts_the_season_is_kept_though_it_misses_early_origins() -> None:
+    # 110 weeks: MSTL (104 weeks) forecasts the season but none of the backtest origins,
+    # which lie 12 to 52 weeks before the end of history.
+    history = _history(1, "2022-11-07", "2024-12-01")
+
+    result = forecast_category(history, Season(dt.date(2024, 12, 2), 12))
+
+    assert result.backtest is not None and "mstl" not in result.backtest.wape
+    assert result.weights["mstl"] == pytest.approx(1 / 3)
+    assert sum(result.weights.values()) == pytest.approx(1.0)
+    assert all(w.members["mstl"] > 0 for w in result.weeks)
+    assert "MSTL at an equal share (too little history to backtest)" in result.weighting_note

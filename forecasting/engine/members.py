@@ -157,14 +157,15 @@ def arima_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
 
 def mstl_forecast(units: np.ndarray, steps: int) -> np.ndarray | None:
     """statsforecast's MSTL: a 52-week seasonal component by STL, its trend by AutoETS
-    (additive or multiplicative trend, no season), on log units."""
+    (additive or multiplicative trend, no season), on units (on log units it lost to the same
+    model on units: M5 chain 6.83 against 6.58 % WAPE)."""
     if len(units) < MSTL_MIN_WEEKS:
         return None
     from statsforecast.models import MSTL, AutoETS
 
     model = MSTL(season_length=SEASON_LAG, trend_forecaster=AutoETS(model="ZZN"))
-    predicted = model.forecast(y=np.log1p(units), h=steps)["mean"]
-    return np.clip(np.expm1(np.asarray(predicted, dtype=float)), 0.0, None)
+    predicted = model.forecast(y=np.asarray(units, dtype=float), h=steps)["mean"]
+    return np.clip(np.asarray(predicted, dtype=float), 0.0, None)
 
 
 class ArimaOrder(NamedTuple):

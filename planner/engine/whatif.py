@@ -370,9 +370,11 @@ def recommend(
     1. at the newsvendor order, for each holdback, the cadence and markdown threshold of the
        grid with the most mean margin;
     2. for each of those, the order from the newsvendor quantity up by `ORDER_STEPS`; of all
-       these, the one with the most mean margin among those that lose no more sales than
-       `template` (the plan) on the same paths at 95 % confidence (the mean difference plus
-       1.645 standard errors, so the promise holds on paths the search has not seen).
+       these and `template` (the plan) itself, the one with the most mean margin among those
+       that lose no more sales than the plan on the same paths at 95 % confidence (the mean
+       difference plus 1.645 standard errors, so the promise holds on paths the search has
+       not seen) and earn at least the plan's P10 margin (a bad season no worse). When nothing
+       beats the plan so, the plan is the recommendation.
 
     Returns the choice and each policy tried with its mean margin.
     """
@@ -408,11 +410,11 @@ def recommend(
                 margins[describe(choice)] = margin
                 if holdback not in shapes or margin > shapes[holdback][0] + 1e-9:
                     shapes[holdback] = (margin, choice)
-    if not shapes:
-        raise ValueError("the grid is empty")
-    plan_lost = _per_path(run(template), "lost_units")
-    found: tuple[float, PolicyChoice] | None = None
-    largest: PolicyChoice | None = None
+    plan = run(template)
+    plan_lost = _per_path(plan, "lost_units")
+    plan_margin = plan.summary("gross_margin")
+    margins[describe(template)] = plan_margin.mean
+    found = (plan_margin.mean, replace(template, label="recommended"))
     for _, shape in shapes.values():
         for step in ORDER_STEPS:
             units = math.ceil(shape.order_units * (1 + step))
@@ -422,19 +424,16 @@ def recommend(
                 safety_stock_pct=max(0.0, units / forecast.total_units - 1),
             )
             result = run(choice)
-            margin = result.summary("gross_margin").mean
-            margins[describe(choice)] = margin
-            if largest is None or units > largest.order_units:
-                largest = choice
+            earned = result.summary("gross_margin")
+            margins[describe(choice)] = earned.mean
             extra_lost = _per_path(result, "lost_units") - plan_lost
-            if _upper_mean(extra_lost) <= 0 and (found is None or margin > found[0] + 1e-9):
-                found = (margin, choice)
-    if found is not None:
-        return found[1], margins
-    # No order on the grid loses as little as the plan: take the largest one tried.
-    if largest is None:
-        raise ValueError("the grid is empty")
-    return largest, margins
+            if (
+                _upper_mean(extra_lost) <= 0
+                and earned.p10 >= plan_margin.p10
+                and earned.mean > found[0] + 1e-9
+            ):
+                found = (earned.mean, choice)
+    return found[1], margins
 
 
 def _per_path(result: PolicyResult, metric: str) -> np.ndarray:

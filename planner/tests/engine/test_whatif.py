@@ -23,6 +23,7 @@ from planner.engine.whatif import (
     path_result,
     proposed_choice,
     push_choice,
+    recommend,
     share_cv,
     simulate,
 )
@@ -217,3 +218,30 @@ def test_the_table_gives_lost_sales_in_the_seasons_of_most_demand(dresses) -> No
     high = row["metrics"]["lost_units_high_demand"]
     assert high["mean"] == pytest.approx(sum(p.lost_units for p in top) / 3)
     assert high["mean"] > row["metrics"]["lost_units"]["mean"] > 0
+
+
+def test_the_recommendation_never_earns_less_than_the_plan_where_it_was_searched(dresses) -> None:
+    plan, stores = dresses
+    shares = {line.store_id: line.season_share for line in plan.allocation.stores}
+    risk = dataclasses.replace(plan.forecast.risk, shock=SeasonShock(0.2, "prior"))
+    forecast = dataclasses.replace(plan.forecast, risk=risk)
+    # On these paths the search once chose a policy with a worse bad season than the plan's.
+    demands = demand_paths(forecast, shares, paths=8, seed=1)
+    proposed = _proposed(plan)
+
+    recommended, grid = recommend(
+        forecast=forecast,
+        stores=stores,
+        assignments=plan.clustering.assignments,
+        base_policy=POLICY,
+        economics=ECONOMICS,
+        demands=demands,
+        template=proposed,
+    )
+
+    def run(choice):
+        return _simulate(plan, stores, choice, demands).summary("gross_margin")
+
+    assert len(grid) > 20
+    assert run(recommended).mean >= run(proposed).mean
+    assert run(recommended).p10 >= run(proposed).p10

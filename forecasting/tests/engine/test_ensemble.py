@@ -135,3 +135,18 @@ def test_a_member_that_forecasts_the_season_is_kept_though_it_misses_early_origi
     assert sum(result.weights.values()) == pytest.approx(1.0)
     assert all(w.members["mstl"] > 0 for w in result.weeks)
     assert "MSTL at an equal share (too little history to backtest)" in result.weighting_note
+
+
+def test_a_history_with_a_gap_and_one_season_gets_the_default_spread_and_says_so() -> None:
+    history = {
+        day: units
+        for day, units in _history(0, "2023-10-02", "2024-12-29").items()
+        if not dt.date(2024, 3, 1) <= day < dt.date(2024, 5, 1)
+    }
+
+    result = forecast_category(history, Season(dt.date(2024, 12, 30), 12))
+
+    assert result.total_units > 0
+    assert "a default spread of 15% stands in" in result.risk.note
+    low, high = result.risk.interval(0.8)
+    assert low < 1 < high

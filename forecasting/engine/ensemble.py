@@ -105,19 +105,21 @@ def _with_unjudged(
 ) -> dict[str, float]:
     """`weights` of the judged members, with each member that forecasts the season but too few
     backtest origins to be judged beside them (it needs more history than the early origins
-    have) at an equal share: it is scored on the origins it can forecast and left out only
-    when it errs there over `TRIM_RATIO` x the best judged member's error."""
+    have) at an equal share: it is scored on the origins it can forecast, and left out when
+    there are none or when it errs there over `TRIM_RATIO` x the best judged member's error."""
     judged = [m for m in weights if weights[m] > 0]
     kept = []
     for member in (m for m in available if m not in weights):
         own = [(o, p) for o, p in origin_paths if member in p and all(m in p for m in judged)]
-        if own:
-            actual = np.concatenate([units[o : o + horizon] for o, _ in own])
-            error = wape(actual, np.concatenate([p[member] for _, p in own]))
-            best = min(wape(actual, np.concatenate([p[m] for _, p in own])) for m in judged)
-            if error > TRIM_RATIO * best:
-                continue
-        kept.append(member)
+        if not own:
+            # No origin to score it on (MSTL on two years and a few weeks: its two cycles
+            # forecast the sample's holdout seasons at 5-9 % WAPE against 1-3 % for the rest).
+            continue
+        actual = np.concatenate([units[o : o + horizon] for o, _ in own])
+        error = wape(actual, np.concatenate([p[member] for _, p in own]))
+        best = min(wape(actual, np.concatenate([p[m] for _, p in own])) for m in judged)
+        if error <= TRIM_RATIO * best:
+            kept.append(member)
     if not kept:
         return dict(weights)
     share = len(kept) / (len(judged) + len(kept))

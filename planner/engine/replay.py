@@ -15,13 +15,12 @@ import math
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from allocation.engine.allocation import plan_allocation
 from allocation.engine.clustering import cluster_stores
 from allocation.engine.shares import recent_units
 from allocation.engine.types import StoreProfile
@@ -39,6 +38,7 @@ from planner.engine.whatif import (
     push_choice,
     recommend,
     season_policy_for,
+    season_setup_for,
     share_cv,
 )
 
@@ -200,27 +200,7 @@ def _play(
     demand: Mapping[str, Sequence[int]],
 ) -> tuple[PolicyOutcome, tuple[WeekOutcome, ...]]:
     """`choice` over the season's real demand, through `run_week`."""
-    profiles = (
-        stores
-        if choice.store_units is None
-        else [replace(s, category_units=choice.store_units.get(s.store_id, 0.0)) for s in stores]
-    )
-    allocation = plan_allocation(
-        weekly_forecast=forecast.curve,
-        stores=profiles,
-        assignments=assignments,
-        safety_stock_pct=choice.safety_stock_pct,
-        dc_holdback_pct=choice.holdback_pct,
-        quantity=choice.order_units,
-    )
-    setup = SeasonSetup(
-        base_weeks=forecast.weeks,
-        prior_sd=forecast.level_sd,
-        noise_sd=forecast.noise_sd,
-        shares={line.store_id: line.season_share for line in allocation.stores},
-        initial_units={line.store_id: line.initial_units for line in allocation.stores},
-        dc_units=allocation.dc_holdback_units,
-    )
+    setup = season_setup_for(forecast, stores, assignments, choice)
     policy = season_policy_for(settings.policy, choice)
     season_demand = {store: list(demand.get(store, [0] * settings.weeks)) for store in setup.shares}
     outcomes = tuple(replay_demand(setup, policy, season_demand))

@@ -182,12 +182,13 @@ def demand_of_season(state: SeasonState) -> dict[str, list[int]]:
     return demand
 
 
-def _setup(
+def season_setup_for(
     forecast: CategoryForecast,
     stores: Sequence[StoreProfile],
     assignments: Mapping[str, str],
     choice: PolicyChoice,
 ) -> SeasonSetup:
+    """The season a choice starts: its order split over the stores and the DC."""
     profiles = (
         stores
         if choice.store_units is None
@@ -281,7 +282,7 @@ def simulate(
 ) -> PolicyResult:
     """Plays `choice` over every demand path through `run_week`; with `workers` > 1 the paths
     are split over forked processes."""
-    setup = _setup(forecast, stores, assignments, choice)
+    setup = season_setup_for(forecast, stores, assignments, choice)
     policy = season_policy_for(base_policy, choice)
     if workers <= 1:
         return PolicyResult(

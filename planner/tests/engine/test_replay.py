@@ -1,5 +1,6 @@
 """The season replay on a real-format history (planner.engine.replay)."""
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -20,7 +21,7 @@ from planner.engine.replay import (
     season_starts,
     totals,
 )
-from planner.engine.season import SeasonPolicy
+from planner.tests.engine.test_season import POLICY
 
 FIRST = dt.date(2021, 1, 4)
 
@@ -43,15 +44,8 @@ SETTINGS = ReplaySettings(
     strategy="weekly",
     holdback_pct=0.45,
     safety_stock_pct=0.20,
-    policy=SeasonPolicy(
-        horizon_weeks=12,
-        strategy="weekly",
-        safety_stock_pct=0.20,
-        variance_threshold=0.20,
-        elasticity=2.0,
-        markdown_cap=0.40,
-        lift_per_point=1.5,
-    ),
+    # The product's replay: no markdown checkpoint, so real sales are the whole demand.
+    policy=dataclasses.replace(POLICY, markdown_checkpoint_week=None, markdown_threshold=None),
     economics=Economics(price=30.0, unit_cost=13.5, salvage_value=4.05),
     shock_prior_sd=0.20,
     shock_prior_seasons=4.0,

@@ -242,9 +242,7 @@ def backtest(
     ensemble = [np.sum([weights[m] * p[m] for m in chosen], axis=0) for _, p in scored]
     weights = _with_unjudged(weights, available, origin_paths, units, horizon)
     log_errors = np.array([_log_errors(a, f) for a, f in zip(actual, ensemble, strict=True)])
-    level_sd = math.sqrt(float(np.mean(np.mean(log_errors, axis=1) ** 2)))
     residual = log_errors - np.mean(log_errors, axis=1, keepdims=True)
-    noise_sd = math.sqrt(float(np.mean(residual**2)))
     gap_weeks = steps - (season_weeks or steps)
     season_errors, deviations = _season_errors(
         units,
@@ -261,8 +259,6 @@ def backtest(
         mape=member_mape,
         ensemble_wape=wape(all_actual, np.concatenate(ensemble)),
         ensemble_mape=mape(all_actual, np.concatenate(ensemble)),
-        level_sd=level_sd,
-        noise_sd=noise_sd,
         step_sd=tuple(math.sqrt(a + b * h) for h in range(1, horizon + 1)),
         pick_rate=pick_rate,
         equal_weights=not use_backtest,

@@ -51,10 +51,9 @@ class Season:
 class BacktestResult:
     """Rolling-origin backtest: member scores over the last year, season errors over all of it.
 
-    `wape`/`mape` per member over all (origin, week) points of the last year's origins.
-    `level_sd` is the spread of their per-origin mean log error of the ensemble, `noise_sd`
-    the spread around it, `step_sd[h - 1]` the log-error spread h weeks after the origin,
-    widening with h (the weekly bands). `season_errors` are the ensemble's season-total log
+    `wape`/`mape` per member over all (origin, week) points of the last year's origins;
+    `step_sd[h - 1]` the ensemble's log-error spread h weeks after the origin, widening with h
+    (the weekly bands). `season_errors` are the ensemble's season-total log
     errors at every origin of the whole history and `shape_variance` the (a, b) of a week's
     variance a + b x step around its season's level (both feed the season risk).
     `pick_rate` is how often the member that was better on the earlier origins was better on
@@ -68,8 +67,6 @@ class BacktestResult:
     mape: dict[str, float]
     ensemble_wape: float
     ensemble_mape: float
-    level_sd: float
-    noise_sd: float
     step_sd: tuple[float, ...] = ()
     pick_rate: float | None = None
     equal_weights: bool = True

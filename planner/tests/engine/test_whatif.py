@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from allocation.engine.shares import split_error as split_error_of
-from forecasting.engine.risk import SeasonShock
 from planner.engine.economics import Economics
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import plan_preseason
@@ -189,8 +188,9 @@ def test_simulated_season_demand_spans_the_season_interval(dresses) -> None:
     # One distribution everywhere: P10..P90 of the simulator's season totals (store shares
     # and counts drawn too) is the forecast's 80 % season interval, within sampling error.
     plan, _ = dresses
-    risk = dataclasses.replace(plan.forecast.risk, shock=SeasonShock(0.2, "prior"))
-    forecast = dataclasses.replace(plan.forecast, risk=risk)
+    forecast = plan.forecast  # with the default season-shock prior (PRESEASON)
+    risk = forecast.risk
+    assert risk.shock.sd == 0.2
     shares = {line.store_id: line.season_share for line in plan.allocation.stores}
 
     totals = [
@@ -206,8 +206,7 @@ def test_simulated_season_demand_spans_the_season_interval(dresses) -> None:
 def test_the_table_gives_lost_sales_in_the_seasons_of_most_demand(dresses) -> None:
     plan, stores = dresses
     shares = {line.store_id: line.season_share for line in plan.allocation.stores}
-    risk = dataclasses.replace(plan.forecast.risk, shock=SeasonShock(0.2, "prior"))
-    forecast = dataclasses.replace(plan.forecast, risk=risk)
+    forecast = plan.forecast  # with the default season-shock prior (PRESEASON)
     demands = demand_paths(forecast, shares, paths=30, seed=2)
     result = _simulate(plan, stores, _proposed(plan), demands)
 
@@ -223,8 +222,7 @@ def test_the_table_gives_lost_sales_in_the_seasons_of_most_demand(dresses) -> No
 def test_the_recommendation_never_earns_less_than_the_plan_where_it_was_searched(dresses) -> None:
     plan, stores = dresses
     shares = {line.store_id: line.season_share for line in plan.allocation.stores}
-    risk = dataclasses.replace(plan.forecast.risk, shock=SeasonShock(0.2, "prior"))
-    forecast = dataclasses.replace(plan.forecast, risk=risk)
+    forecast = plan.forecast  # with the default season-shock prior (PRESEASON)
     # On these paths the search once chose a policy with a worse bad season than the plan's.
     demands = demand_paths(forecast, shares, paths=8, seed=1)
     proposed = _proposed(plan)

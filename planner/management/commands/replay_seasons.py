@@ -137,29 +137,53 @@ class Command(BaseCommand):
         sys.stderr.flush()
 
     def _season_rows(self, seasons: list[ReplayedSeason]) -> None:
-        self.stdout.write(
-            "\n| category | start | forecast | demand | 80 % interval | inside | shock sd | "
-            + " | ".join(f"{label}: lost / left / margin" for label in POLICIES)
-            + " |"
-        )
-        self.stdout.write("|" + "---|" * (7 + len(POLICIES)))
+        """One row per season and policy: the season's forecast and interval, then what the
+        policy sold, lost, left and earned."""
+        heads = [
+            "category",
+            "start",
+            "forecast",
+            "demand",
+            "80 % interval",
+            "inside",
+            "shock sd",
+            "policy",
+            "sold",
+            "lost",
+            "left at stores",
+            "left at the DC",
+            "DC never shipped",
+            "stockout store-weeks while the DC held stock",
+            "revenue",
+            "gross margin",
+        ]
+        self.stdout.write("\n| " + " | ".join(heads) + " |")
+        self.stdout.write("|" + "---|" * len(heads))
         for season in seasons:
             low, high = season.interval_80
-            cells = [
-                season.category,
-                str(season.start),
-                f"{season.forecast_units:,.0f}",
-                f"{season.demand_units:,}",
-                f"{low:,.0f} .. {high:,.0f}",
-                "yes" if season.inside_80 else ("above" if season.above_80 else "below"),
-                f"{season.shock_sd:.3f}",
-            ]
+            inside = "yes" if season.inside_80 else ("above" if season.above_80 else "below")
             for label in POLICIES:
                 o = season.outcomes[label]
-                cells.append(
-                    f"{o.lost:,} / {o.leftover_stores + o.leftover_dc:,} / {_money(o.gross_margin)}"
-                )
-            self.stdout.write("| " + " | ".join(cells) + " |")
+                never = o.leftover_dc / o.holdback_units if o.holdback_units else 0.0
+                cells = [
+                    season.category,
+                    str(season.start),
+                    f"{season.forecast_units:,.0f}",
+                    f"{season.demand_units:,}",
+                    f"{low:,.0f} .. {high:,.0f}",
+                    inside,
+                    f"{season.shock_sd:.3f}",
+                    label,
+                    f"{o.sold:,}",
+                    f"{o.lost:,}",
+                    f"{o.leftover_stores:,}",
+                    f"{o.leftover_dc:,}",
+                    f"{never:.1%}",
+                    f"{o.stockouts_while_dc_held_stock:,} of {o.stockout_store_weeks:,}",
+                    _money(o.revenue),
+                    _money(o.gross_margin),
+                ]
+                self.stdout.write("| " + " | ".join(cells) + " |")
 
     def _totals(self, seasons: list[ReplayedSeason]) -> None:
         rows = {label: totals(seasons, label) for label in POLICIES}

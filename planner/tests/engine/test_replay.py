@@ -113,3 +113,32 @@ def test_the_command_prints_the_totals_and_refuses_a_short_file(tmp_path: Path) 
     _history(40).to_csv(short, index=False)
     with pytest.raises(CommandError, match="24 more weeks are needed"):
         call_command("replay_seasons", history=str(short), workers=1)
+
+
+def test_the_command_prints_each_season_and_policy_with_every_figure(tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    _history(90).to_csv(path, index=False)
+    out = StringIO()
+
+    call_command(
+        "replay_seasons", history=str(path), years=0.1, workers=1, seasons=True, stdout=out
+    )
+
+    lines = out.getvalue().splitlines()
+    head = next(line for line in lines if line.startswith("| category | start |"))
+    for column in (
+        "sold",
+        "lost",
+        "left at stores",
+        "left at the DC",
+        "DC never shipped",
+        "stockout store-weeks while the DC held stock",
+        "revenue",
+        "gross margin",
+    ):
+        assert f"| {column} |" in head
+    width = head.count("|")
+    rows = [line for line in lines[lines.index(head) + 2 :] if line.startswith("| ")]
+    season_rows = rows[: len(POLICIES)]
+    assert [row.split(" | ")[7] for row in season_rows] == list(POLICIES)
+    assert all(row.count("|") == width for row in season_rows)

@@ -57,8 +57,7 @@ class BacktestResult:
     errors at every origin of the whole history and `shape_variance` the (a, b) of a week's
     variance a + b x step around its season's level (both feed the season risk).
     `pick_rate` is how often the member that was better on the earlier origins was better on
-    the next one (None with one member or one origin); `equal_weights` says the backtest did
-    not predict skill.
+    the next one (None with one member or one origin).
     """
 
     origins: tuple[dt.date, ...]
@@ -69,7 +68,6 @@ class BacktestResult:
     ensemble_mape: float
     step_sd: tuple[float, ...] = ()
     pick_rate: float | None = None
-    equal_weights: bool = True
     season_errors: tuple[float, ...] = ()
     shape_variance: tuple[float, float] = (0.0, 0.0)
 

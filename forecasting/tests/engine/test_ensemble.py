@@ -41,8 +41,10 @@ def test_a_november_season_shows_the_holiday_peak_in_every_member(november_forec
 def test_forecast_reports_weights_backtest_and_widening_intervals(november_forecast) -> None:
     f = november_forecast
     assert sum(f.weights.values()) == pytest.approx(1.0)
-    assert "backtest WAPE over 6 origins" in f.weighting_note
-    assert f.backtest is not None and len(f.backtest.origins) == 6
+    # 199 weeks of history: of the newest twelve origins (eight weeks apart, 12 weeks before
+    # the end), nine have the 117 weeks AutoARIMA needs before them.
+    assert "inverse squared backtest WAPE over 9 origins" in f.weighting_note
+    assert f.backtest is not None and len(f.backtest.origins) == 9
     assert 0 <= f.backtest.ensemble_wape < 0.25
     for week in f.weeks:
         assert 0 <= week.lower_95 <= week.lower_80 <= week.units <= week.upper_80 <= week.upper_95
@@ -113,7 +115,7 @@ def test_too_little_history_for_a_backtest_means_equal_weights() -> None:
 
 
 def test_inverse_error_weights() -> None:
-    assert inverse_error_weights({"a": 0.1, "b": 0.3}) == pytest.approx({"a": 0.75, "b": 0.25})
+    assert inverse_error_weights({"a": 0.1, "b": 0.3}) == pytest.approx({"a": 0.9, "b": 0.1})
     assert inverse_error_weights({"a": 0.0, "b": 0.3}) == {"a": 1.0, "b": 0.0}
 
 

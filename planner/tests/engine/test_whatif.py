@@ -15,7 +15,10 @@ from planner.engine.season import auto_approved, demand_at_prices, replay_demand
 from planner.engine.whatif import (
     SHARE_CV,
     Comparison,
+    PathResult,
     PolicyChoice,
+    PolicyResult,
+    beats_plan,
     comparison_table,
     demand_of_season,
     demand_paths,
@@ -243,3 +246,36 @@ def test_the_recommendation_never_earns_less_than_the_plan_where_it_was_searched
     assert len(grid) > 20
     assert run(recommended).mean >= run(proposed).mean
     assert run(recommended).p10 >= run(proposed).p10
+
+
+def _paths(margins, lost=None) -> tuple[PathResult, ...]:
+    lost = lost or [0] * len(margins)
+    return tuple(
+        PathResult(
+            units_sold=1000,
+            lost_units=units_lost,
+            revenue=2 * margin,
+            gross_margin=margin,
+            leftover_stores=0,
+            leftover_dc=0,
+            sell_through=1.0,
+            stockout_store_weeks=0,
+            shipped_from_dc=0,
+        )
+        for margin, units_lost in zip(margins, lost, strict=True)
+    )
+
+
+def test_a_policy_beats_the_plan_only_beyond_the_paths_noise() -> None:
+    choice = PolicyChoice("plan", 1000, 0.45, "weekly", 0.2, None)
+    plan = PolicyResult(choice, _paths([100.0, 200.0, 300.0, 400.0, 500.0]))
+
+    def candidate(margins, lost=None) -> PolicyResult:
+        return PolicyResult(choice, _paths(margins, lost))
+
+    # More margin on every path: better.
+    assert beats_plan(candidate([110.0, 210.0, 310.0, 410.0, 510.0]), plan)
+    # More margin on average and the same P10, but from one path: within the noise.
+    assert not beats_plan(candidate([100.0, 200.0, 300.0, 390.0, 560.0]), plan)
+    # More margin, but more sales lost.
+    assert not beats_plan(candidate([110.0, 210.0, 310.0, 410.0, 510.0], [5, 5, 5, 5, 5]), plan)

@@ -48,8 +48,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--search-paths",
             type=int,
-            default=40,
-            help="paths the recommended policy is searched on",
+            default=20,
+            help="paths the recommended policy is searched on (the what-if's default is 40)",
         )
         parser.add_argument("--workers", type=int, default=2, help="processes (categories)")
         parser.add_argument("--seasons", action="store_true", help="print every season's row")

@@ -172,6 +172,11 @@ class Shipment(models.Model):
     )
     requested_units = models.PositiveIntegerField(help_text="What the store needed.")
     units = models.PositiveIntegerField(help_text="What is shipped.")
+    proposed_units = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="What the proposal said, when a person changed the units before approving.",
+    )
     is_partial = models.BooleanField(default=False, help_text="The DC could not cover the need.")
     status = models.CharField(
         max_length=10, choices=ShipmentStatus.choices, default=ShipmentStatus.PROPOSED

@@ -3,6 +3,8 @@ split, shipments (SPEC.md sections 7.2-7.4)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -208,13 +210,77 @@ def replenishment_withdraw(*, allocation: Allocation, from_week: int) -> int:
     return deleted
 
 
-def replenishment_approve(*, allocation: Allocation, week_number: int) -> int:
-    """Approves a week's proposed shipments (units moving with a zero quantity are not
-    shipments); returns how many lines were approved."""
-    return Shipment.objects.filter(
-        allocation=allocation,
-        week_number=week_number,
-        kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
-        status=ShipmentStatus.PROPOSED,
-        units__gt=0,
-    ).update(status=ShipmentStatus.APPROVED, approved_at=timezone.now())
+class ShipmentEditRefused(ValueError):
+    """Changes to a proposal that cannot ship; the message names the line and the reason."""
+
+
+# A proposal line: (store, source store of a transfer or None for the DC).
+LineKey = tuple[str, str | None]
+
+
+def replenishment_approve(
+    *,
+    allocation: Allocation,
+    week_number: int,
+    dc_available: int,
+    units: Mapping[LineKey, int] | None = None,
+    reject: bool = False,
+) -> tuple[int, int]:
+    """Approves a week's proposed shipments as a person left them: `units` sets a line's
+    units (0 rejects it; a transfer can only shrink, its source store's spare was counted
+    when it was proposed), lines not named ship as proposed; `reject` rejects every line.
+    Checked whole before anything is written: every named line exists and the DC lines
+    together fit in `dc_available`, the DC's stock when the week's proposal was made.
+
+    Returns (approved, rejected) lines; lines proposed at zero units and not changed stay
+    proposed (they ship nothing)."""
+    changes = dict(units or {})
+    rows = {
+        (row.store_id, row.from_store_id): row
+        for row in Shipment.objects.select_for_update().filter(
+            allocation=allocation,
+            week_number=week_number,
+            kind__in=[ShipmentKind.REPLENISHMENT, ShipmentKind.TRANSFER],
+            status=ShipmentStatus.PROPOSED,
+        )
+    }
+    unknown = [key for key in changes if key not in rows]
+    if unknown:
+        named = ", ".join(
+            store if source is None else f"{store} (from {source})" for store, source in unknown[:5]
+        )
+        raise ShipmentEditRefused(f"{named} has no proposed line for week {week_number}.")
+    for (store, source), value in changes.items():
+        if source is not None and value > rows[(store, source)].units:
+            raise ShipmentEditRefused(
+                f"The transfer to {store} from {source} can only shrink: "
+                f"{rows[(store, source)].units:,} units were spare there when it was proposed."
+            )
+    final = {key: 0 if reject else changes.get(key, row.units) for key, row in rows.items()}
+    from_dc = sum(value for (_, source), value in final.items() if source is None)
+    if from_dc > dc_available:
+        raise ShipmentEditRefused(
+            f"{from_dc:,} units from the DC for week {week_number}, which holds {dc_available:,}."
+        )
+    now = timezone.now()
+    approved: list[Shipment] = []
+    rejected: list[Shipment] = []
+    for key, row in rows.items():
+        value = final[key]
+        if value > 0:
+            if value != row.units:
+                # A person who ships more than the store needed asks for it: the request
+                # rises with the units (a shipment never exceeds its request).
+                row.proposed_units, row.units = row.units, value
+                row.requested_units = max(row.requested_units, value)
+                row.is_partial = value < row.requested_units
+            row.status, row.approved_at = ShipmentStatus.APPROVED, now
+            approved.append(row)
+        elif row.units > 0 and (reject or key in changes):
+            row.status = ShipmentStatus.REJECTED
+            rejected.append(row)
+    Shipment.objects.bulk_update(
+        [*approved, *rejected],
+        ["units", "proposed_units", "requested_units", "is_partial", "status", "approved_at"],
+    )
+    return len(approved), len(rejected)

@@ -314,6 +314,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two request bodies have a field named "action" with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderDecisionActionEnum": [("accept", "accept"), ("modify", "modify")],
+        "ReplenishmentActionEnum": [("approve", "approve"), ("reject", "reject")],
+    },
 }
 
 # --- Logging: console and a rotating file -------------------------------------------------

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from rest_framework import serializers
@@ -143,9 +144,50 @@ class MarkdownApprovalSerializer(serializers.Serializer):
         return data
 
 
+MAX_LINE_CHANGES = 10_000
+
+
+class ShipmentLineChangeSerializer(serializers.Serializer):
+    """One proposed line as a person leaves it: its store (and source store for a transfer)
+    and the units to ship, 0 to reject it."""
+
+    store_id = serializers.CharField(max_length=50)
+    from_store = serializers.CharField(max_length=50, required=False, allow_null=True)
+    units = serializers.IntegerField(min_value=0, max_value=10_000_000)
+
+
 class ReplenishmentApprovalSerializer(serializers.Serializer):
+    """Approve the week's proposal as made, with some lines changed (`lines`), or reject it
+    whole (`action: reject`)."""
+
     workflow_id = serializers.IntegerField()
     week_number = serializers.IntegerField(min_value=1, max_value=52)
+    action = serializers.ChoiceField(choices=["approve", "reject"], default="approve")
+    lines = ShipmentLineChangeSerializer(many=True, required=False)
+
+    def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(lines) > MAX_LINE_CHANGES:
+            raise serializers.ValidationError(f"at most {MAX_LINE_CHANGES:,} lines")
+        return lines
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        keys = [(line["store_id"], line.get("from_store")) for line in attrs.get("lines", [])]
+        repeated = sorted({store for store, source in keys if keys.count((store, source)) > 1})
+        if repeated:
+            raise serializers.ValidationError(
+                {"lines": f"each line once: {', '.join(repeated[:5])} appear more than once"}
+            )
+        if attrs["action"] == "reject" and keys:
+            raise serializers.ValidationError(
+                {"lines": "a rejected proposal takes no line changes"}
+            )
+        return attrs
+
+    def changes(self) -> dict[tuple[str, str | None], int]:
+        return {
+            (line["store_id"], line.get("from_store")): line["units"]
+            for line in self.validated_data.get("lines", [])
+        }
 
 
 class WeeklyUploadSerializer(serializers.Serializer):

@@ -9,12 +9,13 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from allocation.services import ShipmentEditRefused
 from forecasting.selectors import forecast_by_id
 from markdowns.selectors import markdown_summary
 from planner.api.permissions import ApproverPermission
@@ -193,7 +194,10 @@ class MarkdownApprovalView(APIView):
 
 
 class ReplenishmentApprovalView(APIView):
-    """Approve a week's proposed replenishment shipments."""
+    """Approve a week's proposed replenishment shipments, with lines changed (`lines`: units per
+    store, 0 rejects a line) or the whole proposal rejected (`action: reject`). 400 names a
+    line that does not exist or DC lines that ask for more than the DC holds; nothing is
+    written then."""
 
     permission_classes = [ApproverPermission]
 
@@ -201,8 +205,24 @@ class ReplenishmentApprovalView(APIView):
     def post(self, request: Request) -> Response:
         form = ReplenishmentApprovalSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        approved = weekly.replenishment_approve(**form.validated_data)
-        return Response({"approved_shipments": approved, **form.validated_data})
+        workflow_id, week = form.validated_data["workflow_id"], form.validated_data["week_number"]
+        try:
+            approved, rejected = weekly.replenishment_approve(
+                workflow_id=workflow_id,
+                week_number=week,
+                units=form.changes(),
+                reject=form.validated_data["action"] == "reject",
+            )
+        except ShipmentEditRefused as refused:
+            raise ValidationError({"lines": [str(refused)]}) from None
+        return Response(
+            {
+                "workflow_id": workflow_id,
+                "week_number": week,
+                "approved_shipments": approved,
+                "rejected_shipments": rejected,
+            }
+        )
 
 
 class WeeklySalesUploadView(APIView):

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from allocation import selectors as allocation_selectors
-from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
+from allocation.choices import AllocationStatus, ShipmentKind
 from allocation.models import Allocation
 from forecasting import fetch as forecasting_fetch
 from forecasting.models import Forecast
@@ -203,9 +203,8 @@ def workflow_results(workflow: Workflow) -> dict[str, Any]:
 
 
 def replenishment_lines(allocation: Allocation) -> list[Any]:
-    """The season's replenishment and transfer lines, newest week first."""
+    """The season's replenishment and transfer lines, rejected ones included, newest week
+    first."""
     return list(
-        allocation.shipments.exclude(kind=ShipmentKind.INITIAL)
-        .exclude(status=ShipmentStatus.REJECTED)
-        .order_by("-week_number", "store_id")
+        allocation.shipments.exclude(kind=ShipmentKind.INITIAL).order_by("-week_number", "store_id")
     )

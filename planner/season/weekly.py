@@ -399,9 +399,17 @@ def markdown_decide(
     return decision
 
 
-def replenishment_approve(*, workflow_id: int, week_number: int) -> int:
-    """Approves the proposal for the coming week; a proposal for a week that already arrived
-    was superseded and cannot be approved. Returns how many shipments were approved."""
+def replenishment_approve(
+    *,
+    workflow_id: int,
+    week_number: int,
+    units: dict[tuple[str, str | None], int] | None = None,
+    reject: bool = False,
+) -> tuple[int, int]:
+    """Approves the proposal for the coming week as a person left it (`units` changes lines,
+    0 rejects one; `reject` rejects them all); a proposal for a week that already arrived was
+    superseded and cannot be approved. Returns (approved, rejected) shipments; changes that
+    cannot ship raise allocation.services.ShipmentEditRefused and nothing is written."""
     with transaction.atomic():
         workflow = season_lock(workflow_id)
         if workflow.status not in (S.IN_SEASON, S.AWAITING_MARKDOWN):
@@ -417,14 +425,20 @@ def replenishment_approve(*, workflow_id: int, week_number: int) -> int:
                 )
             )
         record = season_record(workflow)
-        approved = allocation_services.replenishment_approve(
-            allocation=record.allocation, week_number=week_number
+        outcomes = season_outcomes(record)
+        dc_available = outcomes[-1].state.dc_on_hand if outcomes else record.setup.dc_units
+        approved, rejected = allocation_services.replenishment_approve(
+            allocation=record.allocation,
+            week_number=week_number,
+            dc_available=dc_available,
+            units=units,
+            reject=reject,
         )
-        if not approved:
+        if not approved and not rejected:
             raise SeasonConflict(
                 f"Season {workflow_id} has no proposed replenishment for week {week_number}."
             )
-    return approved
+    return approved, rejected
 
 
 def revision_request(*, workflow_id: int, reason: str) -> Forecast:

@@ -30,7 +30,7 @@ from planner.engine.season import (
     season_start,
 )
 from planner.models import Workflow, WorkflowTransition
-from planner.season.selectors import season_record
+from planner.season.selectors import season_outcomes, season_record
 from planner.tests.test_workflows import start
 
 pytestmark = [
@@ -475,3 +475,97 @@ def test_sales_for_a_week_that_has_not_begun_are_refused(
         f"Week 1 starts on {start}; its sales can be uploaded once it has begun."
     )
     assert Workflow.objects.get(pk=season).season_week == 0
+
+
+# --- replenishment lines a person changes --------------------------------------------------------
+
+
+def _proposed_lines(week: int) -> list[Shipment]:
+    return list(
+        Shipment.objects.filter(
+            kind="replenishment", week_number=week, status="proposed", units__gt=0
+        ).order_by("store_id")
+    )
+
+
+def _to_a_proposal(client: APIClient, sample_dir: Path, season: int) -> int:
+    """Uploads high-demand weeks until the next week's proposal ships to three stores or more;
+    returns that week."""
+    for week in range(1, 12):
+        upload(client, season, week, week_csv(sample_dir, "high_demand", week))
+        if len(_proposed_lines(week + 1)) >= 3:
+            return week + 1
+    raise AssertionError("no proposal shipped to three stores")
+
+
+def test_a_planner_edits_and_rejects_proposed_lines_and_the_week_receives_exactly_that(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    week = _to_a_proposal(api_client, sample_dir, season)
+    edited, rejected, *kept = _proposed_lines(week)
+    holdback = Allocation.objects.get().dc_holdback_units
+
+    def decide(lines, **extra):
+        return api_client.post(
+            "/api/approvals/replenishment",
+            {"workflow_id": season, "week_number": week, "lines": lines, **extra},
+            format="json",
+        )
+
+    # Bad edits are refused whole, naming what is wrong; nothing changes.
+    for lines, words in (
+        ([{"store_id": "S999", "units": 5}], f"S999 has no proposed line for week {week}"),
+        ([{"store_id": edited.store_id, "units": -1}], "greater than or equal to 0"),
+        ([{"store_id": edited.store_id, "units": holdback + 1}], "which holds"),
+    ):
+        refused = decide(lines)
+        assert refused.status_code == 400, refused.json()
+        assert words in refused.json()["message"]
+    assert len(_proposed_lines(week)) == 2 + len(kept)
+
+    response = decide(
+        [
+            {"store_id": edited.store_id, "units": edited.units + 7},
+            {"store_id": rejected.store_id, "units": 0},
+        ]
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["approved_shipments"] == 1 + len(kept)
+    assert response.json()["rejected_shipments"] == 1
+    row = Shipment.objects.get(pk=edited.pk)
+    assert (row.status, row.units, row.proposed_units) == (
+        "approved",
+        edited.units + 7,
+        edited.units,
+    )
+    row = Shipment.objects.get(pk=rejected.pk)
+    assert (row.status, row.units) == ("rejected", rejected.units)
+    upload(api_client, season, week, week_csv(sample_dir, "high_demand", week))
+    record = season_record(Workflow.objects.get(pk=season))
+    arrived = season_outcomes(record)[week - 1]
+    received = {entry.store_id: entry.received for entry in arrived.store_weeks}
+    assert received[edited.store_id] == edited.units + 7
+    assert received[rejected.store_id] == 0
+    assert all(received[line.store_id] == line.units for line in kept)
+
+
+def test_a_planner_rejects_a_whole_proposal(api_client: APIClient, sample_dir: Path) -> None:
+    season = approved_season(api_client)
+    week = _to_a_proposal(api_client, sample_dir, season)
+    proposed = _proposed_lines(week)
+
+    response = api_client.post(
+        "/api/approvals/replenishment",
+        {"workflow_id": season, "week_number": week, "action": "reject"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["rejected_shipments"] == len(proposed)
+    assert response.json()["approved_shipments"] == 0
+    assert not _proposed_lines(week)
+    upload(api_client, season, week, week_csv(sample_dir, "high_demand", week))
+    arrived = season_outcomes(season_record(Workflow.objects.get(pk=season)))[week - 1]
+    assert sum(entry.received for entry in arrived.store_weeks) == 0

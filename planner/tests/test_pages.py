@@ -533,3 +533,42 @@ def test_the_live_part_drill_down_and_chart_agree_with_the_data(
 
 def test_the_live_part_needs_the_view_role(client: Client) -> None:
     assert client.get("/seasons/1/live").status_code == 302
+
+
+def test_a_planner_changes_replenishment_lines_on_the_page(
+    signed_in: Client, sample_dir: Path
+) -> None:
+    workflow_id, frame = _started(signed_in, sample_dir, "high_demand.csv")
+    number = 0
+    while number < 12 and Shipment.objects.filter(status="proposed", units__gt=0).count() < 2:
+        number += 1
+        raw = frame[frame["week_number"] == number].to_csv(index=False).encode()
+        week = {"week_number": number, "file": SimpleUploadedFile("w.csv", raw)}
+        signed_in.post(f"/seasons/{workflow_id}/weeks", week)
+    proposed = number + 1
+    first, second = Shipment.objects.filter(
+        week_number=proposed, status="proposed", units__gt=0, from_store=None
+    ).order_by("store_id")[:2]
+    page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
+    assert f'name="units:{first.store_id}" value="{first.units}"' in page
+    assert f"Reject week {proposed}" in page
+
+    refused = signed_in.post(
+        f"/seasons/{workflow_id}/replenishment/{proposed}",
+        {f"units:{first.store_id}": "ten", "action": "approve"},
+        follow=True,
+    ).content.decode()
+    assert f"Units for {first.store_id} must be a whole number of 0 or more" in refused
+    assert Shipment.objects.get(pk=first.pk).status == "proposed"
+
+    done = signed_in.post(
+        f"/seasons/{workflow_id}/replenishment/{proposed}",
+        {f"units:{first.store_id}": str(first.units + 3), f"units:{second.store_id}": "0"},
+        follow=True,
+    ).content.decode()
+
+    assert "1 lines rejected." in done
+    assert Shipment.objects.get(pk=first.pk).units == first.units + 3
+    assert Shipment.objects.get(pk=second.pk).status == "rejected"
+    assert f"(proposed {first.units:,})" in done
+    assert f"Rejected: {second.store_id} ({second.units:,})." in done

@@ -553,16 +553,18 @@ def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
 def replenishment_weeks(lines: list[Any], *, dc_units: int) -> list[dict[str, Any]]:
     """Each week's replenishment in summary, newest first: units, stores served, shortfall
     (requested but not shipped), the DC's stock after it, and its lines split into those that
-    ship and those that ship nothing (shown only on request)."""
+    ship, those that ship nothing (shown only on request) and those a person rejected. A week
+    whose every line was rejected is "rejected"."""
     by_week: dict[int, list[Any]] = {}
     for line in lines:
         by_week.setdefault(line.week_number, []).append(line)
     shipped_before = 0
     weeks = []
     for week in sorted(by_week):
-        week_lines = by_week[week]
+        rejected = [line for line in by_week[week] if line.status == ShipmentStatus.REJECTED]
+        week_lines = [line for line in by_week[week] if line.status != ShipmentStatus.REJECTED]
         from_dc = sum(line.units for line in week_lines if line.from_store_id is None)
-        status = week_lines[0].status
+        status = week_lines[0].status if week_lines else ShipmentStatus.REJECTED
         dc_after = dc_units - shipped_before - from_dc
         if status == ShipmentStatus.APPROVED:
             shipped_before += from_dc
@@ -578,6 +580,7 @@ def replenishment_weeks(lines: list[Any], *, dc_units: int) -> list[dict[str, An
                 "dc_empty": dc_after <= 0,
                 "shipping": [line for line in week_lines if line.units > 0],
                 "nothing": [line for line in week_lines if line.units == 0],
+                "rejected": rejected,
             }
         )
     return weeks[::-1]

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 from rest_framework.throttling import ScopedRateThrottle
 
 from allocation import selectors as allocation_selectors
+from allocation.choices import ShipmentStatus
 from allocation.models import Allocation
+from allocation.services import ShipmentEditRefused
 from planner import selectors
 from planner.access import user_can
 from planner.conflicts import Conflict
@@ -478,23 +480,53 @@ def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
     return redirect("season", workflow_id=workflow_id)
 
 
+def _line_changes(form: Any) -> dict[tuple[str, str | None], int]:
+    """The units a person typed for the week's DC lines (fields `units:<store>`); raises
+    ShipmentEditRefused for a value that is not a whole number of 0 or more."""
+    changes: dict[tuple[str, str | None], int] = {}
+    for field, value in form.items():
+        if not field.startswith("units:"):
+            continue
+        store = field.removeprefix("units:")
+        text = str(value).strip().replace(",", "")
+        if not text.isdigit():
+            raise ShipmentEditRefused(
+                f"Units for {store} must be a whole number of 0 or more, not {str(value)[:20]!r}."
+            )
+        changes[(store, None)] = int(text)
+    return changes
+
+
 @role_required("approve")
 @require_POST
 def approve_replenishment(request: HttpRequest, workflow_id: int, week_number: int) -> HttpResponse:
+    """Approves the week's proposal with the units typed in its lines (0 rejects a line), or
+    rejects it whole (the Reject button)."""
+    reject = request.POST.get("action") == "reject"
     try:
-        weekly.replenishment_approve(workflow_id=workflow_id, week_number=week_number)
+        _, rejected = weekly.replenishment_approve(
+            workflow_id=workflow_id,
+            week_number=week_number,
+            units={} if reject else _line_changes(request.POST),
+            reject=reject,
+        )
         allocation = allocation_selectors.season_allocation(workflow_id=workflow_id)
         shipping = [
             line
             for line in (replenishment_lines(allocation) if allocation else [])
-            if line.week_number == week_number and line.units > 0
+            if line.week_number == week_number
+            and line.status == ShipmentStatus.APPROVED
+            and line.units > 0
         ]
-        messages.success(
-            request,
-            f"Approved week {week_number}: {sum(line.units for line in shipping):,} units to "
-            f"{len(shipping)} stores.",
-        )
-    except Conflict as exc:
+        if reject:
+            message = f"Rejected week {week_number}: {rejected} lines, nothing ships."
+        else:
+            message = (
+                f"Approved week {week_number}: {sum(line.units for line in shipping):,} units to "
+                f"{len(shipping)} stores" + (f"; {rejected} lines rejected." if rejected else ".")
+            )
+        messages.success(request, message)
+    except (Conflict, ShipmentEditRefused) as exc:
         _conflict(request, exc)
     return redirect("season", workflow_id=workflow_id)
 

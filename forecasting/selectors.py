@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
 
 from forecasting import fetch
 from forecasting.engine.risk import ClosedSeason, SeasonRisk, SeasonShock, learned_shock
@@ -43,10 +44,20 @@ def closed_seasons() -> list[ClosedSeason]:
     """Every closed season's miss: log(demand level at the close / the pre-season plan), from
     the level update of its last plan version (markdown lifts and sold-out stores already
     taken out), with the history variance its pre-season forecast expected."""
+    latest = (
+        Forecast.objects.filter(workflow_id=OuterRef("workflow_id"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    # Only the pre-season plan and the last version of each season are read.
+    rows = (
+        Forecast.objects.filter(workflow__status=WorkflowStatus.CLOSED)
+        .filter(Q(version=1) | Q(version=Subquery(latest)))
+        .only("workflow_id", "version", "category_id", "adjustment")
+        .order_by("workflow_id", "version")
+    )
     versions: dict[int, list[Forecast]] = {}
-    for forecast in Forecast.objects.filter(workflow__status=WorkflowStatus.CLOSED).order_by(
-        "workflow_id", "version"
-    ):
+    for forecast in rows:
         versions.setdefault(forecast.workflow_id or 0, []).append(forecast)
     closed = []
     for plans in versions.values():

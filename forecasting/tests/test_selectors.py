@@ -17,7 +17,7 @@ HISTORY_ERRORS = (-0.05, -0.02, 0.0, 0.01, 0.03, 0.04)
 
 
 def _season(category, status: str, factor_at_close: float) -> None:
-    """A season with its pre-season forecast and its last weekly plan version."""
+    """A season with its pre-season forecast, a weekly plan version and its last one."""
     workflow = WorkflowFactory(category=category, status=status)
     risk = season_risk(HISTORY_ERRORS, shape_variance=(0.001, 0.0), shock=SeasonShock(0.2, "prior"))
     common = {
@@ -32,8 +32,11 @@ def _season(category, status: str, factor_at_close: float) -> None:
     root = Forecast.objects.create(
         **common, version=1, adjustment={"level_sd": 0.2, "season_risk": risk.as_dict()}
     )
+    weekly = Forecast.objects.create(
+        **common, version=2, parent=root, adjustment={"adjustment_factor": 0.9}
+    )
     Forecast.objects.create(
-        **common, version=2, parent=root, adjustment={"adjustment_factor": factor_at_close}
+        **common, version=3, parent=weekly, adjustment={"adjustment_factor": factor_at_close}
     )
 
 

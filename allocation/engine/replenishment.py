@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from scipy.stats import gamma
+
 from allocation.engine.types import ReplenishmentPlan, ShipmentLine
 from planner.engine.numbers import ceil_units
 
@@ -32,6 +34,29 @@ def period_weeks(strategy: str, week_number: int, horizon_weeks: int) -> int:
     return max(0, min(length, horizon_weeks - week_number + 1))
 
 
+def order_up_to(
+    expected_demand: Mapping[str, float], *, service_level: float, spread: float
+) -> dict[str, int]:
+    """Each store's order-up-to level: the `service_level` quantile of its demand until the
+    next shipment arrives (SPEC.md section 7.4).
+
+    A store's demand over the period has mean m (its share of the plan in force) and variance
+    m + (spread x m)^2: count noise (Poisson) plus the relative spread of a store's week
+    around its plan (`spread`, log scale). It is taken as gamma with that mean and variance
+    (shape m^2 / variance, scale variance / m), the usual model of non-negative, right-skewed
+    demand; the level is the quantile rounded up.
+    """
+    targets = {}
+    for store, mean in expected_demand.items():
+        if mean <= 0:
+            targets[store] = 0
+            continue
+        variance = mean + (spread * mean) ** 2
+        quantile = gamma.ppf(service_level, mean**2 / variance, scale=variance / mean)
+        targets[store] = ceil_units(float(quantile))
+    return targets
+
+
 def plan_replenishment(
     *,
     week_number: int,
@@ -40,11 +65,14 @@ def plan_replenishment(
     on_hand: Mapping[str, int],
     dc_available: int,
     safety_stock_pct: float,
+    targets: Mapping[str, int] | None = None,
     allow_transfers: bool = False,
 ) -> ReplenishmentPlan:
     """Shipments for the `period` weeks from `week_number` (SPEC.md section 7.4).
 
-    need = max(0, ceil(expected demand over the period x (1 + safety stock)) - on hand).
+    need = max(0, target - on hand), the target each store's order-up-to level
+    (`order_up_to`); without `targets` (the loop before order-up-to, kept to measure it),
+    the target is ceil(expected demand over the period x (1 + safety stock)).
     The DC ships min(need, available); when it is short, stores with the fewest weeks of cover
     are filled first and the rest are flagged partial. With `allow_transfers`, stores still
     short then take units from stores holding more than four weeks of cover.
@@ -55,10 +83,8 @@ def plan_replenishment(
     def cover(store: str, units: int) -> float:
         return units / weekly[store] if weekly[store] > 0 else math.inf
 
-    need = {
-        s: max(0, ceil_units(expected_demand[s] * (1 + safety_stock_pct)) - on_hand.get(s, 0))
-        for s in stores
-    }
+    target = targets or {s: ceil_units(expected_demand[s] * (1 + safety_stock_pct)) for s in stores}
+    need = {s: max(0, target.get(s, 0) - on_hand.get(s, 0)) for s in stores}
     order = sorted(stores, key=lambda s: (cover(s, on_hand.get(s, 0)), s))
     available = dc_available
     shipped: dict[str, int] = {}

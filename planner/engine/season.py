@@ -17,7 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from allocation.engine.ledger import StoreWeek, store_week
-from allocation.engine.replenishment import cadence_weeks, period_weeks, plan_replenishment
+from allocation.engine.replenishment import (
+    cadence_weeks,
+    order_up_to,
+    period_weeks,
+    plan_replenishment,
+)
 from allocation.engine.types import ReplenishmentPlan, ShipmentLine
 from forecasting.engine.level import (
     LevelEstimate,
@@ -35,6 +40,10 @@ from planner.engine.report import SeasonReport, season_report
 # A week whose stores that sold out held more than this share of its planned demand says
 # only "demand was at least this" about the level.
 CENSORED_SHARE_LOWER_BOUND = 0.5
+# A store's week around its share of the plan (log scale) until the season has shown it
+# (`store_spread`): ten store-weeks that did not sell out.
+DEFAULT_STORE_SPREAD = 0.15
+MIN_STORE_WEEKS = 10
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,10 @@ class SeasonPolicy:
     max_revisions: int | None = None
     level_update: str = "weekly"  # "weekly" (robust, every week) or "at_revision" (Kalman)
     replenish_from: str = "updated"  # "updated": after this week's update; "previous"
+    # Stores are stocked up to this quantile of their demand until the next shipment while
+    # the chain holds more than the season still needs (`_store_service_level`); None: one
+    # period's plan x (1 + safety stock), the rule before order-up-to.
+    store_service_level: float | None = 0.99
 
     def __post_init__(self) -> None:
         if self.level_update not in ("weekly", "at_revision"):
@@ -266,6 +279,44 @@ def _pooled_safety_stock(
     return min(policy.safety_stock_pct, max(0.0, stock / expected - 1))
 
 
+def _store_service_level(
+    policy: SeasonPolicy, remaining: Sequence[ForecastWeek], stock: int
+) -> float:
+    """The quantile stores are stocked to: the policy's while the chain holds more than the
+    rest of the season is expected to sell (a unit at a store then costs nothing a unit at
+    the DC would earn); the median when it holds less, so the rest waits at the DC for the
+    store that sells it (a unit at the wrong store is a sale lost elsewhere)."""
+    expected = math.fsum(w.units for w in remaining)
+    if policy.store_service_level is None or stock < expected:
+        return 0.5
+    return policy.store_service_level
+
+
+def store_spread(
+    entries: Sequence[StoreWeek], plans: Sequence[float], shares: Mapping[str, float]
+) -> float:
+    """How far a store's week lands from its share of the week's plan, beyond the chain's
+    own miss that week (log scale, root mean square): the store weeks that did not sell out,
+    each against the week's chain ratio. `DEFAULT_STORE_SPREAD` until there are
+    `MIN_STORE_WEEKS` of them."""
+    by_week: dict[int, list[tuple[int, float]]] = {}
+    for entry in entries:
+        expected = plans[entry.week_number - 1] * shares.get(entry.store_id, 0.0)
+        if not entry.stockout and expected > 0:
+            by_week.setdefault(entry.week_number, []).append((entry.sold, expected))
+    deviations: list[float] = []
+    for pairs in by_week.values():
+        sold = sum(s for s, _ in pairs)
+        planned = math.fsum(e for _, e in pairs)
+        if sold <= 0:
+            continue
+        ratio = math.log(sold / planned)
+        deviations.extend(math.log((s + 0.5) / (e + 0.5)) - ratio for s, e in pairs)
+    if len(deviations) < MIN_STORE_WEEKS:
+        return DEFAULT_STORE_SPREAD
+    return math.sqrt(math.fsum(d * d for d in deviations) / len(deviations))
+
+
 def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekOutcome:
     """Week `state.week + 1` of the season (SPEC.md section 4, in season, steps 1-6)."""
     number = state.week + 1
@@ -397,15 +448,26 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         source = plan if policy.replenish_from == "updated" else plan_before_update
         period = period_weeks(policy.strategy, following, horizon)
         demand = math.fsum(w.units for w in source[following - 1 : following - 1 + period])
+        expected = {s: share * demand for s, share in setup.shares.items()}
+        stock = dc_on_hand + sum(on_hand.values())
+        targets = None
+        if policy.store_service_level is not None:
+            level_sd = level.posterior_sd if level else setup.prior_sd
+            targets = order_up_to(
+                expected,
+                service_level=_store_service_level(policy, source[following - 1 :], stock),
+                spread=math.hypot(
+                    level_sd, store_spread((*state.ledger, *entries), plans_of_record, setup.shares)
+                ),
+            )
         proposal = plan_replenishment(
             week_number=following,
             period=period,
-            expected_demand={s: share * demand for s, share in setup.shares.items()},
+            expected_demand=expected,
             on_hand=on_hand,
             dc_available=dc_on_hand,
-            safety_stock_pct=_pooled_safety_stock(
-                policy, source[following - 1 :], dc_on_hand + sum(on_hand.values())
-            ),
+            safety_stock_pct=_pooled_safety_stock(policy, source[following - 1 :], stock),
+            targets=targets,
             allow_transfers=policy.allow_transfers,
         )
 

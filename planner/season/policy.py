@@ -58,6 +58,7 @@ def season_policy(
         elasticity=planning["DEFAULT_ELASTICITY"],
         markdown_cap=planning["MARKDOWN_CAP"],
         lift_per_point=planning["MARKDOWN_LIFT_PER_POINT"],
+        store_service_level=planning["STORE_SERVICE_LEVEL"],
         auto_approve_replenishment=settings.AUTO_APPROVE_REPLENISHMENT,
     )
 
@@ -66,4 +67,10 @@ def policy_before_issue_10(policy: SeasonPolicy) -> SeasonPolicy:
     """The loop as it ran before the plan followed the evidence every week: at most two
     re-forecasts (a Kalman update with its floors), replenishment from the plan in force
     before the week's re-forecast. Kept only to measure the change (`evaluate_engine`)."""
-    return replace(policy, max_revisions=2, level_update="at_revision", replenish_from="previous")
+    return replace(
+        policy,
+        max_revisions=2,
+        level_update="at_revision",
+        replenish_from="previous",
+        store_service_level=None,
+    )

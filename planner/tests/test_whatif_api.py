@@ -97,7 +97,7 @@ def test_after_the_season_each_policy_is_replayed_on_the_weeks_that_happened(
 ) -> None:
     season = approved_season(api_client, forecast_horizon_weeks=4, markdown_checkpoint_week=None)
     for week in range(1, 5):
-        response = upload(api_client, season, week, week_csv(sample_dir, "normal", week, 0.9))
+        response = upload(api_client, season, week, week_csv(sample_dir, "high_demand", week))
         approve_proposal(api_client, season, response.json())
     report = api_client.get(f"/api/workflows/{season}/results").json()["report"]
 

@@ -1,9 +1,17 @@
 """Store-weeks of the ledger and replenishment (SPEC.md sections 4 and 7.4)."""
 
+import math
+
 import pytest
+from scipy.stats import gamma
 
 from allocation.engine.ledger import store_week
-from allocation.engine.replenishment import cadence_weeks, period_weeks, plan_replenishment
+from allocation.engine.replenishment import (
+    cadence_weeks,
+    order_up_to,
+    period_weeks,
+    plan_replenishment,
+)
 
 
 def test_sales_beyond_stock_are_counted_as_excess_and_stock_stops_at_zero() -> None:
@@ -82,3 +90,29 @@ def test_transfers_take_units_from_stores_with_excess_cover() -> None:
 
     assert [(t.from_store, t.store_id, t.units) for t in plan.transfers] == [("B", "A", 10)]
     assert plan.lines[0].is_partial
+
+
+def test_order_up_to_is_the_gamma_quantile_of_the_period_demand() -> None:
+    targets = order_up_to({"big": 100.0, "small": 2.0, "none": 0.0}, service_level=0.95, spread=0.2)
+
+    # Mean 100, variance 100 + 20^2 = 500: gamma(shape 20, scale 5), 95 % quantile 138.0.
+    assert targets["big"] == math.ceil(gamma.ppf(0.95, 20, scale=5))
+    assert 130 < targets["big"] < 145
+    # Two units expected: count noise dominates, so the level is well above twice the mean.
+    assert targets["small"] >= 5
+    assert targets["none"] == 0
+    assert order_up_to({"big": 100.0}, service_level=0.5, spread=0.2)["big"] <= 100
+
+
+def test_targets_replace_the_one_period_rule() -> None:
+    plan = plan_replenishment(
+        week_number=3,
+        period=1,
+        expected_demand={"A": 50.0, "B": 50.0},
+        on_hand={"A": 40, "B": 70},
+        dc_available=1000,
+        safety_stock_pct=0.2,
+        targets={"A": 80, "B": 65},
+    )
+
+    assert {line.store_id: line.requested_units for line in plan.lines} == {"A": 40}

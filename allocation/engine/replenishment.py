@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
 from scipy.stats import gamma
 
 from allocation.engine.types import ReplenishmentPlan, ShipmentLine
@@ -46,15 +47,14 @@ def order_up_to(
     (shape m^2 / variance, scale variance / m), the usual model of non-negative, right-skewed
     demand; the level is the quantile rounded up.
     """
-    targets = {}
-    for store, mean in expected_demand.items():
-        if mean <= 0:
-            targets[store] = 0
-            continue
-        variance = mean + (spread * mean) ** 2
-        quantile = gamma.ppf(service_level, mean**2 / variance, scale=variance / mean)
-        targets[store] = ceil_units(float(quantile))
-    return targets
+    stores = list(expected_demand)
+    means = np.array([max(expected_demand[s], 0.0) for s in stores])
+    selling = means > 0
+    m = means[selling]
+    variance = m + (spread * m) ** 2
+    quantiles = np.zeros(len(stores))
+    quantiles[selling] = gamma.ppf(service_level, m**2 / variance, scale=variance / m)
+    return {store: ceil_units(float(q)) for store, q in zip(stores, quantiles, strict=True)}
 
 
 def plan_replenishment(

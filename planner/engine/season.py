@@ -143,6 +143,10 @@ class SeasonState:
     markdowns: tuple[MarkdownFact, ...]
     ledger: tuple[StoreWeek, ...]
     demand_known: bool = True  # every week came as demand, so lost sales are known
+    # The store weeks' squared log deviations from their share of the week's plan beyond the
+    # chain's miss, summed, and how many (`store_deviations`, `store_spread`).
+    store_deviation_ss: float = 0.0
+    store_deviations: int = 0
 
     @property
     def stores(self) -> tuple[str, ...]:
@@ -292,29 +296,31 @@ def _store_service_level(
     return policy.store_service_level
 
 
-def store_spread(
-    entries: Sequence[StoreWeek], plans: Sequence[float], shares: Mapping[str, float]
-) -> float:
-    """How far a store's week lands from its share of the week's plan, beyond the chain's
-    own miss that week (log scale, root mean square): the store weeks that did not sell out,
-    each against the week's chain ratio. `DEFAULT_STORE_SPREAD` until there are
-    `MIN_STORE_WEEKS` of them."""
-    by_week: dict[int, list[tuple[int, float]]] = {}
-    for entry in entries:
-        expected = plans[entry.week_number - 1] * shares.get(entry.store_id, 0.0)
-        if not entry.stockout and expected > 0:
-            by_week.setdefault(entry.week_number, []).append((entry.sold, expected))
-    deviations: list[float] = []
-    for pairs in by_week.values():
-        sold = sum(s for s, _ in pairs)
-        planned = math.fsum(e for _, e in pairs)
-        if sold <= 0:
-            continue
-        ratio = math.log(sold / planned)
-        deviations.extend(math.log((s + 0.5) / (e + 0.5)) - ratio for s, e in pairs)
-    if len(deviations) < MIN_STORE_WEEKS:
+def store_deviations(
+    entries: Sequence[StoreWeek], planned: float, shares: Mapping[str, float]
+) -> tuple[float, int]:
+    """One week's evidence of how far a store's week lands from its share of the plan,
+    beyond the chain's own miss that week: the sum of squared log deviations of the stores
+    that did not sell out (a sold-out store's demand is unknown), and how many."""
+    pairs = [
+        (entry.sold, planned * shares.get(entry.store_id, 0.0))
+        for entry in entries
+        if not entry.stockout and planned * shares.get(entry.store_id, 0.0) > 0
+    ]
+    sold = sum(s for s, _ in pairs)
+    if sold <= 0:
+        return 0.0, 0
+    ratio = math.log(sold / math.fsum(e for _, e in pairs))
+    squares = math.fsum((math.log((s + 0.5) / (e + 0.5)) - ratio) ** 2 for s, e in pairs)
+    return squares, len(pairs)
+
+
+def store_spread(squares: float, count: int) -> float:
+    """The root mean square of the store weeks' deviations so far (log scale);
+    `DEFAULT_STORE_SPREAD` until there are `MIN_STORE_WEEKS` of them."""
+    if count < MIN_STORE_WEEKS:
         return DEFAULT_STORE_SPREAD
-    return math.sqrt(math.fsum(d * d for d in deviations) / len(deviations))
+    return math.sqrt(squares / count)
 
 
 def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekOutcome:
@@ -440,6 +446,9 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
 
     on_hand = {entry.store_id: entry.closing for entry in entries}
     dc_on_hand = state.dc_on_hand - dc_shipped
+    squares, count = store_deviations(entries, plan_of_record, setup.shares)
+    deviation_ss = state.store_deviation_ss + squares
+    deviation_count = state.store_deviations + count
 
     # 4. The replenishment proposal for the next cadence period.
     proposal = None
@@ -456,9 +465,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
             targets = order_up_to(
                 expected,
                 service_level=_store_service_level(policy, source[following - 1 :], stock),
-                spread=math.hypot(
-                    level_sd, store_spread((*state.ledger, *entries), plans_of_record, setup.shares)
-                ),
+                spread=math.hypot(level_sd, store_spread(deviation_ss, deviation_count)),
             )
         proposal = plan_replenishment(
             week_number=following,
@@ -488,6 +495,8 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         markdowns=markdowns,
         ledger=(*state.ledger, *entries),
         demand_known=state.demand_known and week.demand is not None,
+        store_deviation_ss=deviation_ss,
+        store_deviations=deviation_count,
     )
     # 6. After the last week, the season report.
     report = season_report_of(after, policy) if number == horizon else None

@@ -33,6 +33,7 @@ from planner.engine.season import (
     run_week,
     run_weeks,
     season_start,
+    store_deviations,
     store_spread,
 )
 
@@ -355,20 +356,25 @@ def test_parallel_plans_equal_sequential_ones(sample_dir: Path) -> None:
 
 def test_the_store_spread_is_each_stores_week_around_its_share_beyond_the_chains_miss() -> None:
     shares = {f"S{i}": 0.1 for i in range(10)}
+
+    def spread(entries) -> float:
+        return store_spread(*store_deviations(entries, 100.0, shares))
+
     # The chain sold 20 % above plan; each store by its share, so no spread beyond it...
     even = [
         store_week(store_id=s, week_number=1, opening=200, received=0, sales=12) for s in shares
     ]
-    assert store_spread(even, [100.0], shares) < 0.01
+    assert spread(even) < 0.01
     # ... and half the stores at 6, half at 18 around the same chain week: a wide spread.
     uneven = [
         store_week(store_id=s, week_number=1, opening=200, received=0, sales=6 if i % 2 else 18)
         for i, s in enumerate(shares)
     ]
-    assert 0.4 < store_spread(uneven, [100.0], shares) < 0.7
+    assert 0.4 < spread(uneven) < 0.7
     # Sold-out stores say nothing about their demand; too few store-weeks: the default.
     sold_out = [
         store_week(store_id=s, week_number=1, opening=6 if i < 6 else 200, received=0, sales=12)
         for i, s in enumerate(shares)
     ]
-    assert store_spread(sold_out, [100.0], shares) == DEFAULT_STORE_SPREAD
+    assert store_deviations(sold_out, 100.0, shares)[1] == 4
+    assert spread(sold_out) == DEFAULT_STORE_SPREAD

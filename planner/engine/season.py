@@ -268,32 +268,14 @@ def _evidence(
     return evidence, censored_share > CENSORED_SHARE_LOWER_BOUND
 
 
-def _pooled_safety_stock(
-    policy: SeasonPolicy, remaining: Sequence[ForecastWeek], stock: int
-) -> float:
-    """Safety stock for the next shipment: the policy's, unless the chain's stock cannot cover
-    the rest of the season's expected demand with it. Then the cushion stays at the DC, where
-    it can still go to whichever store needs it (risk pooling), and stores get what the plan
-    expects them to sell (the loop before issue 10 always shipped the full cushion)."""
-    if policy.replenish_from == "previous":
-        return policy.safety_stock_pct
-    expected = math.fsum(w.units for w in remaining)
-    if expected <= 0:
-        return policy.safety_stock_pct
-    return min(policy.safety_stock_pct, max(0.0, stock / expected - 1))
-
-
 def _store_service_level(
-    policy: SeasonPolicy, remaining: Sequence[ForecastWeek], stock: int
+    service_level: float, remaining: Sequence[ForecastWeek], stock: int
 ) -> float:
-    """The quantile stores are stocked to: the policy's while the chain holds more than the
-    rest of the season is expected to sell (a unit at a store then costs nothing a unit at
+    """The quantile stores are stocked to: `service_level` while the chain holds more than
+    the rest of the season is expected to sell (a unit at a store then costs nothing a unit at
     the DC would earn); the median when it holds less, so the rest waits at the DC for the
     store that sells it (a unit at the wrong store is a sale lost elsewhere)."""
-    expected = math.fsum(w.units for w in remaining)
-    if policy.store_service_level is None or stock < expected:
-        return 0.5
-    return policy.store_service_level
+    return service_level if stock >= math.fsum(w.units for w in remaining) else 0.5
 
 
 def store_deviations(
@@ -458,13 +440,16 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         period = period_weeks(policy.strategy, following, horizon)
         demand = math.fsum(w.units for w in source[following - 1 : following - 1 + period])
         expected = {s: share * demand for s, share in setup.shares.items()}
-        stock = dc_on_hand + sum(on_hand.values())
         targets = None
         if policy.store_service_level is not None:
             level_sd = level.posterior_sd if level else setup.prior_sd
             targets = order_up_to(
                 expected,
-                service_level=_store_service_level(policy, source[following - 1 :], stock),
+                service_level=_store_service_level(
+                    policy.store_service_level,
+                    source[following - 1 :],
+                    dc_on_hand + sum(on_hand.values()),
+                ),
                 spread=math.hypot(level_sd, store_spread(deviation_ss, deviation_count)),
             )
         proposal = plan_replenishment(
@@ -473,7 +458,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
             expected_demand=expected,
             on_hand=on_hand,
             dc_available=dc_on_hand,
-            safety_stock_pct=_pooled_safety_stock(policy, source[following - 1 :], stock),
+            safety_stock_pct=policy.safety_stock_pct,
             targets=targets,
             allow_transfers=policy.allow_transfers,
         )

@@ -57,6 +57,43 @@ def order_up_to(
     return {store: ceil_units(float(q)) for store, q in zip(stores, quantiles, strict=True)}
 
 
+def rationed_targets(
+    expected_demand: Mapping[str, float],
+    on_hand: Mapping[str, int],
+    *,
+    units: int,
+    service_level: float,
+    spread: float,
+) -> tuple[dict[str, int], float]:
+    """(targets, level): order-up-to levels whose needs add up to at most `units`, every store
+    at the same quantile `level` (at most `service_level`) of its demand until the next
+    shipment.
+
+    Rationing by expected lost margin: a unit on a store's shelf saves a sale (one margin)
+    with the probability that demand exceeds the stock before it, P(D > stock). With one
+    margin per unit, the split that leaves the least expected lost margin sends each next unit
+    where that probability is highest, which ends with every store short at the same
+    probability: the common quantile, found by bisection (30 halvings: 1e-9 in level).
+    """
+    stores = list(expected_demand)
+
+    def needed(level: float) -> tuple[dict[str, int], int]:
+        targets = order_up_to(expected_demand, service_level=level, spread=spread)
+        return targets, sum(max(0, targets[s] - on_hand.get(s, 0)) for s in stores)
+
+    targets, total = needed(service_level)
+    if total <= units:
+        return targets, service_level
+    low, high = 0.0, service_level
+    for _ in range(30):
+        middle = (low + high) / 2
+        if needed(middle)[1] <= units:
+            low = middle
+        else:
+            high = middle
+    return needed(low)[0], low
+
+
 def plan_replenishment(
     *,
     week_number: int,
@@ -67,6 +104,7 @@ def plan_replenishment(
     safety_stock_pct: float,
     targets: Mapping[str, int] | None = None,
     allow_transfers: bool = False,
+    requested: Mapping[str, int] | None = None,
 ) -> ReplenishmentPlan:
     """Shipments for the `period` weeks from `week_number` (SPEC.md section 7.4).
 
@@ -76,6 +114,10 @@ def plan_replenishment(
     The DC ships min(need, available); when it is short, stores with the fewest weeks of cover
     are filled first and the rest are flagged partial. With `allow_transfers`, stores still
     short then take units from stores holding more than four weeks of cover.
+
+    A rationed proposal (`rationed_targets`; `requested`: the targets the stores would have had
+    with stock to spare) ships its rationed `targets` and lists every store left below its
+    requested target as partial.
     """
     stores = sorted(expected_demand)
     weekly = {s: expected_demand[s] / period if period else 0.0 for s in stores}
@@ -91,6 +133,8 @@ def plan_replenishment(
     for store in order:
         shipped[store] = min(need[store], available)
         available -= shipped[store]
+    if requested is not None:
+        need = {s: max(need[s], requested.get(s, 0) - on_hand.get(s, 0)) for s in stores}
     lines = tuple(
         ShipmentLine(
             store_id=s,
@@ -132,12 +176,21 @@ def plan_replenishment(
                     after[store] += units
                     short -= units
 
-    short_stores = sum(1 for line in lines if line.is_partial)
-    note = (
-        f"DC short: {short_stores} store(s) partly served, fewest weeks of cover first"
-        if short_stores
-        else ""
-    )
+    short_stores = [line for line in lines if line.is_partial]
+    if requested is not None:
+        left_short = sum(line.requested_units - line.units for line in short_stores)
+        note = (
+            f"Rationed: {len(short_stores)} store(s) left {left_short:,} units short of their "
+            "targets, each at the same risk of selling out"
+            if short_stores
+            else ""
+        )
+    else:
+        note = (
+            f"DC short: {len(short_stores)} store(s) partly served, fewest weeks of cover first"
+            if short_stores
+            else ""
+        )
     return ReplenishmentPlan(
         week_number=week_number,
         period_weeks=period,
@@ -146,6 +199,7 @@ def plan_replenishment(
         lines=lines,
         transfers=tuple(transfers),
         note=note,
+        rationed=requested is not None and bool(short_stores),
     )
 
 

@@ -101,6 +101,7 @@ class ReplenishmentPlan:
     lines: tuple[ShipmentLine, ...]
     transfers: tuple[ShipmentLine, ...] = ()
     note: str = ""
+    rationed: bool = False  # the DC held back stock the stores' targets asked for
 
     @property
     def shipped_units(self) -> int:

@@ -14,6 +14,19 @@ observed week gives y_w = log(evidence_w / plan_w). The estimate is a robust, sh
   shocks a season meets (weather, a competitor, a viral item), bounded to 1/4..1 week.
 - Censored weeks are handled by the caller (`evidence` counts a store that sold out as at
   least its plan), and `lower_bound` weeks only ever pull the level up.
+
+Two kinds of week start a new segment, whose level is estimated from its own weeks:
+
+- A markdown (`breaks`, known to the caller). Its weeks are planned with the lift the
+  markdown was expected to bring; what they show against that is the lift's error. The level
+  before the markdown is their prior, worth `KAPPA_MARKDOWN` weeks and not voting in the
+  winsorising, so a markdown that did nothing leaves the plan within two weeks.
+- A regime change: `SHIFT_WEEKS` consecutive weeks beyond the band of the level before them
+  (`SHIFT_Z` standard deviations of a week around it), in one direction. One week beyond the
+  band is an outlier and is clipped; two in a row are a new level, estimated from them alone.
+  The season has then shown that its level moves: the estimate after a shift keeps the
+  pre-season level uncertainty (`prior_sd`) on top of its own, so the bands and the
+  replenishment targets widen with it.
 """
 
 from __future__ import annotations
@@ -30,6 +43,9 @@ MIN_NOISE_SD = 0.08
 CLIP_LOG = 0.10
 RECENCY = 0.85
 KAPPA_RANGE = (0.25, 1.0)
+KAPPA_MARKDOWN = 0.25
+SHIFT_WEEKS = 2
+SHIFT_Z = Z_95
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,9 @@ class LevelEstimate:
     prior_weight: float  # share of the estimate owed to the plan (the prior, centred on 0)
     likelihood_weight: float  # share owed to the observed weeks
     adjustment_factor: float  # exp(posterior mean): remaining weeks are scaled by it
+    segment_start: int = 0  # index of the first week of the segment the level comes from
+    segment_shift: float = 0.0  # log change from the level before it (0 without a segment)
+    shifts: tuple[int, ...] = ()  # indices where a regime change was detected
 
 
 def observation(evidence: float, planned: float, *, lower_bound: bool = False) -> LevelObservation:
@@ -60,47 +79,118 @@ def observation(evidence: float, planned: float, *, lower_bound: bool = False) -
     return LevelObservation(math.log(max(evidence, 0.5) / max(planned, 0.5)), lower_bound)
 
 
-def _winsorised(values: Sequence[float]) -> list[float]:
+def _winsorised(values: Sequence[float], centre_votes: bool) -> list[float]:
+    anchor = [0.0] if centre_votes else []
     clipped = []
     for index, value in enumerate(values):
-        centre = statistics.median([0.0, *(v for j, v in enumerate(values) if j != index)])
+        others = [*anchor, *(v for j, v in enumerate(values) if j != index)]
+        if not others:
+            clipped.append(value)
+            continue
+        centre = statistics.median(others)
         clipped.append(min(max(value, centre - CLIP_LOG), centre + CLIP_LOG))
     return clipped
 
 
+@dataclass(frozen=True)
+class _Segment:
+    """Weeks `start..` of the season, with the level they start from and its weight."""
+
+    start: int
+    centre: float  # the prior level (log scale)
+    kappa: float  # its weight, in weeks of evidence
+    centre_votes: bool  # whether the prior votes in the winsorising (the plan does)
+
+
+def _fit(
+    observations: Sequence[LevelObservation], segment: _Segment, end: int
+) -> tuple[float, float]:
+    """(level, evidence weight) of weeks `segment.start..end - 1`, robust and shrunk to the
+    segment's prior; weeks back from `end` weigh `RECENCY` each."""
+
+    def mean_of(used: list[int]) -> tuple[float, float]:
+        values = _winsorised(
+            [observations[i].log_ratio - segment.centre for i in used], segment.centre_votes
+        )
+        weights = [RECENCY ** (end - 1 - i) for i in used]
+        evidence = math.fsum(weights)
+        deviation = math.fsum(w * v for w, v in zip(weights, values, strict=True)) / (
+            evidence + segment.kappa
+        )
+        return segment.centre + deviation, evidence
+
+    weeks = range(segment.start, end)
+    exact = [i for i in weeks if not observations[i].lower_bound]
+    mean, evidence = mean_of(exact) if exact else (segment.centre, 0.0)
+    # A lower bound above the estimate is evidence of more demand; below it, it says nothing.
+    raised = [i for i in weeks if observations[i].lower_bound and observations[i].log_ratio > mean]
+    if raised:
+        mean, evidence = mean_of(sorted(exact + raised))
+    return mean, evidence
+
+
+def _shifted(
+    observations: Sequence[LevelObservation], segment: _Segment, end: int, noise_sd: float
+) -> bool:
+    """Whether the `SHIFT_WEEKS` weeks before `end` all lie beyond the band of the level
+    estimated before them, on the same side (a lower bound only counts upwards)."""
+    first = end - SHIFT_WEEKS
+    if first < segment.start:
+        return False
+    level, evidence = _fit(observations, segment, first)
+    band = SHIFT_Z * math.hypot(noise_sd, noise_sd / math.sqrt(evidence + segment.kappa))
+    sides = set()
+    for o in observations[first:end]:
+        gap = o.log_ratio - level
+        if gap > band:
+            sides.add(1)
+        elif gap < -band and not o.lower_bound:
+            sides.add(-1)
+        else:
+            return False
+    return len(sides) == 1
+
+
 def estimate_level(
-    observations: Sequence[LevelObservation], *, prior_sd: float, noise_sd: float
+    observations: Sequence[LevelObservation],
+    *,
+    prior_sd: float,
+    noise_sd: float,
+    breaks: Sequence[int] = (),
 ) -> LevelEstimate:
-    """The robust, shrunk level of the module docstring."""
+    """The robust, shrunk level of the module docstring; `breaks` are the indices of the
+    weeks a markdown started in."""
     prior_sd = max(prior_sd, MIN_PRIOR_SD)
     noise_sd = max(noise_sd, MIN_NOISE_SD)
     low, high = KAPPA_RANGE
     kappa = min(max(noise_sd**2 / prior_sd**2, low), high)
-
-    def fit(used: list[int]) -> tuple[float, float]:
-        values = _winsorised([observations[i].log_ratio for i in used])
-        last = len(observations) - 1
-        weights = [RECENCY ** (last - i) for i in used]
-        evidence = math.fsum(weights)
-        return math.fsum(w * v for w, v in zip(weights, values, strict=True)) / (
-            evidence + kappa
-        ), evidence
-
-    exact = [i for i, o in enumerate(observations) if not o.lower_bound]
-    mean, evidence = fit(exact) if exact else (0.0, 0.0)
-    # A lower bound above the estimate is evidence of more demand; below it, it says nothing.
-    raised = [i for i, o in enumerate(observations) if o.lower_bound and o.log_ratio > mean]
-    if raised:
-        mean, evidence = fit(sorted(exact + raised))
+    segment = _Segment(0, 0.0, kappa, True)
+    shifts: list[int] = []
+    for end in range(1, len(observations) + 1):
+        if end - 1 in breaks and end - 1 > segment.start:
+            level, _ = _fit(observations, segment, end - 1)
+            segment = _Segment(end - 1, level, KAPPA_MARKDOWN, False)
+        if _shifted(observations, segment, end, noise_sd):
+            level, _ = _fit(observations, segment, end - SHIFT_WEEKS)
+            segment = _Segment(end - SHIFT_WEEKS, level, 0.0, False)
+            shifts.append(end - SHIFT_WEEKS)
+    mean, evidence = _fit(observations, segment, len(observations))
+    weight = evidence + segment.kappa
+    posterior_sd = noise_sd / math.sqrt(weight) if weight > 0 else prior_sd
+    if shifts:
+        posterior_sd = math.hypot(posterior_sd, prior_sd)
     return LevelEstimate(
         observed_weeks=len(observations),
         prior_sd=prior_sd,
         noise_sd=noise_sd,
         posterior_mean=mean,
-        posterior_sd=noise_sd / math.sqrt(evidence + kappa),
-        prior_weight=kappa / (evidence + kappa),
-        likelihood_weight=evidence / (evidence + kappa),
+        posterior_sd=posterior_sd,
+        prior_weight=segment.kappa / weight if weight > 0 else 1.0,
+        likelihood_weight=evidence / weight if weight > 0 else 0.0,
         adjustment_factor=math.exp(mean),
+        segment_start=segment.start,
+        segment_shift=mean - segment.centre if segment.start else 0.0,
+        shifts=tuple(shifts),
     )
 
 

@@ -75,13 +75,19 @@ class PolicyOutcome:
     leftover_stores: int
     leftover_dc: int
     stockout_store_weeks: int
-    stockouts_while_dc_held_stock: int
+    stockouts_while_dc_held_stock: int  # not counting weeks the DC rationed
+    stockouts_rationed: int  # in weeks whose shipments the DC rationed
     revenue: float
     gross_margin: float
 
     @property
     def dc_never_shipped_pct(self) -> float:
         return self.leftover_dc / self.holdback_units if self.holdback_units else 0.0
+
+    @property
+    def short_with_dc_left(self) -> bool:
+        """Lost more than 1 % of demand while over 10 % of the holdback never left the DC."""
+        return self.lost > 0.01 * self.demand and self.dc_never_shipped_pct > 0.10
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,6 @@ def _outcome(
     outcomes: Sequence[WeekOutcome], setup: SeasonSetup, choice: PolicyChoice, economics: Economics
 ) -> PolicyOutcome:
     result = path_result(outcomes, setup, choice.order_units, economics)
-    while_dc = sum(o.stockouts for o in outcomes if o.state.dc_on_hand > 0)
     return PolicyOutcome(
         order_units=choice.order_units,
         holdback_units=setup.dc_units,
@@ -185,7 +190,8 @@ def _outcome(
         leftover_stores=result.leftover_stores,
         leftover_dc=result.leftover_dc,
         stockout_store_weeks=result.stockout_store_weeks,
-        stockouts_while_dc_held_stock=while_dc,
+        stockouts_while_dc_held_stock=sum(o.stockouts_beside_dc_stock for o in outcomes),
+        stockouts_rationed=sum(o.stockouts for o in outcomes if o.rationed),
         revenue=result.revenue,
         gross_margin=result.gross_margin,
     )
@@ -361,6 +367,8 @@ def totals(seasons: Sequence[ReplayedSeason], label: str) -> dict[str, float]:
         "holdback": sum(r.holdback_units for r in rows),
         "stockout_store_weeks": sum(r.stockout_store_weeks for r in rows),
         "stockouts_while_dc_held_stock": sum(r.stockouts_while_dc_held_stock for r in rows),
+        "stockouts_rationed": sum(r.stockouts_rationed for r in rows),
+        "short_with_dc_left": sum(r.short_with_dc_left for r in rows),
         "revenue": math.fsum(r.revenue for r in rows),
         "gross_margin": math.fsum(r.gross_margin for r in rows),
         "mean_margin": float(margins.mean()) if len(rows) else 0.0,

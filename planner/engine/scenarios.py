@@ -38,6 +38,7 @@ def scenario_family(weeks: int) -> tuple[Scenario, ...]:
         Scenario(f"level {size:+.0%} from week 1", _break(weeks, size, 1))
         for size in (-0.9, -0.6, -0.3, 0.3, 0.6)
     ]
+    family += [Scenario("collapse to 10% of plan from week 2", _break(weeks, -0.9, 2))]
     family += [
         Scenario(f"level {size:+.0%} from week {mid}", _break(weeks, size, mid))
         for size in (-0.9, -0.5, 0.5)

@@ -11,6 +11,7 @@ from allocation.engine.replenishment import (
     order_up_to,
     period_weeks,
     plan_replenishment,
+    rationed_targets,
 )
 
 
@@ -116,3 +117,50 @@ def test_targets_replace_the_one_period_rule() -> None:
     )
 
     assert {line.store_id: line.requested_units for line in plan.lines} == {"A": 40}
+
+
+def test_rationing_leaves_every_store_at_the_same_risk_of_selling_out() -> None:
+    expected = {"A": 100.0, "B": 50.0, "C": 10.0}
+    on_hand = {"A": 0, "B": 40, "C": 0}
+
+    targets, level = rationed_targets(expected, on_hand, units=120, service_level=0.99, spread=0.2)
+
+    shipped = {s: max(0, targets[s] - on_hand[s]) for s in expected}
+    assert sum(shipped.values()) <= 120
+    assert 0.3 < level < 0.99
+    # Each target is the same quantile of its store's demand (to the unit).
+    for store, mean in expected.items():
+        variance = mean + (0.2 * mean) ** 2
+        quantile = gamma.ppf(level, mean**2 / variance, scale=variance / mean)
+        assert targets[store] == pytest.approx(quantile, abs=1.0)
+
+
+def test_with_stock_to_spare_nothing_is_rationed() -> None:
+    expected = {"A": 100.0, "B": 50.0}
+
+    targets, level = rationed_targets(expected, {}, units=10_000, service_level=0.99, spread=0.2)
+
+    assert level == 0.99
+    assert targets == order_up_to(expected, service_level=0.99, spread=0.2)
+
+
+def test_a_rationed_proposal_lists_the_stores_left_short() -> None:
+    expected = {"A": 100.0, "B": 50.0}
+    requested = order_up_to(expected, service_level=0.99, spread=0.2)
+    targets, _ = rationed_targets(expected, {}, units=100, service_level=0.99, spread=0.2)
+
+    plan = plan_replenishment(
+        week_number=2,
+        period=1,
+        expected_demand=expected,
+        on_hand={},
+        dc_available=500,
+        safety_stock_pct=0.2,
+        targets=targets,
+        requested=requested,
+    )
+
+    assert plan.rationed and plan.shipped_units <= 100
+    assert all(line.is_partial for line in plan.lines)
+    assert [line.requested_units for line in plan.lines] == [requested["A"], requested["B"]]
+    assert plan.note.startswith("Rationed: 2 store(s) left")

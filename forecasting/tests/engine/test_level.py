@@ -89,3 +89,48 @@ def test_the_curve_keeps_actuals_and_scales_the_rest_with_widening_bounds() -> N
     assert [w.units for w in curve[:2]] == [80, 81] and curve[0].is_actual
     assert curve[2].units == pytest.approx(100 * level.adjustment_factor)
     assert curve[2].lower_95 < curve[2].lower_80 < curve[2].units < curve[2].upper_80
+
+
+def test_three_weeks_at_a_tenth_of_plan_move_the_plan_to_them() -> None:
+    factor = _factor([1.0, 0.1, 0.1, 0.1])
+
+    assert factor == pytest.approx(0.1, rel=0.15)
+
+
+@pytest.mark.parametrize("ratio", [0.5, 1.5])
+def test_two_weeks_beyond_the_band_in_one_direction_are_a_new_level(ratio: float) -> None:
+    level = estimate_level([observation(1000 * r, 1000) for r in [1.0] * 5 + [ratio] * 2], **SD)
+
+    assert level.shifts == (5,)
+    assert level.adjustment_factor == pytest.approx(ratio, rel=0.05)
+
+
+def test_a_new_level_carries_the_shock_s_uncertainty_forward() -> None:
+    steady = estimate_level([observation(1000, 1000)] * 7, **SD)
+    shifted = estimate_level([observation(1000, 1000)] * 5 + [observation(500, 1000)] * 2, **SD)
+
+    assert shifted.posterior_sd > 2 * steady.posterior_sd
+
+
+def test_weeks_beyond_the_band_in_both_directions_are_outliers() -> None:
+    level = estimate_level([observation(1000 * r, 1000) for r in [1.0] * 5 + [1.5, 0.6]], **SD)
+
+    assert level.shifts == ()
+    assert abs(level.adjustment_factor - 1) < 0.1
+
+
+def test_a_markdown_that_did_nothing_leaves_the_plan_within_two_weeks() -> None:
+    # Weeks 4-5 were planned with a +45 % lift; customers bought as before.
+    observed = [observation(1000, 1000)] * 3 + [observation(1000, 1450)] * 2
+
+    level = estimate_level(observed, breaks=(3,), **SD)
+
+    assert level.segment_start == 3
+    assert 1450 * level.adjustment_factor == pytest.approx(1000, rel=0.05)
+    assert math.exp(level.segment_shift) * 1.45 - 1 == pytest.approx(0.0, abs=0.05)
+
+
+def test_a_markdown_that_lifted_as_expected_keeps_the_plan() -> None:
+    observed = [observation(1000, 1000)] * 3 + [observation(1450, 1450)] * 2
+
+    assert estimate_level(observed, breaks=(3,), **SD).adjustment_factor == pytest.approx(1.0)

@@ -7,3 +7,4 @@ class MarkdownStatus(models.TextChoices):
     PENDING = "pending", "Pending approval"
     APPROVED = "approved", "Approved"
     APPLIED = "applied", "Applied"
+    DECLINED = "declined", "Declined"

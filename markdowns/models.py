@@ -27,6 +27,20 @@ class MarkdownDecision(models.Model):
     elasticity = models.FloatField(default=default_elasticity, help_text="1.0-3.0.")
     recommended_pct = models.FloatField(help_text="Markdown as a fraction of price, 0-0.40.")
     expected_lift = models.FloatField(help_text="Expected demand lift, fraction.")
+    options = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The priced options: label, markdown, lift, units, revenue, margin, leftover.",
+    )
+    pricing = models.JSONField(
+        null=True, blank=True, help_text="What the options were priced from (stock, plan, ...)."
+    )
+    decided_pct = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The markdown decided (an option or a typed depth); 0 when declined.",
+    )
+    decided_lift = models.FloatField(null=True, blank=True, help_text="Its expected lift.")
     status = models.CharField(
         max_length=10, choices=MarkdownStatus.choices, default=MarkdownStatus.PENDING
     )
@@ -57,6 +71,10 @@ class MarkdownDecision(models.Model):
                 condition=Q(expected_lift__gte=0), name="markdown_lift_non_negative"
             ),
             models.CheckConstraint(
+                condition=Q(decided_pct__isnull=True) | Q(decided_pct__gte=0, decided_pct__lt=1),
+                name="markdown_decided_fraction",
+            ),
+            models.CheckConstraint(
                 condition=Q(status__in=MarkdownStatus.values), name="markdown_status_valid"
             ),
             models.CheckConstraint(
@@ -67,3 +85,12 @@ class MarkdownDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Markdown W{self.week_number}: {self.recommended_pct:.0%} ({self.status})"
+
+    @property
+    def applied_pct(self) -> float:
+        """The markdown in force from the next week: decided, else the recommendation."""
+        return self.recommended_pct if self.decided_pct is None else self.decided_pct
+
+    @property
+    def applied_lift(self) -> float:
+        return self.expected_lift if self.decided_lift is None else self.decided_lift

@@ -22,6 +22,8 @@ def markdown_summary(decision: MarkdownDecision) -> dict[str, Any]:
         "recommended_pct": decision.recommended_pct,
         "expected_lift": decision.expected_lift,
         "reasoning": decision.reasoning,
+        "options": decision.options,
+        "decided_pct": decision.decided_pct,
         "status": decision.status,
     }
 
@@ -35,8 +37,17 @@ def pending_markdown(*, root: Forecast) -> MarkdownDecision | None:
 
 
 def decided_markdowns(*, root: Forecast) -> dict[int, MarkdownFact]:
-    """Checkpoint week -> the decided markdown: a fact the weekly loop never re-decides."""
+    """Checkpoint week -> the decided markdown (or its refusal): a fact the weekly loop never
+    re-decides."""
     return {
-        d.week_number: MarkdownFact(d.week_number, d.recommended_pct, d.expected_lift, d.elasticity)
-        for d in MarkdownDecision.objects.filter(forecast=root, status=MarkdownStatus.APPLIED)
+        d.week_number: MarkdownFact(
+            d.week_number,
+            d.applied_pct,
+            d.applied_lift,
+            d.elasticity,
+            declined=d.status == MarkdownStatus.DECLINED,
+        )
+        for d in MarkdownDecision.objects.filter(
+            forecast=root, status__in=(MarkdownStatus.APPLIED, MarkdownStatus.DECLINED)
+        )
     }

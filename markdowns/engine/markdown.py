@@ -5,12 +5,15 @@ No Django imports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from markdowns.engine.pricing import MarkdownOption, PricingInputs, best_option, price_options
 from planner.engine.numbers import round_half_up
 
 ELASTICITY_RANGE = (1.0, 3.0)
 STEP = 0.05
+# The deepest markdown a person can type (the priced grid stops at 50 %).
+MAX_MARKDOWN_PCT = 0.9
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class MarkdownRecommendation:
     markdown_pct: float
     expected_lift: float
     reasoning: str
+    options: tuple[MarkdownOption, ...] = ()  # priced (`with_options`); empty: the seed's rule
+    seed_pct: float | None = None  # the seed rule's markdown, once options replace it
+    pricing: PricingInputs | None = None
 
 
 def sell_through(sold: int, received: int) -> float:
@@ -76,5 +82,28 @@ def recommend_markdown(
             f"target; {100 * gap:.1f} points x elasticity {elasticity:g} = {raw:.1%}, rounded to "
             f"{markdown:.0%}{capped}. Expected demand lift {lift_per_point:g} x {markdown:.0%} "
             f"= {lift:.1%}."
+        ),
+    )
+
+
+def with_options(
+    recommendation: MarkdownRecommendation, pricing: PricingInputs
+) -> MarkdownRecommendation:
+    """The recommendation as the priced option with the highest expected margin; the seed
+    rule's figures stay in the reasoning and `seed_pct`."""
+    seed = recommendation.seed_pct
+    options = price_options(pricing, seed_pct=recommendation.markdown_pct if seed is None else seed)
+    best = best_option(options)
+    return replace(
+        recommendation,
+        markdown_pct=best.markdown_pct,
+        expected_lift=best.expected_lift,
+        options=options,
+        seed_pct=recommendation.markdown_pct if seed is None else seed,
+        pricing=pricing,
+        reasoning=(
+            f"{recommendation.reasoning} Priced over the remaining weeks, {best.label} earns "
+            f"the most: expected margin {best.margin:,.0f} on {best.units:,.0f} units sold, "
+            f"{best.leftover:,.0f} left over."
         ),
     )

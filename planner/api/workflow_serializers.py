@@ -5,7 +5,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
-from markdowns.engine.markdown import ELASTICITY_RANGE
+from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from planner.models import Workflow
 from planner.season.policy import season_start_problem
 from planner.season.states import AWAITING_ACTION, describe
@@ -130,16 +130,25 @@ class ManufacturingApprovalSerializer(serializers.Serializer):
 
 
 class MarkdownApprovalSerializer(serializers.Serializer):
+    """`accept` the recommendation, or a depth picked from the options or typed
+    (`markdown_pct`, a fraction); `decline` any markdown; `modify` the seed's rule's
+    elasticity and price the options again."""
+
     workflow_id = serializers.IntegerField()
-    action = serializers.ChoiceField(choices=["accept", "modify"])
+    action = serializers.ChoiceField(choices=["accept", "modify", "decline"])
     elasticity_coefficient = serializers.FloatField(
         min_value=ELASTICITY_RANGE[0], max_value=ELASTICITY_RANGE[1], required=False
     )
+    markdown_pct = serializers.FloatField(min_value=0.0, max_value=MAX_MARKDOWN_PCT, required=False)
 
     def validate(self, data: dict) -> dict:
         if data["action"] == "modify" and "elasticity_coefficient" not in data:
             raise serializers.ValidationError(
                 {"elasticity_coefficient": "modify needs an elasticity (1.0-3.0)"}
+            )
+        if "markdown_pct" in data and data["action"] != "accept":
+            raise serializers.ValidationError(
+                {"markdown_pct": "a markdown depth goes with accept (decline takes none)"}
             )
         return data
 

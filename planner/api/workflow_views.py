@@ -176,8 +176,10 @@ class ManufacturingApprovalView(APIView):
 
 
 class MarkdownApprovalView(APIView):
-    """`accept` decides the markdown (a fact from then on) and the plan in force carries its
-    lift; `modify` recomputes it at another elasticity (1.0-3.0) and asks again."""
+    """`accept` decides the recommended markdown or the depth given (`markdown_pct`), a fact
+    from then on, and the plan in force carries its lift; `decline` refuses any markdown
+    (stored as declined); `modify` recomputes the seed's rule at another elasticity (1.0-3.0),
+    prices the options again and asks again."""
 
     permission_classes = [ApproverPermission]
 
@@ -189,6 +191,7 @@ class MarkdownApprovalView(APIView):
             workflow_id=form.validated_data["workflow_id"],
             action=form.validated_data["action"],
             elasticity=form.validated_data.get("elasticity_coefficient"),
+            markdown_pct=form.validated_data.get("markdown_pct"),
         )
         return Response(markdown_summary(decision))
 

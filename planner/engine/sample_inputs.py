@@ -13,10 +13,35 @@ from allocation.engine.shares import recent_units
 from allocation.engine.types import StoreProfile
 from forecasting.engine.types import Season
 from planner.data.sample_data import HISTORY_FILE, SCENARIO_DIR, STORES_FILE
+from planner.engine.economics import Economics, economics_with_defaults
 
 
 def read_history(directory: Path) -> pd.DataFrame:
     return pd.read_csv(directory / HISTORY_FILE, parse_dates=["date"])
+
+
+def history_economics(
+    history: pd.DataFrame,
+    category_name: str,
+    *,
+    default_price: float,
+    cost_share: float,
+    salvage_share: float,
+) -> Economics:
+    """The category's economics as the product derives them with nothing set on the
+    category: price = history revenue / units, cost and salvage the configured shares."""
+    rows = history[history["category"] == category_name]
+    return economics_with_defaults(
+        price=None,
+        unit_cost=None,
+        salvage_value=None,
+        shipment_cost=0.0,
+        history_revenue=float(rows["revenue"].sum()) if "revenue" in rows else None,
+        history_units=float(rows["quantity_sold"].sum()),
+        default_price=default_price,
+        cost_share=cost_share,
+        salvage_share=salvage_share,
+    )
 
 
 def category_inputs(

@@ -22,6 +22,7 @@ from allocation.engine.replenishment import (
     order_up_to,
     period_weeks,
     plan_replenishment,
+    rationed_targets,
 )
 from allocation.engine.types import ReplenishmentPlan, ShipmentLine
 from forecasting.engine.level import (
@@ -34,7 +35,14 @@ from forecasting.engine.level import (
 from forecasting.engine.reforecast import apply_lift, reforecast_curve, update_level
 from forecasting.engine.types import ForecastWeek
 from forecasting.engine.variance import VarianceCheck, check_variance
-from markdowns.engine.markdown import MarkdownRecommendation, recommend_markdown, sell_through
+from markdowns.engine.markdown import (
+    MarkdownRecommendation,
+    recommend_markdown,
+    sell_through,
+    with_options,
+)
+from markdowns.engine.pricing import PricingInputs
+from planner.engine.economics import Economics
 from planner.engine.report import SeasonReport, season_report
 
 # A week whose stores that sold out held more than this share of its planned demand says
@@ -74,6 +82,9 @@ class SeasonPolicy:
     # the chain holds more than the season still needs (`_store_service_level`); None: one
     # period's plan x (1 + safety stock), the rule before order-up-to.
     store_service_level: float | None = 0.99
+    # Prices the markdown options at the checkpoint and recommends the highest expected
+    # margin (`markdowns.engine.pricing`); None: the seed's rule alone.
+    economics: Economics | None = None
 
     def __post_init__(self) -> None:
         if self.level_update not in ("weekly", "at_revision"):
@@ -106,6 +117,7 @@ class MarkdownFact:
     markdown_pct: float
     expected_lift: float
     elasticity: float
+    declined: bool = False  # a person declined the markdown (not "applied 0 %")
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,12 @@ class WeekOutcome:
     proposal: ReplenishmentPlan | None
     report: SeasonReport | None = None
     store_weeks: tuple[StoreWeek, ...] = field(default=())
+    rationed: bool = False  # the week's shipments were rationed: the DC kept stock back
+
+    @property
+    def stockouts_beside_dc_stock(self) -> int:
+        """Store stockouts while the DC still held stock it had not rationed."""
+        return 0 if self.rationed or not self.state.dc_on_hand else self.stockouts
 
     @property
     def markdown_pending(self) -> bool:
@@ -268,14 +286,16 @@ def _evidence(
     return evidence, censored_share > CENSORED_SHARE_LOWER_BOUND
 
 
-def _store_service_level(
-    service_level: float, remaining: Sequence[ForecastWeek], stock: int
-) -> float:
-    """The quantile stores are stocked to: `service_level` while the chain holds more than
-    the rest of the season is expected to sell (a unit at a store then costs nothing a unit at
-    the DC would earn); the median when it holds less, so the rest waits at the DC for the
-    store that sells it (a unit at the wrong store is a sale lost elsewhere)."""
-    return service_level if stock >= math.fsum(w.units for w in remaining) else 0.5
+def _dc_allowance(remaining: Sequence[float], period: int, dc_units: int, store_units: int) -> int:
+    """The units the DC gives the stores this period: all it holds while the chain (DC and
+    stores) holds at least what the rest of the season is expected to sell, a unit then
+    being worth as much on a shelf as at the DC; when the chain is short, the DC's stock
+    spread over the remaining weeks in proportion to the plan, so the weeks still to come
+    keep their part of it for the stores whose demand shows up."""
+    rest = math.fsum(remaining)
+    if dc_units + store_units >= rest or rest <= 0:
+        return dc_units
+    return min(dc_units, math.ceil(dc_units * math.fsum(remaining[:period]) / rest))
 
 
 def store_deviations(
@@ -370,7 +390,12 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
     level = state.level
     plan = state.plan
     if policy.level_update == "weekly":
-        level = estimate_level(observations, prior_sd=setup.prior_sd, noise_sd=setup.noise_sd)
+        level = estimate_level(
+            observations,
+            prior_sd=setup.prior_sd,
+            noise_sd=setup.noise_sd,
+            breaks=tuple(start - 1 for start, _ in state.lifts),
+        )
         plan = level_curve(plan_weeks=base, actuals=sold_by_week, level=level)
     elif revision:
         update = update_level(
@@ -408,9 +433,26 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
             cap=policy.markdown_cap,
             lift_per_point=policy.lift_per_point,
         )
+        # A decision is asked for when the seed's rule calls for a markdown; its options are
+        # then priced, and the recommendation may be any of them (no markdown included).
+        needed = recommendation.markdown_pct > 0
+        economics = policy.economics
+        if needed and economics is not None and number < horizon:
+            recommendation = with_options(
+                recommendation,
+                PricingInputs(
+                    stock=sum(e.closing for e in entries) + state.dc_on_hand - dc_shipped,
+                    remaining_units=math.fsum(w.units for w in plan[number:]),
+                    level_sd=level.posterior_sd if level else setup.prior_sd,
+                    price=economics.price,
+                    unit_cost=economics.unit_cost,
+                    salvage_value=economics.salvage_value,
+                    lift_per_point=policy.lift_per_point,
+                ),
+            )
         if week.markdown is not None:
             decided = week.markdown
-        elif policy.auto_approve_markdown or not recommendation.markdown_pct:
+        elif policy.auto_approve_markdown or not needed:
             decided = MarkdownFact(
                 number,
                 recommendation.markdown_pct,
@@ -440,18 +482,27 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         period = period_weeks(policy.strategy, following, horizon)
         demand = math.fsum(w.units for w in source[following - 1 : following - 1 + period])
         expected = {s: share * demand for s, share in setup.shares.items()}
-        targets = None
+        targets = requested = None
         if policy.store_service_level is not None:
             level_sd = level.posterior_sd if level else setup.prior_sd
-            targets = order_up_to(
-                expected,
-                service_level=_store_service_level(
-                    policy.store_service_level,
-                    source[following - 1 :],
-                    dc_on_hand + sum(on_hand.values()),
-                ),
-                spread=math.hypot(level_sd, store_spread(deviation_ss, deviation_count)),
+            spread = math.hypot(level_sd, store_spread(deviation_ss, deviation_count))
+            allowance = _dc_allowance(
+                [w.units for w in source[following - 1 :]],
+                period,
+                dc_on_hand,
+                sum(on_hand.values()),
             )
+            targets, service_level = rationed_targets(
+                expected,
+                on_hand,
+                units=allowance,
+                service_level=policy.store_service_level,
+                spread=spread,
+            )
+            if service_level < policy.store_service_level:
+                requested = order_up_to(
+                    expected, service_level=policy.store_service_level, spread=spread
+                )
         proposal = plan_replenishment(
             week_number=following,
             period=period,
@@ -461,6 +512,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
             safety_stock_pct=policy.safety_stock_pct,
             targets=targets,
             allow_transfers=policy.allow_transfers,
+            requested=requested,
         )
 
     after = SeasonState(
@@ -503,6 +555,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         proposal=proposal,
         report=report,
         store_weeks=entries,
+        rationed=bool(arriving) and state.proposal is not None and state.proposal.rationed,
     )
 
 

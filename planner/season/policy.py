@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from forecasting.engine.risk import SeasonShock, learned_shock
+from planner.engine.economics import Economics
 from planner.engine.season import SeasonPolicy
 
 
@@ -46,7 +47,9 @@ def season_policy(
     safety_stock_pct: float,
     markdown_checkpoint_week: int | None,
     markdown_threshold: float | None,
+    economics: Economics | None = None,
 ) -> SeasonPolicy:
+    """The season's policy; with `economics`, markdown options are priced at the checkpoint."""
     planning = settings.PLANNING
     return SeasonPolicy(
         horizon_weeks=horizon_weeks,
@@ -60,6 +63,7 @@ def season_policy(
         lift_per_point=planning["MARKDOWN_LIFT_PER_POINT"],
         store_service_level=planning["STORE_SERVICE_LEVEL"],
         auto_approve_replenishment=settings.AUTO_APPROVE_REPLENISHMENT,
+        economics=economics,
     )
 
 
@@ -73,4 +77,5 @@ def policy_before_issue_10(policy: SeasonPolicy) -> SeasonPolicy:
         level_update="at_revision",
         replenish_from="previous",
         store_service_level=None,
+        economics=None,
     )

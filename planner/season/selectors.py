@@ -26,6 +26,7 @@ from planner.engine.season import (
 from planner.models import WeeklyActual, WeekReview, Workflow
 from planner.season.policy import season_policy
 from planner.season.states import SeasonConflict
+from planner.selectors import category_economics
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,19 @@ def season_record(workflow: Workflow) -> SeasonRecord:
         dc_units=allocation.dc_holdback_units,
     )
     p = workflow.parameters
+    try:
+        economics = category_economics(workflow.category_id)
+    except ValueError:
+        # Economics that no longer hold together (the economics page says why): the
+        # markdown falls back to the seed's rule, unpriced, until they are fixed.
+        economics = None
     policy = season_policy(
         horizon_weeks=p.forecast_horizon_weeks,
         strategy=p.replenishment_strategy,
         safety_stock_pct=allocation.safety_stock_pct,
         markdown_checkpoint_week=p.markdown_checkpoint_week,
         markdown_threshold=p.markdown_threshold,
+        economics=economics,
     )
     sales: dict[int, dict[str, int]] = defaultdict(dict)
     for week, store, units in WeeklyActual.objects.filter(workflow=workflow).values_list(

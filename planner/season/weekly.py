@@ -25,7 +25,7 @@ from forecasting import services as forecasting_services
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from markdowns import services as markdown_services
-from markdowns.engine.markdown import ELASTICITY_RANGE
+from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from markdowns.models import MarkdownDecision
 from planner.choices import AgentName
 from planner.choices import WorkflowStatus as S
@@ -69,7 +69,12 @@ def _actions(outcome: WeekOutcome) -> list[str]:
     if outcome.markdown is not None:
         decided = outcome.markdown_decided
         if decided is None:
-            actions.append(f"recommended a {outcome.markdown.markdown_pct:.0%} markdown")
+            pct = outcome.markdown.markdown_pct
+            actions.append(
+                f"recommended a {pct:.0%} markdown" if pct else "recommended no markdown"
+            )
+        elif decided.declined:
+            actions.append("the markdown was declined")
         elif decided.markdown_pct:
             actions.append(f"applied the approved {decided.markdown_pct:.0%} markdown")
         else:
@@ -130,7 +135,8 @@ def _persist(record: SeasonRecord, outcomes: list[WeekOutcome], from_week: int) 
             actions=_actions(outcome),
         )
         decided = outcome.markdown_decided
-        if outcome.markdown is not None and (decided is None or not decided.markdown_pct):
+        automatic = decided is not None and not decided.markdown_pct and not decided.declined
+        if outcome.markdown is not None and (decided is None or automatic):
             # Pending, or nothing needed; a decided markdown's row is a fact, left as it is.
             markdown_services.markdown_recommend(
                 root=root, recommendation=outcome.markdown, week_number=week
@@ -194,8 +200,9 @@ def _ask_markdown(workflow: Workflow, decision: MarkdownDecision) -> None:
         action=MARKDOWN_ACTION,
         data=markdown_selectors.markdown_summary(decision),
         options={
-            "actions": ["accept", "modify"],
+            "actions": ["accept", "modify", "decline"],
             "elasticity_coefficient": {"min": low, "max": high},
+            "markdown_pct": {"min": 0.0, "max": MAX_MARKDOWN_PCT},
         },
     )
 
@@ -353,11 +360,16 @@ def week_upload(
 
 
 def markdown_decide(
-    *, workflow_id: int, action: str, elasticity: float | None = None
+    *,
+    workflow_id: int,
+    action: str,
+    elasticity: float | None = None,
+    markdown_pct: float | None = None,
 ) -> MarkdownDecision:
-    """`modify` recomputes the pending markdown at another elasticity (1.0-3.0); `accept`
-    decides it: the checkpoint week is re-run with the decision as a fact, so the plan in
-    force carries its lift and the next proposal follows it."""
+    """`modify` recomputes the seed's rule at another elasticity (1.0-3.0) and prices the
+    options again; `accept` decides the recommendation or the depth picked or typed
+    (`markdown_pct`); `decline` refuses any markdown. A decision re-runs the checkpoint week
+    with it as a fact, so the plan in force carries its lift and the next proposal follows."""
     with transaction.atomic():
         workflow = season_lock(workflow_id)
         if workflow.status != S.AWAITING_MARKDOWN:
@@ -380,7 +392,14 @@ def markdown_decide(
             transition(workflow, "markdown_modified")
             _ask_markdown(workflow, decision)
             return decision
-        decision = markdown_services.markdown_accept(decision=decision)
+        if action == "decline":
+            decision = markdown_services.markdown_decline(decision=decision)
+        else:
+            decision = markdown_services.markdown_accept(
+                decision=decision,
+                markdown_pct=markdown_pct,
+                lift_per_point=record.policy.lift_per_point,
+            )
         record, outcomes = _rerun(workflow, decision.week_number)
         transition(workflow, "markdown_decided", current_agent=AgentName.PRICING)
         latest_plan = Forecast.objects.get(workflow=workflow, version=workflow.season_week + 1)

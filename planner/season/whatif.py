@@ -91,6 +91,7 @@ def season_what_if(
         safety_stock_pct=allocation.safety_stock_pct,
         markdown_checkpoint_week=p.markdown_checkpoint_week,
         markdown_threshold=p.markdown_threshold,
+        economics=economics,
     )
     proposed = proposed_choice(
         forecast,

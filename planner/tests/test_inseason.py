@@ -402,6 +402,89 @@ def test_the_order_text_preview_and_quantity_come_from_one_function(
 # --- one engine: the product and the replay agree -----------------------------------------------
 
 
+def test_the_markdown_options_are_priced_and_the_highest_margin_is_recommended(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = _to_markdown(api_client, sample_dir)
+
+    decision = MarkdownDecision.objects.get()
+
+    labels = [option["label"] for option in decision.options]
+    assert labels[0] == "no markdown" and labels[1].startswith("the seed's rule")
+    assert {"10%", "20%", "30%", "40%", "50%"} <= set(labels) | {labels[1][-4:-1]}
+    best = max(decision.options, key=lambda option: option["margin"])
+    assert decision.recommended_pct == best["markdown_pct"]
+    for option in decision.options:
+        assert option["units"] + option["leftover"] == pytest.approx(decision.pricing["stock"])
+        assert option["revenue"] == pytest.approx(
+            option["units"] * decision.pricing["price"] * (1 - option["markdown_pct"])
+        )
+    asked = api_client.get(f"/api/workflows/{season}").json()
+    assert asked["awaiting_action"] == "approve_markdown"
+
+
+def test_a_declined_markdown_is_stored_as_declined_and_lifts_nothing(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = _to_markdown(api_client, sample_dir)
+
+    declined = api_client.post(
+        "/api/approvals/markdown", {"workflow_id": season, "action": "decline"}, format="json"
+    )
+
+    assert declined.status_code == 200, declined.json()
+    assert (declined.json()["status"], declined.json()["decided_pct"]) == ("declined", 0.0)
+    assert Forecast.objects.get(workflow_id=season, version=7).adjustment["lifts"] == []
+    assert Workflow.objects.get(pk=season).status == "in_season"
+    # A re-upload of the checkpoint week keeps the refusal; nothing is asked again.
+    upload(api_client, season, 6, week_csv(sample_dir, "low_demand", 6), replace="true")
+    assert MarkdownDecision.objects.get().status == "declined"
+    assert Workflow.objects.get(pk=season).status == "in_season"
+
+
+def test_a_typed_markdown_is_priced_applied_and_lifts_the_plan(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = _to_markdown(api_client, sample_dir)
+
+    typed = api_client.post(
+        "/api/approvals/markdown",
+        {"workflow_id": season, "action": "accept", "markdown_pct": 0.25},
+        format="json",
+    )
+
+    assert typed.status_code == 200, typed.json()
+    decision = MarkdownDecision.objects.get()
+    assert (decision.status, decision.decided_pct) == ("applied", 0.25)
+    assert any(o["label"] == "25% (typed)" for o in decision.options)
+    assert decision.decided_lift == pytest.approx(0.25 * 1.5)
+    assert Forecast.objects.get(workflow_id=season, version=7).adjustment["lifts"] == [
+        [7, pytest.approx(decision.decided_lift)]
+    ]
+    assert Workflow.objects.get(pk=season).status == "in_season"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"action": "decline", "markdown_pct": 0.2}, "markdown_pct"),
+        ({"action": "accept", "markdown_pct": 0.95}, "markdown_pct"),
+        ({"action": "accept", "markdown_pct": -0.1}, "markdown_pct"),
+    ],
+)
+def test_a_markdown_depth_out_of_range_or_with_decline_is_refused(
+    api_client: APIClient, sample_dir: Path, body: dict, field: str
+) -> None:
+    season = _to_markdown(api_client, sample_dir)
+
+    refused = api_client.post(
+        "/api/approvals/markdown", {"workflow_id": season, **body}, format="json"
+    )
+
+    assert refused.status_code == 400 and field in json.dumps(refused.json())
+    assert MarkdownDecision.objects.get().status == "pending"
+
+
 def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(
     api_client: APIClient, sample_dir: Path
 ) -> None:
@@ -421,7 +504,7 @@ def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(
         sold = {e.store_id: e.sold for e in replayed.store_weeks}
 
         outcome = upload(api_client, season, week, sales_csv(week, sold)).json()
-        if replayed.markdown is not None and replayed.markdown.markdown_pct:
+        if outcome["status"] == "awaiting_markdown":
             accepted = api_client.post(
                 "/api/approvals/markdown",
                 {"workflow_id": season, "action": "accept"},
@@ -459,7 +542,7 @@ def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(
     assert replay_report.pop("lost_units") == replayed.state.lost_units
     assert outcome["report"].pop("lost_units") is None
     assert outcome["report"] == replay_report
-    markdowns = list(MarkdownDecision.objects.values_list("week_number", "recommended_pct"))
+    markdowns = [(d.week_number, d.applied_pct) for d in MarkdownDecision.objects.all()]
     assert [(m.week_number, m.markdown_pct) for m in state.markdowns] == markdowns
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
-from markdowns.engine.markdown import ELASTICITY_RANGE
+from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from planner.choices import ReplenishmentStrategy
 from planner.models import Category
 from planner.season.policy import season_start_problem
@@ -126,10 +126,27 @@ class EconomicsForm(forms.Form):
 
 
 class MarkdownForm(forms.Form):
+    """The checkpoint's decision: an option picked (`option`, a fraction) or a depth typed in
+    percent (`markdown_percent`, which wins), declined, or the seed's rule at another
+    elasticity."""
+
     elasticity = forms.FloatField(
         min_value=ELASTICITY_RANGE[0], max_value=ELASTICITY_RANGE[1], required=False
     )
-    action = forms.ChoiceField(choices=[("accept", "accept"), ("modify", "modify")])
+    action = forms.ChoiceField(
+        choices=[("accept", "accept"), ("modify", "modify"), ("decline", "decline")]
+    )
+    option = forms.FloatField(min_value=0, max_value=MAX_MARKDOWN_PCT, required=False)
+    markdown_percent = forms.FloatField(
+        min_value=0, max_value=100 * MAX_MARKDOWN_PCT, required=False
+    )
+
+    def markdown_pct(self) -> float | None:
+        """The depth chosen, as a fraction; None: the recommendation."""
+        typed = self.cleaned_data.get("markdown_percent")
+        if typed is not None:
+            return typed / 100
+        return self.cleaned_data.get("option")
 
 
 class WeeklyUploadForm(forms.Form):

@@ -23,6 +23,7 @@ from allocation import selectors as allocation_selectors
 from allocation.choices import ShipmentStatus
 from allocation.models import Allocation
 from allocation.services import ShipmentEditRefused
+from markdowns.engine.markdown import MAX_MARKDOWN_PCT
 from planner import selectors
 from planner.access import user_can
 from planner.conflicts import Conflict
@@ -466,15 +467,33 @@ def upload_week(request: HttpRequest, workflow_id: int) -> HttpResponse:
 def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
     form = MarkdownForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Elasticity must be 1.0-3.0.")
+        messages.error(
+            request,
+            "Elasticity must be 1.0-3.0 and a markdown 0-"
+            f"{100 * MAX_MARKDOWN_PCT:.0f} %: "
+            + "; ".join(
+                f"{field}: {' '.join(map(str, errors))}" for field, errors in form.errors.items()
+            ),
+        )
     else:
+        action = form.cleaned_data["action"]
         try:
             decision = weekly.markdown_decide(
                 workflow_id=workflow_id,
-                action=form.cleaned_data["action"],
+                action=action,
                 elasticity=form.cleaned_data["elasticity"],
+                markdown_pct=form.markdown_pct() if action == "accept" else None,
             )
-            messages.success(request, decision.reasoning)
+            if decision.status == "declined":
+                messages.success(request, f"Week {decision.week_number}: markdown declined.")
+            elif decision.decided_pct is not None:
+                messages.success(
+                    request,
+                    f"Week {decision.week_number}: {decision.decided_pct:.0%} markdown applied "
+                    f"from week {decision.week_number + 1}.",
+                )
+            else:
+                messages.success(request, decision.reasoning)
         except (Conflict, ValueError) as exc:
             _conflict(request, exc)
     return redirect("season", workflow_id=workflow_id)

@@ -3,6 +3,7 @@ outcomes, beside the same replay under the loop as it ran before (`--compare`)."
 
 import datetime as dt
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from planner.engine.evaluation import (
     season_setup,
 )
 from planner.engine.preseason import PreseasonSettings
-from planner.engine.sample_inputs import category_inputs, read_history
+from planner.engine.sample_inputs import category_inputs, history_economics, read_history
 from planner.engine.scenarios import scenario_demand, scenario_family
 from planner.engine.season import SeasonPolicy
 from planner.season.policy import (
@@ -131,13 +132,20 @@ class Command(BaseCommand):
         policies = {"now": policy}
         if not options["no_compare"]:
             policies["before"] = policy_before_issue_10(policy)
+        history = read_history(directory)
         for category in chosen:
-            evaluation = evaluate_category(
-                directory, category, names[category], preseason, policies
+            economics = history_economics(
+                history,
+                category,
+                default_price=planning["DEFAULT_PRICE"],
+                cost_share=planning["COST_SHARE"],
+                salvage_share=planning["SALVAGE_SHARE"],
             )
+            priced = {**policies, "now": replace(policy, economics=economics)}
+            evaluation = evaluate_category(directory, category, names[category], preseason, priced)
             self._category(evaluation, preseason)
             if options["family"]:
-                self._family(evaluation, policy)
+                self._family(evaluation, priced["now"])
         if not options["skip_holdout"]:
             self._holdout(directory, chosen)
 
@@ -225,11 +233,11 @@ class Command(BaseCommand):
             demand = scenario_demand(plan.forecast.curve, setup.shares, scenario, seed=seed)
             replay = replay_scenario(setup, policy, demand, lift_response=scenario.lift_response)
             row = outcome_row(replay)
-            while_dc = sum(o.stockouts for o in replay.outcomes if o.state.dc_on_hand > 0)
+            while_dc = sum(o.stockouts_beside_dc_stock for o in replay.outcomes)
             markdown = ", ".join(f"w{w}: {p:.0%}" for w, p in row["markdowns"]) or "none"
             wapes = [
                 replay.rest_of_season_wape(week)
-                for week in (REPORTED_WEEK, CHECKPOINT_WEEK, CHECKPOINT_WEEK + 2)
+                for week in (REPORTED_WEEK, CHECKPOINT_WEEK - 1, CHECKPOINT_WEEK + 2)
             ]
             after4, before, later = ("-" if w is None else f"{w:.0%}" for w in wapes)
             dc_left = f"{row['dc_left']:>7,} ({row['dc_left_pct']:>3.0%})"
@@ -241,7 +249,8 @@ class Command(BaseCommand):
         write(
             "(of them: stockout store-weeks while the DC held stock; WAPE wk4: the plan in force "
             f"after week {REPORTED_WEEK} on the rest of the season; before md / md + 2: after "
-            f"week {CHECKPOINT_WEEK} (the checkpoint) and two weeks later)"
+            f"week {CHECKPOINT_WEEK - 1} (before the checkpoint) and two weeks after the "
+            "markdown's first week)"
         )
 
     def _holdout(self, directory: Path, categories: list[str]) -> None:

@@ -22,9 +22,13 @@ from planner.data.sample_data import (
     SEASON_WEEKS,
     write_sample_data,
 )
-from planner.engine.economics import economics_with_defaults
 from planner.engine.preseason import PreseasonSettings, plan_preseason
-from planner.engine.sample_inputs import category_inputs, read_history, scenario_actuals
+from planner.engine.sample_inputs import (
+    category_inputs,
+    history_economics,
+    read_history,
+    scenario_actuals,
+)
 from planner.engine.whatif import (
     METRICS,
     PolicyChoice,
@@ -125,13 +129,9 @@ class Command(BaseCommand):
             category_name=category.name,
         )
         rows = history[history["category"] == category.name]
-        economics = economics_with_defaults(
-            price=None,
-            unit_cost=None,
-            salvage_value=None,
-            shipment_cost=0.0,
-            history_revenue=float(rows["revenue"].sum()) if "revenue" in rows else None,
-            history_units=float(rows["quantity_sold"].sum()),
+        economics = history_economics(
+            history,
+            category.name,
             default_price=planning["DEFAULT_PRICE"],
             cost_share=planning["COST_SHARE"],
             salvage_share=planning["SALVAGE_SHARE"],
@@ -142,6 +142,7 @@ class Command(BaseCommand):
             safety_stock_pct=safety,
             markdown_checkpoint_week=CHECKPOINT_WEEK,
             markdown_threshold=threshold,
+            economics=economics,
         )
         weekly = weekly_by_store(
             (

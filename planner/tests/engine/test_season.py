@@ -378,3 +378,61 @@ def test_the_store_spread_is_each_stores_week_around_its_share_beyond_the_chains
     ]
     assert store_deviations(sold_out, 100.0, shares)[1] == 4
     assert spread(sold_out) == DEFAULT_STORE_SPREAD
+
+
+def test_a_short_chain_rations_the_dc_over_the_weeks_left_and_says_so() -> None:
+    # 300 units at the stores and 100 at the DC for a season planned at 1,200.
+    setup = _setup(dc=100)
+    state = season_start(setup)
+
+    outcome = run_week(state, WeekInput(1, demand={"S1": 140, "S2": 60}), POLICY)
+
+    proposal = outcome.proposal
+    assert proposal is not None and proposal.rationed
+    # The DC's 100 units over the 11 weeks left: its part for week 2, not all of it.
+    assert proposal.shipped_units <= math.ceil(100 / 11) + 1
+    assert proposal.note.startswith("Rationed")
+
+
+def test_a_chain_with_stock_to_spare_stocks_every_store_to_its_target() -> None:
+    setup = _setup(dc=2000)
+
+    outcome = run_week(season_start(setup), WeekInput(1, demand={"S1": 60, "S2": 60}), POLICY)
+
+    assert outcome.proposal is not None and not outcome.proposal.rationed
+    assert outcome.proposal.note == ""
+
+
+def test_stockouts_in_a_rationed_week_are_not_counted_beside_dc_stock() -> None:
+    setup = _setup(dc=100)
+    policy = dataclasses.replace(POLICY, auto_approve_replenishment=True)
+    state = run_week(season_start(setup), WeekInput(1, demand={"S1": 140, "S2": 60}), policy).state
+
+    week2 = run_week(state, WeekInput(2, demand={"S1": 500, "S2": 500}), policy)
+
+    assert week2.rationed and week2.stockouts == 2 and week2.state.dc_on_hand > 0
+    assert week2.stockouts_beside_dc_stock == 0
+
+
+def test_the_plan_follows_a_collapse_after_three_weeks() -> None:
+    setup = _setup(dc=2000)
+    weeks = [WeekInput(1, demand={"S1": 50, "S2": 50})] + [
+        WeekInput(n, demand={"S1": 5, "S2": 5}) for n in (2, 3, 4)
+    ]
+
+    state = run_weeks(season_start(setup), weeks, POLICY)[-1].state
+
+    assert state.plan[4].units == pytest.approx(10, rel=0.2)
+
+
+def test_a_markdown_that_sold_nothing_more_leaves_the_plan_within_two_weeks() -> None:
+    setup = _setup(dc=2000)
+    markdown = MarkdownFact(6, 0.30, 0.45, 2.0)
+    weeks = [WeekInput(n, demand={"S1": 50, "S2": 50}) for n in range(1, 9)]
+    weeks[5] = dataclasses.replace(weeks[5], markdown=markdown)
+    policy = dataclasses.replace(POLICY, auto_approve_replenishment=True)
+
+    outcomes = run_weeks(season_start(setup), weeks, policy)
+
+    assert outcomes[5].state.plan[6].units == pytest.approx(145, rel=0.05)  # the assumed lift
+    assert outcomes[7].state.plan[8].units == pytest.approx(100, rel=0.05)  # as sold

@@ -52,6 +52,9 @@ CENSORED_SHARE_LOWER_BOUND = 0.5
 # (`store_spread`): ten store-weeks that did not sell out.
 DEFAULT_STORE_SPREAD = 0.15
 MIN_STORE_WEEKS = 10
+# The planned store shares count as this many weeks of the stores' own shares of the chain's
+# weeks (`learned_shares`).
+SHARE_PRIOR_WEEKS = 4.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class SeasonPolicy:
     # Stores are stocked up to this quantile of their demand until the next shipment while
     # the chain holds more than the season still needs (`_store_service_level`); None: one
     # period's plan x (1 + safety stock), the rule before order-up-to.
-    store_service_level: float | None = 0.99
+    store_service_level: float | None = 0.999
     # Prices the markdown options at the checkpoint and recommends the highest expected
     # margin (`markdowns.engine.pricing`); None: the seed's rule alone.
     economics: Economics | None = None
@@ -159,6 +162,9 @@ class SeasonState:
     # chain's miss, summed, and how many (`store_deviations`, `store_spread`).
     store_deviation_ss: float = 0.0
     store_deviations: int = 0
+    # Each store's share of each observed week's demand evidence, summed over the weeks
+    # (`week_shares`, `learned_shares`).
+    store_share_sums: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def stores(self) -> tuple[str, ...]:
@@ -317,6 +323,47 @@ def store_deviations(
     return squares, len(pairs)
 
 
+def week_shares(
+    entries: Sequence[StoreWeek], planned: float, shares: Mapping[str, float]
+) -> dict[str, float]:
+    """Each store's share of the week's demand evidence: its sales, or at least its planned
+    share of the week where it sold out (its demand is then unknown but not smaller)."""
+    evidence = {
+        e.store_id: max(e.sold, planned * shares.get(e.store_id, 0.0)) if e.stockout else e.sold
+        for e in entries
+    }
+    total = math.fsum(evidence.values())
+    return {store: units / total for store, units in evidence.items()} if total > 0 else {}
+
+
+def learned_shares(
+    shares: Mapping[str, float], share_sums: Mapping[str, float], weeks: int
+) -> dict[str, float]:
+    """The stores' shares as the season has shown them: the planned share worth
+    `SHARE_PRIOR_WEEKS` weeks, each observed week's share one week, normalised. A store
+    that keeps selling above its planned share is then stocked for what it sells, not for
+    what the plan gave it."""
+    blended = {
+        s: (SHARE_PRIOR_WEEKS * share + share_sums.get(s, 0.0)) / (SHARE_PRIOR_WEEKS + weeks)
+        for s, share in shares.items()
+    }
+    total = math.fsum(blended.values())
+    return {s: value / total for s, value in blended.items()} if total > 0 else dict(shares)
+
+
+def _store_expectations(
+    shares: Mapping[str, float], demand: float, entries: Sequence[StoreWeek], period: int
+) -> dict[str, float]:
+    """Each store's expected demand over the coming period: its share of the plan, and at
+    least what it sold this week in every week of the period when it sold out (its demand
+    was more than that; a share learned from censored weeks only catches up slowly)."""
+    expected = {store: share * demand for store, share in shares.items()}
+    for entry in entries:
+        if entry.stockout and entry.store_id in expected:
+            expected[entry.store_id] = max(expected[entry.store_id], entry.sold * period)
+    return expected
+
+
 def store_spread(squares: float, count: int) -> float:
     """The root mean square of the store weeks' deviations so far (log scale);
     `DEFAULT_STORE_SPREAD` until there are `MIN_STORE_WEEKS` of them."""
@@ -473,6 +520,12 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
     squares, count = store_deviations(entries, plan_of_record, setup.shares)
     deviation_ss = state.store_deviation_ss + squares
     deviation_count = state.store_deviations + count
+    this_week = week_shares(entries, plan_of_record, setup.shares)
+    share_sums = {
+        store: state.store_share_sums.get(store, 0.0) + this_week.get(store, 0.0)
+        for store in setup.shares
+    }
+    weeks_shared = number if this_week else number - 1
 
     # 4. The replenishment proposal for the next cadence period.
     proposal = None
@@ -484,6 +537,9 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         expected = {s: share * demand for s, share in setup.shares.items()}
         targets = requested = None
         if policy.store_service_level is not None:
+            expected = _store_expectations(
+                learned_shares(setup.shares, share_sums, weeks_shared), demand, entries, period
+            )
             level_sd = level.posterior_sd if level else setup.prior_sd
             spread = math.hypot(level_sd, store_spread(deviation_ss, deviation_count))
             allowance = _dc_allowance(
@@ -534,6 +590,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         demand_known=state.demand_known and week.demand is not None,
         store_deviation_ss=deviation_ss,
         store_deviations=deviation_count,
+        store_share_sums=share_sums,
     )
     # 6. After the last week, the season report.
     report = season_report_of(after, policy) if number == horizon else None

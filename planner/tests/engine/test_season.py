@@ -25,6 +25,7 @@ from planner.engine.preseason import (
 from planner.engine.sample_inputs import category_inputs, scenario_actuals
 from planner.engine.season import (
     DEFAULT_STORE_SPREAD,
+    SHARE_PRIOR_WEEKS,
     MarkdownFact,
     SeasonPolicy,
     SeasonSetup,
@@ -33,8 +34,10 @@ from planner.engine.season import (
     run_week,
     run_weeks,
     season_start,
+    learned_shares,
     store_deviations,
     store_spread,
+    week_shares,
 )
 
 SEASON = Season(dt.date(2025, 2, 17), 12)
@@ -436,3 +439,40 @@ def test_a_markdown_that_sold_nothing_more_leaves_the_plan_within_two_weeks() ->
 
     assert outcomes[5].state.plan[6].units == pytest.approx(145, rel=0.05)  # the assumed lift
     assert outcomes[7].state.plan[8].units == pytest.approx(100, rel=0.05)  # as sold
+
+
+def test_a_store_selling_above_its_planned_share_is_stocked_for_what_it_sells() -> None:
+    shares = {"A": 0.2, "B": 0.8}
+    # Four weeks where A sold half the chain's units.
+    week = [
+        store_week(store_id="A", week_number=1, opening=500, received=0, sales=50),
+        store_week(store_id="B", week_number=1, opening=500, received=0, sales=50),
+    ]
+    sums = {s: 4 * v for s, v in week_shares(week, 100.0, shares).items()}
+
+    learned = learned_shares(shares, sums, 4)
+
+    prior = SHARE_PRIOR_WEEKS
+    assert learned["A"] == pytest.approx((prior * 0.2 + 4 * 0.5) / (prior + 4))
+    assert sum(learned.values()) == pytest.approx(1.0)
+
+
+def test_a_sold_out_store_counts_at_least_its_planned_share_of_the_week() -> None:
+    week = [
+        store_week(store_id="A", week_number=1, opening=10, received=0, sales=10),
+        store_week(store_id="B", week_number=1, opening=500, received=0, sales=80),
+    ]
+
+    assert week_shares(week, 100.0, {"A": 0.2, "B": 0.8}) == {"A": 0.2, "B": 0.8}
+
+
+def test_a_store_that_sold_out_is_sent_at_least_what_it_sold() -> None:
+    setup = dataclasses.replace(
+        _setup(dc=5000), shares={"S1": 0.1, "S2": 0.9}, initial_units={"S1": 50, "S2": 500}
+    )
+
+    # S1 wanted 300 (three times its share of the plan) and sold its 50.
+    outcome = run_week(season_start(setup), WeekInput(1, demand={"S1": 300, "S2": 90}), POLICY)
+
+    line = next(line for line in outcome.proposal.lines if line.store_id == "S1")
+    assert line.units >= 50

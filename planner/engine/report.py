@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from forecasting.engine.metrics import bias, mape, wape
 
-STOCKOUT_RATE_ALERT = 0.05
 UNUSED_HOLDBACK_ALERT = 0.25
 BIAS_ALERT = 0.10
 LEFTOVER_ALERT = 0.20
@@ -35,6 +34,20 @@ def accuracy(actual: Sequence[float], forecast: Sequence[float]) -> Accuracy:
 
 
 @dataclass(frozen=True)
+class StockoutCauses:
+    """Why stores sold out: with the DC still holding stock it did not ration (replenishment
+    fell short), or with the DC empty or rationing (the order fell short). Units are the
+    demand lost there; from sales alone they are estimated as the store's planned share of
+    the week beyond what it sold (`estimated`)."""
+
+    starved_store_weeks: int = 0
+    starved_units: int = 0
+    chain_out_store_weeks: int = 0
+    chain_out_units: int = 0
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
 class SeasonReport:
     """`in_season` scores each week's forecast from the plan in force before that week's
     actuals (re-forecasts included), never a plan graded on weeks it already contains."""
@@ -56,6 +69,12 @@ class SeasonReport:
     advice: tuple[str, ...]
     lost_units: int | None = None  # demand not served; known only when demand was (replay)
     excess_units: int = 0  # sales beyond recorded stock, flagged store-week by store-week
+    causes: StockoutCauses = StockoutCauses()
+    # Money, with the category's economics: the margin lost to each cause, and what the
+    # leftovers cost (unit cost less salvage).
+    starved_margin: float | None = None
+    chain_out_margin: float | None = None
+    leftover_cost: float | None = None
 
 
 def season_report(
@@ -70,23 +89,42 @@ def season_report(
     leftover_store_units: int,
     leftover_dc_units: int,
     dc_holdback_units: int,
-    safety_stock_pct: float,
     reforecast_weeks: Sequence[int],
     markdowns: Sequence[tuple[int, float]],
     lost_units: int | None = None,
     excess_units: int = 0,
+    causes: StockoutCauses = StockoutCauses(),
+    unit_margin: float | None = None,
+    leftover_loss: float | None = None,
 ) -> SeasonReport:
     """Accuracy of the original plan and of the plan in force each week, sell-through,
-    stockouts, leftovers, and rule-based advice for next season."""
+    stockouts by cause, leftovers, and advice for next season from what caused each loss
+    (`unit_margin`: price - cost; `leftover_loss`: cost - salvage, per unit)."""
     sold = round(sum(actual))
     original = accuracy(actual, original_plan)
     in_season = accuracy(actual, in_season_plan)
     advice: list[str] = []
-    stockout_rate = stockout_store_weeks / store_weeks if store_weeks else 0.0
-    if stockout_rate > STOCKOUT_RATE_ALERT:
+    starved_margin = None if unit_margin is None else causes.starved_units * unit_margin
+    chain_out_margin = None if unit_margin is None else causes.chain_out_units * unit_margin
+
+    def lost(units: int, margin: float | None) -> str:
+        if causes.estimated:
+            return f"about {units:,} units lost (at least their planned share)"
+        money = "" if margin is None else f" ({margin:,.0f} of margin)"
+        return f"{units:,} units{money} lost"
+
+    if causes.starved_store_weeks:
         advice.append(
-            f"Raise safety stock from {safety_stock_pct:.0%} to {safety_stock_pct + 0.05:.0%}: "
-            f"{stockout_store_weeks} store-weeks ({stockout_rate:.1%}) ended with empty shelves."
+            f"Replenishment, not the order: {causes.starved_store_weeks} store-weeks sold out "
+            f"while the DC still held stock, "
+            f"{lost(causes.starved_units, starved_margin)}. Approve the weekly proposals "
+            "before their week, or stock stores deeper (PLANNING_STORE_SERVICE_LEVEL)."
+        )
+    if causes.chain_out_store_weeks:
+        advice.append(
+            f"The chain ran out: {causes.chain_out_store_weeks} store-weeks sold out with the DC "
+            f"empty or rationing, {lost(causes.chain_out_units, chain_out_margin)}. Order more "
+            "next season."
         )
     if dc_holdback_units and leftover_dc_units / dc_holdback_units > UNUSED_HOLDBACK_ALERT:
         advice.append(
@@ -100,10 +138,12 @@ def season_report(
             "demand shifts the history does not show before trusting next season's plan."
         )
     leftover = leftover_store_units + leftover_dc_units
+    leftover_cost = None if leftover_loss is None else leftover * leftover_loss
     if manufactured and leftover / manufactured > LEFTOVER_ALERT:
+        money = "" if leftover_cost is None else f", {leftover_cost:,.0f} at cost less salvage"
         advice.append(
-            f"{leftover:,} units ({leftover / manufactured:.0%} of the order) were left over: "
-            "order less or plan an earlier markdown checkpoint."
+            f"{leftover:,} units ({leftover / manufactured:.0%} of the order) were left "
+            f"over{money}: order less or plan an earlier markdown checkpoint."
         )
     if excess_units:
         advice.append(
@@ -130,4 +170,8 @@ def season_report(
         advice=tuple(advice),
         lost_units=lost_units,
         excess_units=excess_units,
+        causes=causes,
+        starved_margin=starved_margin,
+        chain_out_margin=chain_out_margin,
+        leftover_cost=leftover_cost,
     )

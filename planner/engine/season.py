@@ -43,7 +43,7 @@ from markdowns.engine.markdown import (
 )
 from markdowns.engine.pricing import PricingInputs
 from planner.engine.economics import Economics
-from planner.engine.report import SeasonReport, season_report
+from planner.engine.report import SeasonReport, StockoutCauses, season_report
 
 # A week whose stores that sold out held more than this share of its planned demand says
 # only "demand was at least this" about the level.
@@ -165,6 +165,8 @@ class SeasonState:
     # Each store's share of each observed week's demand evidence, summed over the weeks
     # (`week_shares`, `learned_shares`).
     store_share_sums: Mapping[str, float] = field(default_factory=dict)
+    dc_by_week: tuple[int, ...] = ()  # the DC's stock after each week
+    rationed_weeks: tuple[int, ...] = ()  # weeks whose shipments the DC rationed
 
     @property
     def stores(self) -> tuple[str, ...]:
@@ -389,6 +391,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
 
     # 1-2. Receipts, then the ledger of every store.
     arriving, superseded = _arrivals(state, week, policy)
+    rationed = bool(arriving) and state.proposal is not None and state.proposal.rationed
     received = {
         store: setup.initial_units.get(store, 0) if number == 1 else 0 for store in setup.shares
     }
@@ -591,6 +594,8 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         store_deviation_ss=deviation_ss,
         store_deviations=deviation_count,
         store_share_sums=share_sums,
+        dc_by_week=(*state.dc_by_week, dc_on_hand),
+        rationed_weeks=(*state.rationed_weeks, number) if rationed else state.rationed_weeks,
     )
     # 6. After the last week, the season report.
     report = season_report_of(after, policy) if number == horizon else None
@@ -612,7 +617,36 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         proposal=proposal,
         report=report,
         store_weeks=entries,
-        rationed=bool(arriving) and state.proposal is not None and state.proposal.rationed,
+        rationed=rationed,
+    )
+
+
+def stockout_causes(state: SeasonState) -> StockoutCauses:
+    """The season's sold-out store-weeks by cause: beside DC stock that was not rationed, or
+    with the DC empty or rationing; lost units as served demand says, else estimated as the
+    store's planned share of the week beyond what it sold."""
+    shares = state.setup.shares
+    starved = [0, 0]
+    chain_out = [0, 0]
+    for entry in state.ledger:
+        if not entry.stockout:
+            continue
+        week = entry.week_number
+        if state.demand_known:
+            lost = entry.lost
+        else:
+            planned = state.plans_of_record[week - 1] * shares.get(entry.store_id, 0.0)
+            lost = max(0, round(planned) - entry.sold)
+        beside = state.dc_by_week[week - 1] > 0 and week not in state.rationed_weeks
+        tally = starved if beside else chain_out
+        tally[0] += 1
+        tally[1] += lost
+    return StockoutCauses(
+        starved_store_weeks=starved[0],
+        starved_units=starved[1],
+        chain_out_store_weeks=chain_out[0],
+        chain_out_units=chain_out[1],
+        estimated=not state.demand_known,
     )
 
 
@@ -620,6 +654,7 @@ def season_report_of(state: SeasonState, policy: SeasonPolicy) -> SeasonReport:
     """The season report (SPEC.md section 7.8) from the state after the last week."""
     setup = state.setup
     weeks = state.week
+    economics = policy.economics
     return season_report(
         actual=state.sold_by_week,
         original_plan=[w.units for w in setup.base_weeks[:weeks]],
@@ -631,11 +666,13 @@ def season_report_of(state: SeasonState, policy: SeasonPolicy) -> SeasonReport:
         leftover_store_units=sum(state.on_hand.values()),
         leftover_dc_units=state.dc_on_hand,
         dc_holdback_units=setup.dc_units,
-        safety_stock_pct=policy.safety_stock_pct,
         reforecast_weeks=state.revision_weeks,
         markdowns=[(m.week_number, m.markdown_pct) for m in state.markdowns if m.markdown_pct],
         lost_units=state.lost_units if state.demand_known else None,
         excess_units=state.excess_units,
+        causes=stockout_causes(state),
+        unit_margin=None if economics is None else economics.price - economics.unit_cost,
+        leftover_loss=None if economics is None else economics.unit_cost - economics.salvage_value,
     )
 
 

@@ -31,10 +31,10 @@ from planner.engine.season import (
     SeasonSetup,
     SeasonState,
     WeekInput,
+    learned_shares,
     run_week,
     run_weeks,
     season_start,
-    learned_shares,
     store_deviations,
     store_spread,
     week_shares,
@@ -476,3 +476,22 @@ def test_a_store_that_sold_out_is_sent_at_least_what_it_sold() -> None:
 
     line = next(line for line in outcome.proposal.lines if line.store_id == "S1")
     assert line.units >= 50
+
+
+def test_the_report_tells_starved_stores_from_a_chain_that_ran_out() -> None:
+    demand = {"S1": 120, "S2": 120}
+    # Proposals never approved: stores sell out while the DC holds 2,000 units.
+    unapproved = run_weeks(
+        season_start(_setup(dc=2000)), [WeekInput(n, demand=demand) for n in range(1, 13)], POLICY
+    )[-1].report
+    # No DC at all: the same stockouts are the order's.
+    no_dc = run_weeks(
+        season_start(_setup(dc=0)), [WeekInput(n, demand=demand) for n in range(1, 13)], POLICY
+    )[-1].report
+
+    assert unapproved.causes.starved_store_weeks == unapproved.stockout_store_weeks > 0
+    assert unapproved.causes.starved_units == unapproved.lost_units
+    assert unapproved.advice[0].startswith("Replenishment, not the order")
+    assert no_dc.causes.chain_out_store_weeks == no_dc.stockout_store_weeks > 0
+    assert no_dc.causes.chain_out_units == no_dc.lost_units
+    assert no_dc.advice[0].startswith("The chain ran out")

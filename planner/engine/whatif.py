@@ -435,13 +435,19 @@ def recommend(
 def beats_plan(candidate: PolicyResult, plan: PolicyResult) -> bool:
     """Whether `candidate` is better than `plan` on the same demand paths beyond their noise:
     at 95 % confidence it loses no more sales and earns more margin (each the mean of the
-    paired differences plus 1.645 standard errors), and its P10 margin is at least the plan's."""
+    paired differences plus 1.645 standard errors), its P10 margin is at least the plan's,
+    and in the seasons that sell most (the top `HIGH_DEMAND_SHARE` of paths by demand) it
+    loses no more sales than the plan: a smaller order must not pay for its margin with the
+    seasons the interval did not expect."""
     extra_lost = _per_path(candidate, "lost_units") - _per_path(plan, "lost_units")
     margin_short = _per_path(plan, "gross_margin") - _per_path(candidate, "gross_margin")
+    demand = _per_path(plan, "demand_units")
+    high = np.argsort(-demand, kind="stable")[: max(1, round(HIGH_DEMAND_SHARE * len(demand)))]
     return (
         _upper_mean(extra_lost) <= 0
         and _upper_mean(margin_short) < 0
         and candidate.summary("gross_margin").p10 >= plan.summary("gross_margin").p10
+        and extra_lost[high].sum() <= 0
     )
 
 

@@ -279,3 +279,22 @@ def test_a_policy_beats_the_plan_only_beyond_the_paths_noise() -> None:
     assert not beats_plan(candidate([100.0, 200.0, 300.0, 390.0, 560.0]), plan)
     # More margin, but more sales lost.
     assert not beats_plan(candidate([110.0, 210.0, 310.0, 410.0, 510.0], [5, 5, 5, 5, 5]), plan)
+
+
+def test_a_policy_that_loses_more_in_the_seasons_that_sell_most_does_not_beat_the_plan() -> None:
+    choice = PolicyChoice("plan", 1000, 0.45, "weekly", 0.2, None)
+
+    def result(margins, lost) -> PolicyResult:
+        paths = _paths(margins, lost)
+        # The last path is the season that sells most.
+        top = dataclasses.replace(paths[-1], units_sold=2000)
+        return PolicyResult(choice, (*paths[:-1], top))
+
+    margins = [100.0 + 10 * i for i in range(20)]
+    plan = result(margins, [5] * 19 + [0])
+    # Fewer sales lost on average and more margin on every path, but 30 lost in the season
+    # that sells most, where the plan lost none.
+    candidate = result([m + 10 for m in margins], [0] * 19 + [30])
+
+    assert not beats_plan(candidate, plan)
+    assert beats_plan(result([m + 10 for m in margins], [0] * 20), plan)

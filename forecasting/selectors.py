@@ -62,7 +62,10 @@ def closed_seasons() -> list[ClosedSeason]:
     closed = []
     for plans in versions.values():
         root, final = plans[0], plans[-1]
-        factor = float(final.adjustment.get("adjustment_factor", 0.0))
+        # The level with any markdown's lift error taken out (older versions lack it).
+        factor = float(
+            final.adjustment.get("demand_factor", final.adjustment.get("adjustment_factor", 0.0))
+        )
         if root.version != 1 or factor <= 0:
             continue
         risk = root.adjustment.get("season_risk")

@@ -88,6 +88,22 @@ def forecast_versions_delete(*, workflow: Workflow, from_version: int) -> None:
         forecast.delete()
 
 
+def _learned_lift(level: LevelEstimate, lifts: Sequence[tuple[int, float]]) -> dict:
+    """The latest markdown's lift as its weeks showed it, once the level follows them."""
+    if not level.markdown_segment or not lifts:
+        return {}
+    start, assumed = lifts[-1]
+    realised = level.realised_lift(assumed)
+    return {
+        "lift_learned": {
+            "from_week": start,
+            "assumed": assumed,
+            "realised": realised,
+            "response": realised / assumed if assumed else 0.0,
+        }
+    }
+
+
 def forecast_version_create(
     *,
     workflow: Workflow,
@@ -131,6 +147,8 @@ def forecast_version_create(
                     if level is None
                     else {
                         "adjustment_factor": level.adjustment_factor,
+                        "demand_factor": level.demand_factor,
+                        **_learned_lift(level, lifts),
                         "posterior_sd": level.posterior_sd,
                         "prior_weight": level.prior_weight,
                         "likelihood_weight": level.likelihood_weight,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+
 from forecasting.models import Forecast
 from markdowns.choices import MarkdownStatus
 from markdowns.models import MarkdownDecision
+from planner.choices import WorkflowStatus
 from planner.engine.season import MarkdownFact
 
 
@@ -26,6 +29,24 @@ def markdown_summary(decision: MarkdownDecision) -> dict[str, Any]:
         "decided_pct": decision.decided_pct,
         "status": decision.status,
     }
+
+
+def markdown_responses(*, category_id: str) -> list[float]:
+    """The category's closed seasons' markdown responses: realised lift / assumed lift, as
+    the last plan of each season learned it (`lift_learned`)."""
+    latest = (
+        Forecast.objects.filter(workflow_id=OuterRef("workflow_id"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    finals = Forecast.objects.filter(
+        category_id=category_id, workflow__status=WorkflowStatus.CLOSED, version=Subquery(latest)
+    ).values_list("adjustment", flat=True)
+    return [
+        float(adjustment["lift_learned"]["response"])
+        for adjustment in finals
+        if isinstance(adjustment, dict) and isinstance(adjustment.get("lift_learned"), dict)
+    ]
 
 
 def season_markdowns(*, root: Forecast) -> list[MarkdownDecision]:

@@ -72,6 +72,21 @@ class LevelEstimate:
     segment_start: int = 0  # index of the first week of the segment the level comes from
     segment_shift: float = 0.0  # log change from the level before it (0 without a segment)
     shifts: tuple[int, ...] = ()  # indices where a regime change was detected
+    markdown_segment: bool = False  # the segment is a markdown's: its shift is the lift's error
+
+    @property
+    def demand_factor(self) -> float:
+        """The level with a markdown's lift error taken out: the season's full-price demand
+        against the pre-season plan."""
+        if self.markdown_segment:
+            return math.exp(self.posterior_mean - self.segment_shift)
+        return self.adjustment_factor
+
+    def realised_lift(self, assumed: float) -> float:
+        """The lift the markdown of the current segment brought, against the `assumed` one."""
+        if not self.markdown_segment:
+            return assumed
+        return (1 + assumed) * math.exp(self.segment_shift) - 1
 
 
 def observation(evidence: float, planned: float, *, lower_bound: bool = False) -> LevelObservation:
@@ -135,7 +150,8 @@ def _shifted(
     """Whether the `SHIFT_WEEKS` weeks before `end` all lie beyond the band of the level
     estimated before them, on the same side (a lower bound only counts upwards)."""
     first = end - SHIFT_WEEKS
-    if first < segment.start:
+    # A later segment already starts at its own break: a shift there is the break itself.
+    if first < segment.start or 0 < segment.start == first:
         return False
     level, evidence = _fit(observations, segment, first)
     band = SHIFT_Z * math.hypot(noise_sd, noise_sd / math.sqrt(evidence + segment.kappa))
@@ -166,14 +182,17 @@ def estimate_level(
     kappa = min(max(noise_sd**2 / prior_sd**2, low), high)
     segment = _Segment(0, 0.0, kappa, True)
     shifts: list[int] = []
+    markdown = False
     for end in range(1, len(observations) + 1):
         if end - 1 in breaks and end - 1 > segment.start:
             level, _ = _fit(observations, segment, end - 1)
             segment = _Segment(end - 1, level, KAPPA_MARKDOWN, False)
+            markdown = True
         if _shifted(observations, segment, end, noise_sd):
             level, _ = _fit(observations, segment, end - SHIFT_WEEKS)
             segment = _Segment(end - SHIFT_WEEKS, level, 0.0, False)
             shifts.append(end - SHIFT_WEEKS)
+            markdown = False
     mean, evidence = _fit(observations, segment, len(observations))
     weight = evidence + segment.kappa
     posterior_sd = noise_sd / math.sqrt(weight) if weight > 0 else prior_sd
@@ -191,6 +210,7 @@ def estimate_level(
         segment_start=segment.start,
         segment_shift=mean - segment.centre if segment.start else 0.0,
         shifts=tuple(shifts),
+        markdown_segment=markdown and segment.start > 0,
     )
 
 

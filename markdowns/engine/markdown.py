@@ -14,6 +14,8 @@ ELASTICITY_RANGE = (1.0, 3.0)
 STEP = 0.05
 # The deepest markdown a person can type (the priced grid stops at 50 %).
 MAX_MARKDOWN_PCT = 0.9
+# The configured lift per point counts as this many closed seasons (`learned_lift_per_point`).
+LIFT_PRIOR_SEASONS = 3.0
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,11 @@ def with_options(
             f"{best.leftover:,.0f} left over."
         ),
     )
+
+
+def learned_lift_per_point(prior: float, responses: list[float]) -> float:
+    """The category's demand lift per point of markdown after its closed seasons: each
+    season's realised lift against the one it assumed (`responses`, 1 = as assumed), their
+    mean shrunk to 1 with the configured value worth `LIFT_PRIOR_SEASONS` seasons."""
+    response = (LIFT_PRIOR_SEASONS + sum(responses)) / (LIFT_PRIOR_SEASONS + len(responses))
+    return prior * max(response, 0.0)

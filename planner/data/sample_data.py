@@ -109,6 +109,18 @@ SCENARIOS: dict[str, tuple[float, ...]] = {
     ),
 }
 
+# How customers answer a markdown in each scenario, against the lift the plan assumes
+# (1: as assumed; 0: not at all). The files hold full-price demand; a replay scales the
+# weeks after a decided markdown by 1 + this x its expected lift, so the plan has to learn
+# the lift from the sales rather than find the one it assumed.
+SCENARIO_LIFT_RESPONSE: dict[str, float] = {
+    "normal": 1.0,
+    "high_demand": 1.0,
+    "low_demand": 1.0,
+    "steady_underperformance": 0.5,
+    "severe_underperformance": 0.0,
+}
+
 # Store attribute distributions by fashion tier: (mean, sd) or choices with weights.
 _TIER_COUNTS = {"Premium": 15, "Mainstream": 20, "Value": 15}
 _TIER_ATTRIBUTES: dict[str, dict[str, Any]] = {

@@ -17,7 +17,7 @@ from forecasting.engine.members import MEMBERS
 from forecasting.engine.metrics import wape
 from forecasting.engine.series import weekly_series
 from forecasting.engine.types import Season
-from planner.data.sample_data import SCENARIOS
+from planner.data.sample_data import SCENARIO_LIFT_RESPONSE, SCENARIOS
 from planner.engine.preseason import PreseasonPlan, PreseasonSettings, plan_preseason
 from planner.engine.report import Accuracy, accuracy
 from planner.engine.sample_inputs import category_inputs, scenario_actuals
@@ -121,7 +121,8 @@ def evaluate_category(
     policies: dict[str, SeasonPolicy],
 ) -> CategoryEvaluation:
     """Forecasts the season from history only, allocates, then replays every scenario under
-    each policy."""
+    each policy, customers answering a markdown as the scenario says
+    (`SCENARIO_LIFT_RESPONSE`)."""
     daily, stores = category_inputs(directory, category, season=settings.season)
     plan = plan_preseason(
         daily_units=daily, stores=stores, settings=settings, category_name=category
@@ -142,7 +143,9 @@ def evaluate_category(
                 scenario=scenario,
                 preseason={name: accuracy(totals, curve) for name, curve in curves.items()},
                 replays={
-                    name: replay_scenario(setup, policy, demand)
+                    name: replay_scenario(
+                        setup, policy, demand, lift_response=SCENARIO_LIFT_RESPONSE[scenario]
+                    )
                     for name, policy in policies.items()
                 },
             )

@@ -4,12 +4,14 @@ are the one source of the defaults) and a season's parameters."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from django.conf import settings
 from django.utils import timezone
 
 from forecasting.engine.risk import SeasonShock, learned_shock
+from markdowns.engine.markdown import learned_lift_per_point
 from planner.engine.economics import Economics
 from planner.engine.season import SeasonPolicy
 
@@ -48,8 +50,11 @@ def season_policy(
     markdown_checkpoint_week: int | None,
     markdown_threshold: float | None,
     economics: Economics | None = None,
+    markdown_responses: Sequence[float] = (),
 ) -> SeasonPolicy:
-    """The season's policy; with `economics`, markdown options are priced at the checkpoint."""
+    """The season's policy; with `economics`, markdown options are priced at the checkpoint;
+    the lift per point of markdown is the configured one, learned from the category's closed
+    seasons' `markdown_responses` (realised against assumed lift)."""
     planning = settings.PLANNING
     return SeasonPolicy(
         horizon_weeks=horizon_weeks,
@@ -60,7 +65,9 @@ def season_policy(
         variance_threshold=planning["VARIANCE_THRESHOLD"],
         elasticity=planning["DEFAULT_ELASTICITY"],
         markdown_cap=planning["MARKDOWN_CAP"],
-        lift_per_point=planning["MARKDOWN_LIFT_PER_POINT"],
+        lift_per_point=learned_lift_per_point(
+            planning["MARKDOWN_LIFT_PER_POINT"], list(markdown_responses)
+        ),
         store_service_level=planning["STORE_SERVICE_LEVEL"],
         auto_approve_replenishment=settings.AUTO_APPROVE_REPLENISHMENT,
         economics=economics,

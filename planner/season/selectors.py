@@ -74,6 +74,7 @@ def season_record(workflow: Workflow) -> SeasonRecord:
         markdown_checkpoint_week=p.markdown_checkpoint_week,
         markdown_threshold=p.markdown_threshold,
         economics=economics,
+        markdown_responses=markdown_selectors.markdown_responses(category_id=workflow.category_id),
     )
     sales: dict[int, dict[str, int]] = defaultdict(dict)
     for week, store, units in WeeklyActual.objects.filter(workflow=workflow).values_list(

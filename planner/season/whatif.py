@@ -14,6 +14,7 @@ from allocation import selectors as allocation_selectors
 from forecasting.engine.types import CategoryForecast, Season
 from forecasting.fetch import forecast_weeks, stored_risk
 from forecasting.models import Forecast
+from markdowns import selectors as markdown_selectors
 from planner.choices import WorkflowStatus
 from planner.engine.economics import critical_ratio
 from planner.engine.whatif import (
@@ -92,6 +93,7 @@ def season_what_if(
         markdown_checkpoint_week=p.markdown_checkpoint_week,
         markdown_threshold=p.markdown_threshold,
         economics=economics,
+        markdown_responses=markdown_selectors.markdown_responses(category_id=workflow.category_id),
     )
     proposed = proposed_choice(
         forecast,

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from allocation.models import Allocation, Shipment
 from conftest import token_client
 from forecasting.models import Forecast
+from markdowns import selectors as markdown_selectors
 from markdowns.models import MarkdownDecision
 from planner.engine.season import (
     WeekInput,
@@ -30,6 +31,7 @@ from planner.engine.season import (
     season_start,
 )
 from planner.models import Workflow, WorkflowTransition
+from planner.season.policy import season_policy
 from planner.season.selectors import season_outcomes, season_record
 from planner.tests.test_workflows import start
 
@@ -483,6 +485,42 @@ def test_a_markdown_depth_out_of_range_or_with_decline_is_refused(
 
     assert refused.status_code == 400 and field in json.dumps(refused.json())
     assert MarkdownDecision.objects.get().status == "pending"
+
+
+def test_a_markdown_that_sold_nothing_more_is_learned_and_lowers_the_next_seasons_lift(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    # The scenario files are full-price demand: uploaded as sales, the markdown lifts nothing.
+    season = _to_markdown(api_client, sample_dir)
+    accepted = api_client.post(
+        "/api/approvals/markdown",
+        {"workflow_id": season, "action": "accept", "markdown_pct": 0.3},
+        format="json",
+    )
+    assert accepted.status_code == 200
+    for week in range(7, 13):
+        outcome = upload(api_client, season, week, week_csv(sample_dir, "low_demand", week))
+        assert outcome.status_code == 200, outcome.json()
+        approve_proposal(api_client, season, outcome.json())
+
+    workflow = Workflow.objects.get(pk=season)
+    learned = Forecast.objects.get(workflow=workflow, version=13).adjustment["lift_learned"]
+
+    assert workflow.status == "closed"
+    assert learned["assumed"] == pytest.approx(0.45)
+    assert abs(learned["realised"]) < 0.1
+    responses = markdown_selectors.markdown_responses(category_id=workflow.category_id)
+    assert responses == [pytest.approx(learned["response"])]
+    # The category's next season prices its markdowns with the lift it learned.
+    following = season_policy(
+        horizon_weeks=12,
+        strategy="weekly",
+        safety_stock_pct=0.2,
+        markdown_checkpoint_week=6,
+        markdown_threshold=0.6,
+        markdown_responses=responses,
+    )
+    assert following.lift_per_point == pytest.approx(1.5 * (3 + learned["response"]) / 4)
 
 
 def test_a_season_through_the_api_equals_the_engine_replay_week_by_week(

@@ -125,9 +125,11 @@ def test_a_markdown_that_did_nothing_leaves_the_plan_within_two_weeks() -> None:
 
     level = estimate_level(observed, breaks=(3,), **SD)
 
-    assert level.segment_start == 3
+    assert level.segment_start == 3 and level.markdown_segment
     assert 1450 * level.adjustment_factor == pytest.approx(1000, rel=0.05)
-    assert math.exp(level.segment_shift) * 1.45 - 1 == pytest.approx(0.0, abs=0.05)
+    assert level.realised_lift(0.45) == pytest.approx(0.0, abs=0.05)
+    # The season's full-price demand is still on plan: the miss was the lift's.
+    assert level.demand_factor == pytest.approx(1.0, abs=0.02)
 
 
 def test_a_markdown_that_lifted_as_expected_keeps_the_plan() -> None:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from markdowns.engine.markdown import recommend_markdown, with_options
+from markdowns.engine.markdown import learned_lift_per_point, recommend_markdown, with_options
 from markdowns.engine.pricing import PricingInputs, expected_sales, price_options
 
 INPUTS = PricingInputs(
@@ -69,3 +69,10 @@ def test_when_demand_takes_the_stock_anyway_no_markdown_earns_most() -> None:
 def test_a_markdown_deeper_than_the_price_is_refused() -> None:
     with pytest.raises(ValueError, match="0-99 %"):
         INPUTS.option("all of it", 1.0)
+
+
+def test_the_lift_per_point_learns_from_closed_seasons_shrunk_to_the_setting() -> None:
+    assert learned_lift_per_point(1.5, []) == 1.5
+    # Three seasons whose markdowns lifted nothing halve it (the setting counts as three).
+    assert learned_lift_per_point(1.5, [0.0, 0.0, 0.0]) == pytest.approx(0.75)
+    assert learned_lift_per_point(1.5, [2.0] * 30) == pytest.approx(1.5 * 63 / 33)

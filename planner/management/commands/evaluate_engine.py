@@ -45,6 +45,19 @@ CHECKPOINT_WEEK = 6
 REPORTED_WEEK = 4  # the rest-of-season error the issue's target names
 
 
+NO_LIFT = "level -30% from week 1, markdown without lift"
+COLLAPSE = "collapse to 10% of plan from week 2"
+
+
+def _family_wapes(replay: ScenarioReplay) -> list[float | None]:
+    """The rest-of-season WAPE after week 4, before the checkpoint, and two weeks after the
+    markdown's first week."""
+    return [
+        replay.rest_of_season_wape(week)
+        for week in (REPORTED_WEEK, CHECKPOINT_WEEK - 1, CHECKPOINT_WEEK + 2)
+    ]
+
+
 def _pct(value: float) -> str:
     return f"{value:6.1%}"
 
@@ -98,8 +111,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--family",
             action="store_true",
-            help="Also replay the scenario family around each plan (level breaks, drift, a "
-            "spike, markdowns without or with twice the lift, a store closing).",
+            help="Replay the whole scenario family around each plan (level breaks, drift, a "
+            "spike, markdowns without or with twice the lift, a store closing); without it, "
+            "only the markdown without lift and the collapse.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -144,8 +158,7 @@ class Command(BaseCommand):
             priced = {**policies, "now": replace(policy, economics=economics)}
             evaluation = evaluate_category(directory, category, names[category], preseason, priced)
             self._category(evaluation, preseason)
-            if options["family"]:
-                self._family(evaluation, priced["now"])
+            self._family(evaluation, priced["now"], everything=options["family"])
         if not options["skip_holdout"]:
             self._holdout(directory, chosen)
 
@@ -215,8 +228,12 @@ class Command(BaseCommand):
             f"{plan.timings['clustering']:.3f} s; run_week {1000 * seconds / weeks:.2f} ms a week"
         )
 
-    def _family(self, evaluation: CategoryEvaluation, policy: SeasonPolicy) -> None:
-        """The scenario family around the plan, replayed under the product's policy."""
+    def _family(
+        self, evaluation: CategoryEvaluation, policy: SeasonPolicy, *, everything: bool
+    ) -> None:
+        """The scenario family around the plan, replayed under the product's policy: all of
+        it with `everything`, else the markdown without lift and the collapse; then the
+        in-season bars over the sample scenarios and the family cases replayed."""
         write = self.stdout.write
         plan = evaluation.plan
         setup = season_setup(plan)
@@ -229,17 +246,19 @@ class Command(BaseCommand):
             f"{'DC left':>13}{'leftover':>9}  {'markdown':<9}"
             f"{'WAPE wk4':>9}{'before md':>10}{'md + 2':>8}"
         )
+        replays: dict[str, ScenarioReplay] = {}
         for seed, scenario in enumerate(scenario_family(policy.horizon_weeks)):
+            if not everything and scenario.name not in (NO_LIFT, COLLAPSE):
+                continue
             demand = scenario_demand(plan.forecast.curve, setup.shares, scenario, seed=seed)
             replay = replay_scenario(setup, policy, demand, lift_response=scenario.lift_response)
+            replays[scenario.name] = replay
             row = outcome_row(replay)
             while_dc = sum(o.stockouts_beside_dc_stock for o in replay.outcomes)
             markdown = ", ".join(f"w{w}: {p:.0%}" for w, p in row["markdowns"]) or "none"
-            wapes = [
-                replay.rest_of_season_wape(week)
-                for week in (REPORTED_WEEK, CHECKPOINT_WEEK - 1, CHECKPOINT_WEEK + 2)
-            ]
-            after4, before, later = ("-" if w is None else f"{w:.0%}" for w in wapes)
+            after4, before, later = (
+                "-" if w is None else f"{w:.0%}" for w in _family_wapes(replay)
+            )
             dc_left = f"{row['dc_left']:>7,} ({row['dc_left_pct']:>3.0%})"
             write(
                 f"{scenario.name:<52}{replay.demand:>8,}{row['sales']:>8,}{row['lost']:>7,}"
@@ -247,10 +266,23 @@ class Command(BaseCommand):
                 f"{markdown:<9}{after4:>9}{before:>10}{later:>8}"
             )
         write(
-            "(of them: stockout store-weeks while the DC held stock; WAPE wk4: the plan in force "
-            f"after week {REPORTED_WEEK} on the rest of the season; before md / md + 2: after "
-            f"week {CHECKPOINT_WEEK - 1} (before the checkpoint) and two weeks after the "
-            "markdown's first week)"
+            "(of them: stockout store-weeks while the DC held stock it did not ration; WAPE "
+            f"wk4: the plan in force after week {REPORTED_WEEK} on the rest of the season; "
+            f"before md / md + 2: after week {CHECKPOINT_WEEK - 1} (before the checkpoint) and "
+            "two weeks after the markdown's first week)"
+        )
+        sample = [result.replays["now"] for result in evaluation.scenarios]
+        played = [*sample, *replays.values()]
+        beside = sum(o.stockouts_beside_dc_stock for r in played for o in r.outcomes)
+        store_weeks = sum(len(o.store_weeks) for r in played for o in r.outcomes)
+        _, md_before, md_later = (w or 0.0 for w in _family_wapes(replays[NO_LIFT]))
+        collapse = _family_wapes(replays[COLLAPSE])[0] or 0.0
+        write(
+            f"Bars: stockouts beside DC stock {beside} of {store_weeks:,} store-weeks "
+            f"({beside / store_weeks:.2%}; at most 1 %) over the sample scenarios and these "
+            f"cases; markdown without lift: WAPE two weeks after it {md_later:.1%} against "
+            f"{md_before:.1%} before ({md_later / (md_before or 1):.2f}x; at most 1.5x); "
+            f"collapse: WAPE after week {REPORTED_WEEK} {collapse:.1%} (at most 50 %)"
         )
 
     def _holdout(self, directory: Path, categories: list[str]) -> None:

@@ -287,7 +287,8 @@ def test_a_whole_season_in_the_browser(
     page.locator("#plan .updatemenu-button").nth(0).click()
     shot(page, "06-weekly-performance")
 
-    expect(page.locator("button:has-text('Approve the markdown')")).to_be_visible()
+    expect(page.locator("button:has-text('Apply the markdown')")).to_be_visible()
+    expect(page.locator("#markdown table")).to_contain_text("(recommended)")
     expect(page.locator("#season-header .decision")).to_contain_text("Decide the week 6 markdown")
     expect(page.locator("#season-header")).to_contain_text("weeks of cover")
     page.locator("input[name=elasticity]").fill("1")
@@ -297,8 +298,8 @@ def test_a_whole_season_in_the_browser(
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "season-page-1366x768.png"))
     no_serious_accessibility_violations(page, "the markdown decision")
-    page.click("button:has-text('Approve the markdown')")
-    expect(page.locator(".message.success")).to_contain_text("Expected demand lift")
+    page.click("button:has-text('Apply the markdown')")
+    expect(page.locator(".message.success")).to_contain_text("Week 6:")
     expect(page.locator("#workflow-status")).to_have_text("In season, week 6 of 12 (week 7 due)")
     expect(page.locator("#report-heading")).to_have_count(0)  # the report waits for week 12
     for week in range(7, 13):

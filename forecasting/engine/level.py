@@ -18,9 +18,11 @@ observed week gives y_w = log(evidence_w / plan_w). The estimate is a robust, sh
 Two kinds of week start a new segment, whose level is estimated from its own weeks:
 
 - A markdown (`breaks`, known to the caller). Its weeks are planned with the lift the
-  markdown was expected to bring; what they show against that is the lift's error. The level
-  before the markdown is their prior, worth `KAPPA_MARKDOWN` weeks and not voting in the
-  winsorising, so a markdown that did nothing leaves the plan within two weeks.
+  markdown was expected to bring; what they show against that is the lift's error. From the
+  markdown on the level is theirs alone (no prior weight, no vote for the level before it,
+  which stays the reference the realised lift is measured from), so a markdown that did
+  nothing leaves the plan within two weeks. A prior worth even a tenth of a week kept part
+  of a lift that never came (docs/level.md).
 - A regime change: `SHIFT_WEEKS` consecutive weeks beyond the band of the level before them
   (`SHIFT_Z` standard deviations of a week around it), in one direction. One week beyond the
   band is an outlier and is clipped; two in a row are a new level, estimated from them alone.
@@ -43,7 +45,6 @@ MIN_NOISE_SD = 0.08
 CLIP_LOG = 0.10
 RECENCY = 0.85
 KAPPA_RANGE = (0.25, 1.0)
-KAPPA_MARKDOWN = 0.25
 SHIFT_WEEKS = 2
 SHIFT_Z = Z_95
 
@@ -186,7 +187,7 @@ def estimate_level(
     for end in range(1, len(observations) + 1):
         if end - 1 in breaks and end - 1 > segment.start:
             level, _ = _fit(observations, segment, end - 1)
-            segment = _Segment(end - 1, level, KAPPA_MARKDOWN, False)
+            segment = _Segment(end - 1, level, 0.0, False)
             markdown = True
         if _shifted(observations, segment, end, noise_sd):
             level, _ = _fit(observations, segment, end - SHIFT_WEEKS)

@@ -82,8 +82,8 @@ class SeasonPolicy:
     level_update: str = "weekly"  # "weekly" (robust, every week) or "at_revision" (Kalman)
     replenish_from: str = "updated"  # "updated": after this week's update; "previous"
     # Stores are stocked up to this quantile of their demand until the next shipment while
-    # the chain holds more than the season still needs (`_store_service_level`); None: one
-    # period's plan x (1 + safety stock), the rule before order-up-to.
+    # the chain holds more than the season still needs, else the DC rations (`_dc_allowance`);
+    # None: one period's plan x (1 + safety stock), the rule before order-up-to.
     store_service_level: float | None = 0.999
     # Prices the markdown options at the checkpoint and recommends the highest expected
     # margin (`markdowns.engine.pricing`); None: the seed's rule alone.
@@ -165,6 +165,7 @@ class SeasonState:
     # Each store's share of each observed week's demand evidence, summed over the weeks
     # (`week_shares`, `learned_shares`).
     store_share_sums: Mapping[str, float] = field(default_factory=dict)
+    store_share_weeks: int = 0
     dc_by_week: tuple[int, ...] = ()  # the DC's stock after each week
     rationed_weeks: tuple[int, ...] = ()  # weeks whose shipments the DC rationed
 
@@ -528,7 +529,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         store: state.store_share_sums.get(store, 0.0) + this_week.get(store, 0.0)
         for store in setup.shares
     }
-    weeks_shared = number if this_week else number - 1
+    weeks_shared = state.store_share_weeks + (1 if this_week else 0)
 
     # 4. The replenishment proposal for the next cadence period.
     proposal = None
@@ -594,6 +595,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         store_deviation_ss=deviation_ss,
         store_deviations=deviation_count,
         store_share_sums=share_sums,
+        store_share_weeks=weeks_shared,
         dc_by_week=(*state.dc_by_week, dc_on_hand),
         rationed_weeks=(*state.rationed_weeks, number) if rationed else state.rationed_weeks,
     )

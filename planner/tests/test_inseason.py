@@ -451,15 +451,15 @@ def test_a_typed_markdown_is_priced_applied_and_lifts_the_plan(
 
     typed = api_client.post(
         "/api/approvals/markdown",
-        {"workflow_id": season, "action": "accept", "markdown_pct": 0.25},
+        {"workflow_id": season, "action": "accept", "markdown_pct": 0.33},
         format="json",
     )
 
     assert typed.status_code == 200, typed.json()
     decision = MarkdownDecision.objects.get()
-    assert (decision.status, decision.decided_pct) == ("applied", 0.25)
-    assert any(o["label"] == "25% (typed)" for o in decision.options)
-    assert decision.decided_lift == pytest.approx(0.25 * 1.5)
+    assert (decision.status, decision.decided_pct) == ("applied", 0.33)
+    assert any(o["label"] == "33% (typed)" for o in decision.options)
+    assert decision.decided_lift == pytest.approx(0.33 * 1.5)
     assert Forecast.objects.get(workflow_id=season, version=7).adjustment["lifts"] == [
         [7, pytest.approx(decision.decided_lift)]
     ]

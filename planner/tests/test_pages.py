@@ -234,7 +234,8 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
         ).content.decode()
         assert f"Week {week}: " in page
     page = signed_in.get(f"/seasons/{workflow_id}").content.decode()
-    assert "Approve the markdown" in page
+    assert "Apply the markdown" in page and "Decline any markdown" in page
+    assert "the seed&#x27;s rule" in page or "the seed's rule" in page
     header = page[
         page.index('id="season-header"') : page.index(
             "</section>", page.index('id="season-header"')
@@ -273,10 +274,19 @@ def test_a_season_in_the_browser_forms(signed_in: Client, sample_dir: Path) -> N
         follow=True,
     ).content.decode()
     assert "waits for the week 6 markdown decision" in waiting
-    approved = signed_in.post(
-        f"/seasons/{workflow_id}/markdown", {"action": "accept", "elasticity": "2"}, follow=True
+    refused = signed_in.post(
+        f"/seasons/{workflow_id}/markdown",
+        {"action": "accept", "markdown_percent": "95"},
+        follow=True,
     )
-    assert "Expected demand lift" in approved.content.decode()
+    assert "a markdown 0-90 %" in refused.content.decode()
+    approved = signed_in.post(
+        f"/seasons/{workflow_id}/markdown",
+        {"action": "accept", "option": "0.1", "markdown_percent": "33"},
+        follow=True,
+    )
+    assert "Week 6: 33% markdown applied from week 7." in approved.content.decode()
+    assert "33% (typed)" in approved.content.decode()
     bad = signed_in.post(
         f"/seasons/{workflow_id}/weeks",
         {

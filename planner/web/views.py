@@ -486,12 +486,14 @@ def approve_markdown(request: HttpRequest, workflow_id: int) -> HttpResponse:
             )
             if decision.status == "declined":
                 messages.success(request, f"Week {decision.week_number}: markdown declined.")
-            elif decision.decided_pct is not None:
+            elif decision.decided_pct:
                 messages.success(
                     request,
                     f"Week {decision.week_number}: {decision.decided_pct:.0%} markdown applied "
                     f"from week {decision.week_number + 1}.",
                 )
+            elif decision.decided_pct is not None:
+                messages.success(request, f"Week {decision.week_number}: no markdown, as priced.")
             else:
                 messages.success(request, decision.reasoning)
         except (Conflict, ValueError) as exc:

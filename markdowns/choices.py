@@ -8,3 +8,4 @@ class MarkdownStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     APPLIED = "applied", "Applied"
     DECLINED = "declined", "Declined"
+    NOT_NEEDED = "not_needed", "No markdown needed"

@@ -69,6 +69,11 @@ def decided_markdowns(*, root: Forecast) -> dict[int, MarkdownFact]:
             declined=d.status == MarkdownStatus.DECLINED,
         )
         for d in MarkdownDecision.objects.filter(
-            forecast=root, status__in=(MarkdownStatus.APPLIED, MarkdownStatus.DECLINED)
+            forecast=root,
+            status__in=(
+                MarkdownStatus.APPLIED,
+                MarkdownStatus.DECLINED,
+                MarkdownStatus.NOT_NEEDED,
+            ),
         )
     }

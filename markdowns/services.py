@@ -19,15 +19,15 @@ class MarkdownDecided(Conflict):
     """The checkpoint's markdown was already decided: decisions are facts (HTTP 409)."""
 
 
-DECIDED = (MarkdownStatus.APPLIED, MarkdownStatus.DECLINED)
+DECIDED = (MarkdownStatus.APPLIED, MarkdownStatus.DECLINED, MarkdownStatus.NOT_NEEDED)
 
 
 def markdown_recommend(
     *, root: Forecast, recommendation: MarkdownRecommendation, week_number: int
 ) -> MarkdownDecision:
     """Records the checkpoint's recommendation with its priced options: pending a decision,
-    or decided at once when the seed's rule calls for no markdown. A decided checkpoint is
-    never reset (a re-upload keeps it)."""
+    or "no markdown needed" at once when the seed's rule calls for none. A decided checkpoint
+    is never reset (a re-upload keeps it)."""
     decided = MarkdownDecision.objects.filter(
         forecast=root, week_number=week_number, status__in=DECIDED
     ).first()
@@ -50,7 +50,7 @@ def markdown_recommend(
             "pricing": asdict(recommendation.pricing) if recommendation.pricing else None,
             "decided_pct": None,
             "decided_lift": None,
-            "status": MarkdownStatus.PENDING if needed else MarkdownStatus.APPLIED,
+            "status": MarkdownStatus.PENDING if needed else MarkdownStatus.NOT_NEEDED,
             "approved_at": None if needed else timezone.now(),
         },
     )

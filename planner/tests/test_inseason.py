@@ -404,6 +404,22 @@ def test_the_order_text_preview_and_quantity_come_from_one_function(
 # --- one engine: the product and the replay agree -----------------------------------------------
 
 
+def test_a_checkpoint_that_needs_no_markdown_is_recorded_as_not_needed(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    # Normal demand sells through above a 10 % threshold: no markdown at week 6.
+    season = approved_season(api_client, markdown_threshold=0.1)
+    for week in range(1, 7):
+        assert upload(api_client, season, week, week_csv(sample_dir, "normal", week)).status_code == 200
+
+    decision = MarkdownDecision.objects.get()
+    listed = api_client.get(f"/api/markdowns/{decision.forecast_id}").json()
+
+    assert (decision.status, decision.decided_pct) == ("not_needed", None)
+    assert [m["status"] for m in listed["markdowns"]] == ["not_needed"]
+    assert Workflow.objects.get(pk=season).status == "in_season"
+
+
 def test_the_markdown_options_are_priced_and_the_highest_margin_is_recommended(
     api_client: APIClient, sample_dir: Path
 ) -> None:

@@ -1,5 +1,9 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
+from planner import selectors
 from planner.models import (
     Category,
     HistoricalSale,
@@ -13,8 +17,39 @@ from planner.models import (
 )
 
 
+class CategoryEconomicsForm(forms.ModelForm):
+    """A category with its economics checked as the what-if will use them: the values set
+    here with the defaults derived from history for the fields left empty."""
+
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "price", "unit_cost", "salvage_value", "shipment_cost"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or self.instance.pk is None:
+            return data
+
+        def number(field: str) -> float | None:
+            value = data.get(field)
+            return None if value is None else float(value)
+
+        try:
+            selectors.economics_with_history(
+                self.instance,
+                price=number("price"),
+                unit_cost=number("unit_cost"),
+                salvage_value=number("salvage_value"),
+                shipment_cost=number("shipment_cost") or 0.0,
+            )
+        except selectors.EconomicsInvalid as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return data
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryEconomicsForm
     list_display = ["name", "slug", "history_row_count", "price", "unit_cost", "created_at"]
     search_fields = ["name", "slug"]
     readonly_fields = ["history_row_count", "created_at"]

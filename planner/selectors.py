@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
 
+from planner.conflicts import Conflict
 from planner.engine.economics import Economics, economics_with_defaults
 from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
 
@@ -97,28 +98,62 @@ def workflow_messages(workflow_id: int) -> list[dict[str, object]]:
     )
 
 
-def category_economics(category_id: str) -> Economics:
-    """The category's price, unit cost, salvage value and shipment cost: as set on the category,
-    else from history revenue / units and the PLANNING_* shares (planner.engine.economics)."""
-    category = Category.objects.get(pk=category_id)
+class EconomicsInvalid(Conflict, ValueError):
+    """A category's economics as they will be used (the values set on it with the defaults
+    derived from its history) do not hold together: the message says why and where to fix
+    them. The API answers 409; pages show it as a warning with the form."""
+
+
+def economics_with_history(
+    category: Category,
+    *,
+    price: float | None,
+    unit_cost: float | None,
+    salvage_value: float | None,
+    shipment_cost: float,
+) -> Economics:
+    """The economics these values would give the category, the empty ones derived from its
+    history revenue / units and the PLANNING_* shares (planner.engine.economics); raises
+    EconomicsInvalid when the combination does not hold together."""
     totals = HistoricalSale.objects.filter(
-        category_id=category_id, revenue__isnull=False
+        category_id=category.pk, revenue__isnull=False
     ).aggregate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
     planning = settings.PLANNING
+    try:
+        return economics_with_defaults(
+            price=price,
+            unit_cost=unit_cost,
+            salvage_value=salvage_value,
+            shipment_cost=shipment_cost,
+            history_revenue=None if totals["revenue"] is None else float(totals["revenue"]),
+            history_units=float(totals["units"] or 0),
+            default_price=planning["DEFAULT_PRICE"],
+            cost_share=planning["COST_SHARE"],
+            salvage_share=planning["SALVAGE_SHARE"],
+        )
+    except ValueError as error:
+        raise EconomicsInvalid(
+            f"The economics of {category.name} no longer hold together: {error}. Set the "
+            "values on the season page's economics form (empty fields take the defaults "
+            "derived from history)."
+        ) from None
+
+
+def category_economics(category_id: str) -> Economics:
+    """The category's price, unit cost, salvage value and shipment cost: as set on the category,
+    else from history revenue / units and the PLANNING_* shares. Raises EconomicsInvalid when
+    they do not hold together (values set earlier can stop holding as the history changes)."""
+    category = Category.objects.get(pk=category_id)
 
     def number(value: object) -> float | None:
         return None if value is None else float(value)  # type: ignore[arg-type]
 
-    return economics_with_defaults(
+    return economics_with_history(
+        category,
         price=number(category.price),
         unit_cost=number(category.unit_cost),
         salvage_value=number(category.salvage_value),
         shipment_cost=float(category.shipment_cost),
-        history_revenue=number(totals["revenue"]),
-        history_units=float(totals["units"] or 0),
-        default_price=planning["DEFAULT_PRICE"],
-        cost_share=planning["COST_SHARE"],
-        salvage_share=planning["SALVAGE_SHARE"],
     )
 
 

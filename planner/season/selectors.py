@@ -26,7 +26,7 @@ from planner.engine.season import (
 from planner.models import WeeklyActual, WeekReview, Workflow
 from planner.season.policy import season_policy
 from planner.season.states import SeasonConflict
-from planner.selectors import category_economics
+from planner.selectors import EconomicsInvalid, category_economics
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def season_record(workflow: Workflow) -> SeasonRecord:
     p = workflow.parameters
     try:
         economics = category_economics(workflow.category_id)
-    except ValueError:
+    except EconomicsInvalid:
         # Economics that no longer hold together (the economics page says why): the
         # markdown falls back to the seed's rule, unpriced, until they are fixed.
         economics = None

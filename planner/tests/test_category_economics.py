@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin import AdminSite
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from planner.admin import CategoryAdmin
 from planner.data import services
 from planner.models import Category
 from planner.selectors import category_economics
@@ -69,3 +71,19 @@ def test_the_admin_refuses_a_cost_above_the_price_or_salvage_above_cost() -> Non
     category = Category(slug="x", name="X", unit_cost=Decimal("5"), salvage_value=Decimal("5"))
     with pytest.raises(ValidationError, match="salvage value must be below the cost"):
         category.full_clean()
+
+
+def test_the_admin_checks_one_field_against_the_defaults_the_others_take() -> None:
+    # Men's Shirts at 35.00 from history: cost 15.75 by default, so a salvage of 30 cannot be.
+    _import("2024-01-01,S001,Shirts,2,70\n")
+    form_class = CategoryAdmin(Category, AdminSite()).get_form(request=None)
+    data = {"name": "Shirts", "slug": "shirts", "salvage_value": "30", "shipment_cost": "0"}
+
+    form = form_class(data=data, instance=Category.objects.get(slug="shirts"))
+
+    assert not form.is_valid()
+    assert "salvage value 30.00 must be below the unit cost 15.75" in str(form.errors)
+    assert Category.objects.get(slug="shirts").salvage_value is None
+    assert form_class(
+        data={**data, "salvage_value": "5"}, instance=Category.objects.get(slug="shirts")
+    ).is_valid()

@@ -410,7 +410,8 @@ def test_a_checkpoint_that_needs_no_markdown_is_recorded_as_not_needed(
     # Normal demand sells through above a 10 % threshold: no markdown at week 6.
     season = approved_season(api_client, markdown_threshold=0.1)
     for week in range(1, 7):
-        assert upload(api_client, season, week, week_csv(sample_dir, "normal", week)).status_code == 200
+        uploaded = upload(api_client, season, week, week_csv(sample_dir, "normal", week))
+        assert uploaded.status_code == 200
 
     decision = MarkdownDecision.objects.get()
     listed = api_client.get(f"/api/markdowns/{decision.forecast_id}").json()

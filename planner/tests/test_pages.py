@@ -1,6 +1,8 @@
 """The merchandiser's pages through Django's test client (a real browser test is separate)."""
 
+import datetime as dt
 import gzip
+import html
 import json
 import re
 from pathlib import Path
@@ -14,7 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from allocation.models import Allocation, Shipment
 from conftest import user_with_roles
 from planner import selectors
-from planner.models import Category, Workflow, WorkflowEvent
+from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
@@ -582,3 +584,38 @@ def test_a_planner_changes_replenishment_lines_on_the_page(
     assert Shipment.objects.get(pk=second.pk).status == "rejected"
     assert f"(proposed {first.units:,})" in done
     assert f"Rejected: {second.store_id} ({second.units:,})." in done
+
+
+def test_economics_that_became_invalid_warn_on_the_page_and_never_answer_500(
+    signed_in: Client,
+) -> None:
+    workflow_id = _plan(signed_in)
+    saved = signed_in.post(
+        f"/seasons/{workflow_id}/economics",
+        {"price": "", "unit_cost": "54.99", "salvage_value": "", "shipment_cost": ""},
+        follow=True,
+    ).content.decode()
+    assert "unit cost 54.99" in saved
+    # One legitimate history row sold at no revenue moves the derived price below the cost.
+    first = HistoricalSale.objects.filter(category_id="womens-dresses").order_by("date").first()
+    HistoricalSale.objects.create(
+        date=first.date - dt.timedelta(days=1),
+        store_id=first.store_id,
+        category_id="womens-dresses",
+        quantity_sold=5_000,
+        revenue=0,
+    )
+
+    page = signed_in.get(f"/seasons/{workflow_id}")
+    live = signed_in.get(f"/seasons/{workflow_id}/live")
+    what_if = signed_in.post(
+        f"/api/workflows/{workflow_id}/what-if", {}, content_type="application/json"
+    )
+
+    assert page.status_code == 200 and live.status_code == 200
+    text = html.unescape(page.content.decode())
+    assert "The economics of Women's Dresses no longer hold together" in text
+    assert "must be above the unit cost 54.99" in text
+    assert f'action="/seasons/{workflow_id}/economics"' in text
+    assert what_if.status_code == 409
+    assert "must be above the unit cost 54.99" in what_if.json()["message"]

@@ -341,8 +341,13 @@ def _season_page(workflow_id: int) -> dict[str, Any]:
     )
     if context.get("awaiting_action") == "approve_manufacturing_order":
         category = workflow.category
+        try:
+            economics, economics_problem = selectors.category_economics(category.pk), ""
+        except selectors.EconomicsInvalid as problem:
+            economics, economics_problem = None, str(problem)
         context.update(
-            economics=selectors.category_economics(category.pk),
+            economics=economics,
+            economics_problem=economics_problem,
             economics_form=EconomicsForm(
                 initial={
                     "price": category.price,

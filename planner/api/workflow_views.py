@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -163,14 +163,17 @@ class ManufacturingApprovalView(APIView):
     def post(self, request: Request) -> Response:
         form = ManufacturingApprovalSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        workflow = workflows.approve_manufacturing(
-            workflow_id=form.validated_data["workflow_id"],
-            action=form.validated_data["action"],
-            safety_stock_pct=form.validated_data.get("safety_stock_pct"),
-            dc_holdback_pct=form.validated_data.get("dc_holdback_pct"),
-            replenishment_strategy=form.validated_data.get("replenishment_strategy"),
-            markdown_threshold=form.validated_data.get("markdown_threshold", Keep.KEEP),
-        )
+        try:
+            workflow = workflows.approve_manufacturing(
+                workflow_id=form.validated_data["workflow_id"],
+                action=form.validated_data["action"],
+                safety_stock_pct=form.validated_data.get("safety_stock_pct"),
+                dc_holdback_pct=form.validated_data.get("dc_holdback_pct"),
+                replenishment_strategy=form.validated_data.get("replenishment_strategy"),
+                markdown_threshold=form.validated_data.get("markdown_threshold", Keep.KEEP),
+            )
+        except workflows.ParameterRefused as refused:
+            raise serializers.ValidationError({refused.field: [str(refused)]}) from None
         workflow.refresh_from_db()
         return Response(WorkflowSerializer(workflow).data)
 

@@ -159,6 +159,14 @@ def approve_manufacturing(
     return workflow
 
 
+class ParameterRefused(ValueError):
+    """A season parameter a change cannot take; `field` names it (the API answers 400)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _parameter_changes(
     parameters: SeasonParameters,
     *,
@@ -173,15 +181,19 @@ def _parameter_changes(
         wanted["dc_holdback_percentage"] = dc_holdback_pct
     if replenishment_strategy is not None:
         if replenishment_strategy not in ReplenishmentStrategy.values:
-            raise ValueError(f"unknown replenishment strategy {replenishment_strategy!r}")
+            raise ParameterRefused(
+                "replenishment_strategy",
+                f"unknown replenishment strategy {replenishment_strategy!r}",
+            )
         wanted["replenishment_strategy"] = replenishment_strategy
     if markdown_threshold is None:
         wanted.update(markdown_checkpoint_week=None, markdown_threshold=None)
     elif not isinstance(markdown_threshold, Keep):
         if not parameters.markdown_checkpoint_week:
-            raise ValueError(
+            raise ParameterRefused(
+                "markdown_threshold",
                 "this season has no markdown checkpoint week: a markdown threshold needs one "
-                "(start the season with a checkpoint)"
+                "(start the season with a checkpoint)",
             )
         wanted["markdown_threshold"] = markdown_threshold
     return {field: value for field, value in wanted.items() if getattr(parameters, field) != value}

@@ -468,3 +468,20 @@ def test_a_second_season_over_the_same_dates_is_refused_until_the_first_is_cance
     )
     assert later["workflow_id"] != first and again["workflow_id"] != first
     assert Workflow.objects.count() == 3
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_a_markdown_threshold_without_a_checkpoint_is_a_400_naming_the_field(
+    season_data, api_client: APIClient
+) -> None:
+    workflow_id = start(api_client, markdown_checkpoint_week=None)["workflow_id"]
+
+    refused = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "modify", "markdown_threshold": 0.5},
+        format="json",
+    )
+
+    assert refused.status_code == 400
+    assert "no markdown checkpoint week" in str(refused.json()["errors"]["markdown_threshold"])
+    assert Workflow.objects.get(pk=workflow_id).status == "awaiting_order"

@@ -178,16 +178,28 @@ def _proposal_summary(outcome: WeekOutcome) -> dict[str, Any] | None:
     proposal = outcome.proposal
     if proposal is None:
         return None
+    shipping = proposal.shipped_units or any(line.units for line in proposal.transfers)
+    if not shipping:
+        # Nothing to ship is no proposal: there is nothing to approve.
+        status = "none"
+        note = proposal.note or (
+            f"no replenishment needed for week {proposal.week_number}: every store holds its target"
+        )
+    else:
+        status = (
+            ShipmentStatus.APPROVED
+            if settings.AUTO_APPROVE_REPLENISHMENT
+            else ShipmentStatus.PROPOSED
+        )
+        note = proposal.note
     return {
         "week_number": proposal.week_number,
         "units": proposal.shipped_units,
         "stores": sum(1 for line in proposal.lines if line.units),
         "partial_shipments": sum(1 for line in proposal.lines if line.is_partial),
         "dc_available_after": proposal.dc_available_after,
-        "status": ShipmentStatus.APPROVED
-        if settings.AUTO_APPROVE_REPLENISHMENT
-        else ShipmentStatus.PROPOSED,
-        "note": proposal.note,
+        "status": status,
+        "note": note,
     }
 
 

@@ -708,3 +708,21 @@ def test_a_planner_rejects_a_whole_proposal(api_client: APIClient, sample_dir: P
     upload(api_client, season, week, week_csv(sample_dir, "high_demand", week))
     arrived = season_outcomes(season_record(Workflow.objects.get(pk=season)))[week - 1]
     assert sum(entry.received for entry in arrived.store_weeks) == 0
+
+
+def test_a_week_with_nothing_to_ship_says_there_is_no_proposal(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+
+    outcome = upload(api_client, season, 1, week_csv(sample_dir, "low_demand", 1)).json()
+    approving = api_client.post(
+        "/api/approvals/replenishment",
+        {"workflow_id": season, "week_number": 2},
+        format="json",
+    )
+
+    assert outcome["replenishment"]["units"] == 0
+    assert outcome["replenishment"]["status"] == "none"
+    assert "no replenishment needed for week 2" in outcome["replenishment"]["note"]
+    assert approving.status_code == 409

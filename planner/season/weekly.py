@@ -303,6 +303,10 @@ def _check_upload(workflow: Workflow, week_number: int, replace: bool) -> bool:
             f"Season {workflow.pk} waits for the week {workflow.season_week} markdown "
             "decision; decide it before uploading more weeks."
         )
+    if workflow.status in (S.CANCELLED, S.FAILED):
+        raise SeasonConflict(
+            f"Season {workflow.pk} was {describe(workflow)}: it takes no more weekly sales."
+        )
     if workflow.status not in (S.IN_SEASON, S.CLOSED):
         raise SeasonConflict(
             f"Season {workflow.pk} is {describe(workflow)}: weekly sales come after the "

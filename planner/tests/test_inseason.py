@@ -726,3 +726,17 @@ def test_a_week_with_nothing_to_ship_says_there_is_no_proposal(
     assert outcome["replenishment"]["status"] == "none"
     assert "no replenishment needed for week 2" in outcome["replenishment"]["note"]
     assert approving.status_code == 409
+
+
+def test_a_week_sent_to_a_cancelled_season_says_it_was_cancelled(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    assert api_client.post(f"/api/workflows/{season}/cancel").status_code == 200
+
+    refused = upload(api_client, season, 1, week_csv(sample_dir, "normal", 1))
+
+    assert refused.status_code == 409
+    assert refused.json()["message"] == (
+        f"Season {season} was cancelled: it takes no more weekly sales."
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -52,6 +54,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(body, status=exc.status)
     if isinstance(exc, Conflict):
         return Response(error_body(request, 409, str(exc)), status=409)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        message = (
+            f"Too many parts in one request: at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} "
+            f"fields and at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files "
+            "(DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_NUMBER_FILES)."
+        )
+        return Response(error_body(request, 400, message), status=400)
     if isinstance(exc, Workflow.DoesNotExist | Forecast.DoesNotExist):
         return Response(error_body(request, 404, str(exc)), status=404)
     response = drf_exception_handler(exc, context)

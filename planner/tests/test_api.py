@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from allocation.models import ClusteringRun, StoreCluster
 from planner.data.sample_data import STORES_FILE
 from planner.models import HistoricalSale, Store
-from planner.tests.factories import HistoricalSaleFactory, StoreFactory
+from planner.tests.factories import HistoricalSaleFactory, StoreFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -382,3 +382,32 @@ def test_operation_ids_read_as_words(api_client: APIClient) -> None:
     assert "agentStepDemand" in ids and "workflowWhatIf" in ids and "manufacturingApproval" in ids
     assert not [i for i in ids if i.startswith("api_")]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/data/upload-store-attributes",
+        "/api/parameters/extract",
+        "/api/workflows/{}/what-if",
+    ],
+)
+def test_more_form_fields_or_files_than_django_takes_are_a_400_naming_the_limit(
+    api_client: APIClient, path: str
+) -> None:
+    path = path.format(WorkflowFactory().pk)
+    fields = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    files = {
+        f"file{i}": SimpleUploadedFile(f"s{i}.csv", b"store_id\n")
+        for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)
+    }
+
+    many_fields = api_client.post(path, fields, format="multipart")
+    many_files = api_client.post(path, files, format="multipart")
+
+    assert many_fields.status_code == 400
+    assert (
+        f"at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields" in many_fields.json()["message"]
+    )
+    assert many_files.status_code == 400
+    assert f"at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files" in many_files.json()["message"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,6 +17,7 @@ from season_agents.extraction.types import (
     ExtractionDefaults,
     ParameterOutOfRange,
     SeasonParameterSet,
+    start_problem,
 )
 from season_agents.models import ParameterExtraction
 
@@ -81,6 +82,17 @@ def parameters_extract(*, text: str, today: dt.date | None = None) -> Extraction
             duration_ms=round((time.perf_counter() - started) * 1000),
         )
         raise
+    problem = start_problem(
+        result.season_start_date, today=today, window_years=settings.SEASON_WINDOW_YEARS
+    )
+    if problem:
+        # Starting the season would refuse this date: say so now, and ask for a look.
+        result = replace(
+            result,
+            extraction_confidence="low",
+            extraction_reasoning=f"{result.extraction_reasoning} The season_start_date "
+            f"{problem} (SEASON_WINDOW_YEARS): change it before starting.",
+        )
     log = ParameterExtraction.objects.create(
         input_text=text,
         output=result.as_dict(),

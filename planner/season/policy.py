@@ -14,15 +14,15 @@ from forecasting.engine.risk import SeasonShock, learned_shock
 from markdowns.engine.markdown import learned_lift_per_point
 from planner.engine.economics import Economics
 from planner.engine.season import SeasonPolicy
+from season_agents.extraction.types import start_problem
 
 
 def season_start_problem(start: dt.date) -> str:
-    """Why a season cannot start on `start` ("" when it can): it must lie within
-    SEASON_WINDOW_YEARS of today (far dates once overflowed the season's end date)."""
-    today = timezone.localdate()
-    years = settings.SEASON_WINDOW_YEARS
-    first, last = today.replace(year=today.year - years), today.replace(year=today.year + years)
-    return "" if first <= start <= last else f"must be from {first} to {last}"
+    """Why a season cannot start on `start` ("" when it can): within SEASON_WINDOW_YEARS of
+    today (`season_agents.extraction.types.start_problem`, which the extraction uses too)."""
+    return start_problem(
+        start, today=timezone.localdate(), window_years=settings.SEASON_WINDOW_YEARS
+    )
 
 
 def safety_stock_for(strategy: str) -> float:

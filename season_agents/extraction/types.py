@@ -32,6 +32,15 @@ def next_monday_after(today: dt.date) -> dt.date:
 FIELDS = tuple(field for concept in CONCEPTS for field in CONCEPT_FIELDS[concept])
 
 
+def start_problem(start: dt.date, *, today: dt.date, window_years: int) -> str:
+    """Why a season cannot start on `start` ("" when it can): it must lie within
+    `window_years` of today (SEASON_WINDOW_YEARS; far dates once overflowed the season's end
+    date). The one rule for the extraction and for starting a season."""
+    first = today.replace(year=today.year - window_years)
+    last = today.replace(year=today.year + window_years)
+    return "" if first <= start <= last else f"must be from {first} to {last}"
+
+
 def confidence_for(stated_fields: set[str] | frozenset[str]) -> str:
     """high = every field stated (nothing defaulted), medium = 3-4 of the five concepts stated
     in full, low = fewer."""

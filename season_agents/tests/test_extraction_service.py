@@ -175,3 +175,24 @@ def test_health_checks_the_llm_on_request_and_check_llm_explains(api_client, set
     assert out.getvalue().strip() == f"{fake.base_url} answers (listed models)."
     with pytest.raises(CommandError, match=r"cannot reach http://127\.0\.0\.1:9/v1"):
         call_command("check_llm")
+
+
+def test_a_start_the_season_would_refuse_is_flagged_by_the_extraction(
+    api_client: APIClient,
+) -> None:
+    text = ZARA.replace("March 1st", "August 3, 2012")
+    assert text != ZARA
+
+    body = _extract(api_client, text)
+    started = api_client.post(
+        "/api/workflows/forecast",
+        {"category": "womens-dresses", "parameters": body["parameters"]},
+        format="json",
+    )
+
+    assert body["parameters"]["season_start_date"] == "2012-08-03"
+    assert body["parameters"]["extraction_confidence"] == "low"
+    assert body["needs_confirmation"] is True
+    problem = started.json()["message"].split("season_start_date: ", 1)[1]
+    assert started.status_code == 400
+    assert f"season_start_date {problem}" in body["parameters"]["extraction_reasoning"]

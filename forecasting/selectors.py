@@ -40,6 +40,18 @@ def root_forecast(forecast: Forecast) -> Forecast:
     return Forecast.objects.get(workflow_id=forecast.workflow_id, version=1)
 
 
+def forecast_identity(forecast: Forecast) -> dict[str, int | None]:
+    """What an answer keyed by a forecast id says about it: the id asked for, its version,
+    its season (`workflow_id`) and the season's pre-season forecast, which holds the
+    allocation and the markdowns of every version."""
+    return {
+        "forecast_id": forecast.pk,
+        "forecast_version": forecast.version,
+        "workflow_id": forecast.workflow_id,
+        "season_forecast_id": root_forecast(forecast).pk,
+    }
+
+
 def closed_seasons() -> list[ClosedSeason]:
     """Every closed season's miss: log(demand level at the close / the pre-season plan), from
     the level update of its last plan version (markdown lifts and sold-out stores already

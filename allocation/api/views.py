@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from allocation import selectors
 from allocation.api.serializers import AllocationSerializer, StoreClusterSerializer
 from allocation.models import Allocation
-from forecasting.selectors import forecast_by_id, root_forecast
+from forecasting.selectors import forecast_by_id, forecast_identity, root_forecast
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number is no id (SQLite would overflow)
 
@@ -40,8 +40,10 @@ class StoreClusterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class AllocationView(APIView):
-    """The allocation plan of a forecast (its season's pre-season version), with store rows
-    and replenishment shipments."""
+    """The allocation plan of a forecast's season (held by its pre-season version), with store
+    rows and replenishment shipments. Takes a forecast id, any version of the season; the
+    answer names it (`forecast_id`, `forecast_version`), its season (`workflow_id`) and the
+    pre-season forecast (`season_forecast_id`)."""
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, forecast_id: int) -> Response:
@@ -49,4 +51,4 @@ class AllocationView(APIView):
         allocation = Allocation.objects.filter(forecast=root_forecast(forecast)).first()
         if allocation is None:
             raise NotFound(f"Forecast {forecast_id} has no allocation yet.")
-        return Response(AllocationSerializer(allocation).data)
+        return Response({**AllocationSerializer(allocation).data, **forecast_identity(forecast)})

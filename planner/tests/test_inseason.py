@@ -743,3 +743,20 @@ def test_a_week_sent_to_a_cancelled_season_says_it_was_cancelled(
     assert refused.json()["message"] == (
         f"Season {season} was cancelled: it takes no more weekly sales."
     )
+
+
+def test_answers_keyed_by_a_forecast_id_name_its_season_and_version(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    upload(api_client, season, 1, week_csv(sample_dir, "normal", 1))
+    revision = Forecast.objects.get(workflow_id=season, version=2)
+
+    allocation = api_client.get(f"/api/allocations/{revision.pk}").json()
+    markdowns = api_client.get(f"/api/markdowns/{revision.pk}").json()
+
+    for answer in (allocation, markdowns):
+        assert answer["workflow_id"] == season
+        assert (answer["forecast_id"], answer["forecast_version"]) == (revision.pk, 2)
+    root = Forecast.objects.get(workflow_id=season, version=1)
+    assert allocation["season_forecast_id"] == markdowns["season_forecast_id"] == root.pk

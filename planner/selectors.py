@@ -101,7 +101,15 @@ def workflow_messages(workflow_id: int) -> list[dict[str, object]]:
 class EconomicsInvalid(Conflict, ValueError):
     """A category's economics as they will be used (the values set on it with the defaults
     derived from its history) do not hold together: the message says why and where to fix
-    them. The API answers 409; pages show it as a warning with the form."""
+    them, `problem` says only why. The API answers 409; pages show it with the form."""
+
+    def __init__(self, category: Category, problem: str) -> None:
+        super().__init__(
+            f"The economics of {category.name} no longer hold together: {problem}. Set the "
+            "values on the season page's economics form or PUT /api/categories/"
+            f"{category.slug}/economics (empty fields take the defaults derived from history)."
+        )
+        self.problem = problem
 
 
 def economics_with_history(
@@ -132,11 +140,7 @@ def economics_with_history(
             salvage_share=planning["SALVAGE_SHARE"],
         )
     except ValueError as error:
-        raise EconomicsInvalid(
-            f"The economics of {category.name} no longer hold together: {error}. Set the "
-            "values on the season page's economics form (empty fields take the defaults "
-            "derived from history)."
-        ) from None
+        raise EconomicsInvalid(category, str(error)) from None
 
 
 def category_economics(category_id: str) -> Economics:
@@ -155,6 +159,25 @@ def category_economics(category_id: str) -> Economics:
         salvage_value=number(category.salvage_value),
         shipment_cost=float(category.shipment_cost),
     )
+
+
+def category_economics_view(category_id: str) -> dict[str, object]:
+    """The economics as the API shows them: the values in use with their sources, or the
+    problem when they do not hold together."""
+    try:
+        economics = category_economics(category_id)
+    except EconomicsInvalid as invalid:
+        return {"economics": None, "economics_problem": invalid.problem}
+    return {
+        "economics": {
+            "price": economics.price,
+            "unit_cost": economics.unit_cost,
+            "salvage_value": economics.salvage_value,
+            "shipment_cost": economics.shipment_cost,
+            "sources": economics.sources,
+        },
+        "economics_problem": "",
+    }
 
 
 def category_units_a_year_before(category_id: str, starts: list[dt.date]) -> list[int | None]:

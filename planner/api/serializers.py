@@ -1,6 +1,10 @@
+from decimal import Decimal
+from typing import Any
+
 from rest_framework import serializers
 
 from planner.models import Category, Store
+from planner.selectors import category_economics_view
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -10,6 +14,29 @@ class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["slug", "name", "history_row_count", "history_start", "history_end"]
+
+    def to_representation(self, instance: Category) -> dict[str, Any]:
+        """The category with its economics as the what-if uses them (price, unit cost, salvage
+        value, shipment cost and where each came from), or why they do not hold together."""
+        return {**super().to_representation(instance), **category_economics_view(instance.pk)}
+
+
+class CategoryEconomicsSerializer(serializers.Serializer):
+    """A category's economics per unit; null or absent: the default (history revenue / units
+    and the PLANNING_* shares). Checked together with the defaults the others take."""
+
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), allow_null=True, default=None
+    )
+    unit_cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), allow_null=True, default=None
+    )
+    salvage_value = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), allow_null=True, default=None
+    )
+    shipment_cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), allow_null=True, default=None
+    )
 
 
 class StoreSerializer(serializers.ModelSerializer):

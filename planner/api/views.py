@@ -1,9 +1,12 @@
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -12,7 +15,9 @@ from rest_framework.views import APIView
 
 from allocation import selectors as allocation_selectors
 from planner import selectors
+from planner.api.permissions import RolePermission
 from planner.api.serializers import (
+    CategoryEconomicsSerializer,
     CategorySerializer,
     HealthSerializer,
     ImportSummarySerializer,
@@ -65,7 +70,8 @@ class HealthView(APIView):
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Product categories detected from imported history."""
+    """Product categories detected from imported history, with the economics the what-if and
+    the markdown prices use."""
 
     serializer_class = CategorySerializer
     lookup_field = "slug"
@@ -73,6 +79,29 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.category_list()
+
+    @extend_schema(request=CategoryEconomicsSerializer, responses={200: CategorySerializer})
+    @action(detail=True, methods=["put"], permission_classes=[RolePermission])
+    def economics(self, request: Request, slug: str | None = None) -> Response:
+        """Sets the category's economics (planner role; null: the default), checked together
+        with the defaults the fields left empty take, as on the season page: 400 and nothing
+        saved when they do not hold together."""
+        category = self.get_object()
+        form = CategoryEconomicsSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            services.category_economics_set(
+                category_id=category.pk,
+                price=data["price"],
+                unit_cost=data["unit_cost"],
+                salvage_value=data["salvage_value"],
+                shipment_cost=data["shipment_cost"] or Decimal(0),
+            )
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        category.refresh_from_db()
+        return Response(CategorySerializer(category).data)
 
 
 class StoreViewSet(viewsets.ReadOnlyModelViewSet):

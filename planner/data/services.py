@@ -31,7 +31,7 @@ from planner.data.imports import (
 )
 from planner.engine.economics import Economics
 from planner.models import Category, HistoricalSale, Store
-from planner.selectors import category_economics
+from planner.selectors import EconomicsInvalid, category_economics
 
 logger = logging.getLogger(__name__)
 
@@ -356,4 +356,7 @@ def category_economics_set(
         category.salvage_value = salvage_value
         category.shipment_cost = shipment_cost
         category.save(update_fields=["price", "unit_cost", "salvage_value", "shipment_cost"])
-        return category_economics(category_id)
+        try:
+            return category_economics(category_id)
+        except EconomicsInvalid as invalid:
+            raise ValueError(invalid.problem) from None  # rolls the save back

@@ -85,6 +85,19 @@ def test_store_upload_then_history_upload_end_to_end(
             "history_row_count": 1,
             "history_start": "2024-01-01",
             "history_end": "2024-01-01",
+            "economics": {
+                "price": categories[0]["economics"]["price"],
+                "unit_cost": categories[0]["economics"]["unit_cost"],
+                "salvage_value": categories[0]["economics"]["salvage_value"],
+                "shipment_cost": 0.0,
+                "sources": {
+                    "price": "history revenue / units",
+                    "unit_cost": "45% of price (PLANNING_COST_SHARE)",
+                    "salvage_value": "30% of cost (PLANNING_SALVAGE_SHARE)",
+                    "shipment_cost": "none set",
+                },
+            },
+            "economics_problem": "",
         }
     ]
 

@@ -7,6 +7,8 @@ from django.contrib.admin import AdminSite
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from conftest import token_client, user_with_roles
+from planner.access import VIEWERS
 from planner.admin import CategoryAdmin
 from planner.data import services
 from planner.models import Category
@@ -87,3 +89,40 @@ def test_the_admin_checks_one_field_against_the_defaults_the_others_take() -> No
     assert form_class(
         data={**data, "salvage_value": "5"}, instance=Category.objects.get(slug="shirts")
     ).is_valid()
+
+
+def test_the_categories_api_shows_the_economics_and_planners_set_them(api_client) -> None:
+    _import("2024-01-01,S001,Dresses,4,220\n")
+
+    listed = api_client.get("/api/categories").json()["results"][0]
+    saved = api_client.put(
+        "/api/categories/dresses/economics",
+        {"price": None, "unit_cost": "20", "salvage_value": None, "shipment_cost": "1.5"},
+        format="json",
+    )
+    refused = api_client.put(
+        "/api/categories/dresses/economics",
+        {"price": "10", "unit_cost": "20", "salvage_value": None, "shipment_cost": "0"},
+        format="json",
+    )
+
+    assert listed["economics"]["price"] == 55.0
+    assert listed["economics"]["sources"]["price"] == "history revenue / units"
+    assert listed["economics_problem"] == ""
+    assert saved.status_code == 200, saved.json()
+    assert (saved.json()["economics"]["unit_cost"], saved.json()["economics"]["shipment_cost"]) == (
+        20.0,
+        1.5,
+    )
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "price 10.00 must be above the unit cost 20.00"
+    assert Category.objects.get(slug="dresses").unit_cost == 20
+
+
+def test_a_viewer_cannot_set_the_economics() -> None:
+    _import("2024-01-01,S001,Dresses,4,220\n")
+    viewer = token_client(user_with_roles("viola", VIEWERS))
+
+    refused = viewer.put("/api/categories/dresses/economics", {"unit_cost": "20"}, format="json")
+
+    assert refused.status_code == 403

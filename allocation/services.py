@@ -3,7 +3,7 @@ split, shipments (SPEC.md sections 7.2-7.4)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -83,9 +83,12 @@ def allocation_create(
     safety_stock_pct: float,
     strategy: str,
     dc_holdback_pct: float,
+    guard: Callable[[], None] = lambda: None,
 ) -> Allocation:
     """The manufacturing order and its split; replaces a proposed (unapproved) allocation of
-    the same forecast, so `modify` at approval recomputes without committing anything."""
+    the same forecast, so `modify` at approval recomputes without committing anything.
+    `guard` runs in the transaction that stores it, after the writes: raising there stores
+    nothing (a season cancelled while the order was sized)."""
     stores = fetch.store_profiles(
         forecast.category_id,
         season_start=forecast.season_start_date,
@@ -124,6 +127,7 @@ def allocation_create(
             )
             for line in plan.stores
         )
+        guard()
     return allocation
 
 

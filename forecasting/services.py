@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
@@ -36,8 +36,10 @@ def _save_weeks(forecast: Forecast, weeks: Sequence[ForecastWeek]) -> None:
     )
 
 
-def forecast_create(*, workflow: Workflow) -> Forecast:
+def forecast_create(*, workflow: Workflow, guard: Callable[[], None] = lambda: None) -> Forecast:
     """The pre-season ensemble forecast of the workflow's category and season (SPEC 7.1).
+    `guard` runs in the transaction that stores it, after the writes: raising there stores
+    nothing (a season cancelled while the forecast ran).
 
     Raises forecasting.engine.types.ForecastError when the history is too short.
     """
@@ -76,6 +78,7 @@ def forecast_create(*, workflow: Workflow) -> Forecast:
             },
         )
         _save_weeks(forecast, result.weeks)
+        guard()
     return forecast
 
 

@@ -108,10 +108,23 @@ def _orchestrator_tool(workflow: Workflow) -> StepResult:
     return StepResult(summary, None, template)
 
 
+def still_running(workflow: Workflow) -> None:
+    """Raises SeasonConflict when the season was stopped (cancelled, or failed):
+    the guard of the transaction that stores a step's result, run after the writes, so a
+    cancel that came first rolls the result back and one that comes later finds it stored."""
+    status = (
+        Workflow.objects.select_for_update().values_list("status", flat=True).get(pk=workflow.pk)
+    )
+    if status in (S.CANCELLED, S.FAILED):
+        raise SeasonConflict(f"Season {workflow.pk} is {S(status).label.lower()}: the step stops.")
+
+
 def _demand_tool(workflow: Workflow) -> StepResult:
     forecast = Forecast.objects.filter(workflow=workflow, version=1).first()
     if forecast is None:
-        forecast = forecasting_services.forecast_create(workflow=workflow)
+        forecast = forecasting_services.forecast_create(
+            workflow=workflow, guard=partial(still_running, workflow)
+        )
     member_totals: dict[str, int] = {
         name: round(total) for name, total in forecast.adjustment["member_totals"].items()
     }
@@ -165,6 +178,7 @@ def inventory_tool(workflow: Workflow, safety_stock_pct: float | None = None) ->
             else safety_stock_for(p.replenishment_strategy),
             strategy=p.replenishment_strategy,
             dc_holdback_pct=p.dc_holdback_percentage,
+            guard=partial(still_running, workflow),
         )
     summary = allocation_summary(allocation)
     return StepResult(
@@ -212,12 +226,15 @@ class WorkflowReporter:
         self.workflow = workflow
 
     def started(self, agent: str) -> None:
-        self.workflow.current_agent = agent
-        self.workflow.save(update_fields=["current_agent", "updated_at"])
-        event_publish(workflow=self.workflow, kind="agent_started", agent=agent)
+        with transaction.atomic():
+            still_running(self.workflow)
+            self.workflow.current_agent = agent
+            self.workflow.save(update_fields=["current_agent", "updated_at"])
+            event_publish(workflow=self.workflow, kind="agent_started", agent=agent)
 
     def completed(self, agent: str, outcome: StepOutcome, seconds: float) -> None:
         with transaction.atomic():
+            still_running(self.workflow)
             if outcome.fallback_reason:
                 event_publish(
                     workflow=self.workflow,

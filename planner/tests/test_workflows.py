@@ -10,12 +10,15 @@ from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from allocation import services as allocation_services
 from allocation.models import Allocation, Shipment
+from forecasting import services as forecasting_services
 from planner.models import Category, SeasonParameters, Workflow
 from planner.realtime.stream import validate_message
 from planner.season.runner import recover_in_background, workflow_claim, workflows_recover
 from planner.season.states import SeasonConflict, transition
 from planner.season.steps import workflow_advance
+from planner.season.workflows import season_cancel
 from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
 
@@ -485,3 +488,36 @@ def test_a_markdown_threshold_without_a_checkpoint_is_a_400_naming_the_field(
     assert refused.status_code == 400
     assert "no markdown checkpoint week" in str(refused.json()["errors"]["markdown_threshold"])
     assert Workflow.objects.get(pk=workflow_id).status == "awaiting_order"
+
+
+@pytest.mark.parametrize("cancel_during", ["forecast", "allocation"])
+def test_a_cancel_while_a_step_runs_stores_and_streams_nothing_after_it(
+    season_data, monkeypatch: pytest.MonkeyPatch, cancel_during: str
+) -> None:
+    """The cancel lands while the step computes (as a person's request does, 0.3 s in): the
+    step stores nothing and no agent event follows the cancel's."""
+    workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
+    # What each step computes before it stores.
+    module, name = (
+        (forecasting_services, "forecast_category")
+        if cancel_during == "forecast"
+        else (allocation_services.fetch, "store_profiles")
+    )
+    real = getattr(module, name)
+
+    def cancelled_meanwhile(*args, **kwargs):
+        if Workflow.objects.get(pk=workflow.pk).status != "cancelled":
+            season_cancel(workflow_id=workflow.pk)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, cancelled_meanwhile)
+
+    workflow_advance(workflow.pk)
+
+    assert Workflow.objects.get(pk=workflow.pk).status == "cancelled"
+    assert not Allocation.objects.filter(forecast__workflow=workflow).exists()
+    if cancel_during == "forecast":
+        assert not workflow.forecasts.exists()
+    events = list(workflow.events.order_by("sequence").values_list("type", flat=True))
+    assert "error" in events  # the cancel's
+    assert events[events.index("error") + 1 :] == []

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
@@ -22,6 +23,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from conftest import token_client, user_with_roles
 from planner.access import APPROVERS, PLANNERS, VIEWERS
 from planner.log_filters import RedactSecrets
+from planner.realtime.routing import websocket_application
 from planner.settings import DEVELOPMENT_SECRET_KEY
 from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
@@ -214,6 +216,34 @@ def test_streams_refuse_a_foreign_origin() -> None:
         return connected
 
     assert asyncio.run(scenario()) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_script_with_a_token_and_no_origin_may_stream_a_cookie_without_origin_may_not(
+    settings,
+) -> None:
+    """Browsers always send Origin on a WebSocket and cannot set Authorization; a client with
+    a token and no Origin is a script, not a page another site opened."""
+    settings.WEBSOCKET_HEARTBEAT_SECONDS = 0.05
+    workflow = WorkflowFactory()
+    viewer = user_with_roles("viola", VIEWERS)
+    browser = Client()
+    browser.force_login(viewer)
+
+    async def connects(headers: list[tuple[bytes, bytes]]) -> bool:
+        communicator = WebsocketCommunicator(
+            websocket_application, f"/api/workflows/{workflow.pk}/stream", headers=headers
+        )
+        connected, _ = await communicator.connect()
+        if connected:
+            await communicator.disconnect()
+        return connected
+
+    by_token = [(b"authorization", f"Token {viewer.auth_token.key}".encode())]
+    by_cookie = [(b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode())]
+
+    assert asyncio.run(connects(by_token)) is True
+    assert asyncio.run(connects(by_cookie)) is False
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -119,45 +119,65 @@ def forecast_version_create(
     lifts: Sequence[tuple[int, float]],
 ) -> Forecast:
     """The plan in force after `after_week`'s update: version `after_week + 1` of the season's
-    plan (version 1 is the pre-season forecast). Observed weeks hold the actuals."""
+    plan (version 1 is the pre-season forecast). Observed weeks hold the actuals. A version
+    recomputed (an earlier week replaced, a re-forecast asked for) is updated in place, so
+    the id a client holds keeps naming that version."""
     parent = Forecast.objects.get(workflow=workflow, version=after_week)
     with transaction.atomic():
-        forecast = Forecast.objects.create(
-            category_id=root.category_id,
+        forecast, _ = Forecast.objects.update_or_create(
             workflow=workflow,
-            parent=parent,
             version=after_week + 1,
-            season_start_date=root.season_start_date,
-            season_end_date=root.season_end_date,
-            horizon_weeks=root.horizon_weeks,
-            total_units=round(math.fsum(w.units for w in weeks)),
-            method=ForecastMethod.MARKDOWN_LIFT
-            if any(start == after_week + 1 for start, _ in lifts)
-            else ForecastMethod.BAYESIAN_UPDATE,
-            weights=root.weights,
-            weighting_note=root.weighting_note,
-            backtest_mape=root.backtest_mape,
-            backtest_wape=root.backtest_wape,
-            peak_week=max(weeks, key=lambda w: w.units).week_number,
-            adjustment={
-                **{k: root.adjustment[k] for k in ("level_sd", "noise_sd") if k in root.adjustment},
-                "after_week": after_week,
-                "revision": revision,
-                "reason": reason,
-                "lifts": [list(lift) for lift in lifts],
-                **(
-                    {}
-                    if level is None
-                    else {
-                        "adjustment_factor": level.adjustment_factor,
-                        "demand_factor": level.demand_factor,
-                        **_learned_lift(level, lifts),
-                        "posterior_sd": level.posterior_sd,
-                        "prior_weight": level.prior_weight,
-                        "likelihood_weight": level.likelihood_weight,
-                    }
-                ),
-            },
+            defaults=dict(
+                category_id=root.category_id,
+                parent=parent,
+                **_version_fields(root, after_week, weeks, level, revision, reason, lifts),
+            ),
         )
+        ForecastWeekRow.objects.filter(forecast=forecast).delete()
         _save_weeks(forecast, weeks)
     return forecast
+
+
+def _version_fields(
+    root: Forecast,
+    after_week: int,
+    weeks: Sequence[ForecastWeek],
+    level: LevelEstimate | None,
+    revision: bool,
+    reason: str,
+    lifts: Sequence[tuple[int, float]],
+) -> dict:
+    """A plan version's fields from its season's root and the week's update."""
+    return dict(
+        season_start_date=root.season_start_date,
+        season_end_date=root.season_end_date,
+        horizon_weeks=root.horizon_weeks,
+        total_units=round(math.fsum(w.units for w in weeks)),
+        method=ForecastMethod.MARKDOWN_LIFT
+        if any(start == after_week + 1 for start, _ in lifts)
+        else ForecastMethod.BAYESIAN_UPDATE,
+        weights=root.weights,
+        weighting_note=root.weighting_note,
+        backtest_mape=root.backtest_mape,
+        backtest_wape=root.backtest_wape,
+        peak_week=max(weeks, key=lambda w: w.units).week_number,
+        adjustment={
+            **{k: root.adjustment[k] for k in ("level_sd", "noise_sd") if k in root.adjustment},
+            "after_week": after_week,
+            "revision": revision,
+            "reason": reason,
+            "lifts": [list(lift) for lift in lifts],
+            **(
+                {}
+                if level is None
+                else {
+                    "adjustment_factor": level.adjustment_factor,
+                    "demand_factor": level.demand_factor,
+                    **_learned_lift(level, lifts),
+                    "posterior_sd": level.posterior_sd,
+                    "prior_weight": level.prior_weight,
+                    "likelihood_weight": level.likelihood_weight,
+                }
+            ),
+        },
+    )

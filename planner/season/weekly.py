@@ -94,10 +94,12 @@ def _persist(record: SeasonRecord, outcomes: list[WeekOutcome], from_week: int) 
     the proposals and the checkpoint's recommendation. Earlier derived rows of those weeks
     go first; facts (approved shipments, decided markdowns) are never touched."""
     workflow, allocation, root = record.workflow, record.allocation, record.root
-    WeekReview.objects.filter(workflow=workflow, week_number__gte=from_week).delete()
-    forecasting_services.forecast_versions_delete(workflow=workflow, from_version=from_week + 1)
-    allocation_services.replenishment_withdraw(allocation=allocation, from_week=from_week + 1)
     latest = outcomes[-1].week_number
+    WeekReview.objects.filter(workflow=workflow, week_number__gte=from_week).delete()
+    # Versions from_week + 1..latest + 1 are rewritten in place (their ids stay); only
+    # versions past the latest week, if any, go.
+    forecasting_services.forecast_versions_delete(workflow=workflow, from_version=latest + 2)
+    allocation_services.replenishment_withdraw(allocation=allocation, from_week=from_week + 1)
     for outcome in outcomes[from_week - 1 :]:
         week = outcome.week_number
         state = outcome.state

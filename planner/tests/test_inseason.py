@@ -760,3 +760,28 @@ def test_answers_keyed_by_a_forecast_id_name_its_season_and_version(
         assert (answer["forecast_id"], answer["forecast_version"]) == (revision.pk, 2)
     root = Forecast.objects.get(workflow_id=season, version=1)
     assert allocation["season_forecast_id"] == markdowns["season_forecast_id"] == root.pk
+
+
+def test_a_plan_version_keeps_its_id_when_it_is_recomputed(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client)
+    upload(api_client, season, 1, week_csv(sample_dir, "normal", 1))
+    upload(api_client, season, 2, week_csv(sample_dir, "normal", 2))
+    held = {f.version: f.pk for f in Forecast.objects.filter(workflow_id=season)}
+    root = Forecast.objects.get(workflow_id=season, version=1)
+
+    reforecast = api_client.post(
+        "/api/workflows/reforecast",
+        {"forecast_id": root.pk, "reason": "a competitor closed"},
+        format="json",
+    )
+    replaced = upload(api_client, season, 1, week_csv(sample_dir, "normal", 1, 0.8), replace="true")
+
+    assert reforecast.status_code == 201 and replaced.status_code == 200
+    after = {f.version: f.pk for f in Forecast.objects.filter(workflow_id=season)}
+    assert after == held
+    for version, pk in held.items():
+        answer = api_client.get(f"/api/forecasts/{pk}")
+        assert answer.status_code == 200 and answer.json()["version"] == version
+    assert Forecast.objects.get(pk=held[2]).adjustment["after_week"] == 1

@@ -254,6 +254,11 @@ FORECAST_WARM_UP_ON_START = env.bool("FORECAST_WARM_UP_ON_START", default=True)
 os.environ.setdefault("NIXTLA_NUMBA_CACHE", "1")
 os.environ.setdefault("NUMBA_CACHE_DIR", str(VAR_DIR / "numba"))
 
+# --- CPU-heavy requests -------------------------------------------------------------------
+# What-if runs at once in one process (one per user at any time); the rest get 429 with
+# Retry-After (planner/capacity.py).
+SIMULATIONS_PER_PROCESS = env.int("SIMULATIONS_PER_PROCESS", default=2)
+
 # --- Uploads ------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Django buffers larger uploads on disk; the limit above is what we accept at all.

@@ -9,7 +9,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +31,7 @@ from planner.api.workflow_serializers import (
     WorkflowSerializer,
     WorkflowStartedSerializer,
 )
+from planner.capacity import SIMULATIONS, Busy
 from planner.data.imports import reject_if_too_large
 from planner.models import Category, Workflow
 from planner.season import weekly, workflows
@@ -128,20 +129,25 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         """What the plan, a push baseline, the recommended policy and your choice would earn:
         each played over demand paths through the weekly loop, P10/P50/P90 and mean of sales,
         lost sales, revenue, margin, leftovers, stockouts and DC shipments. Commits nothing.
-        409 before the order is proposed."""
+        409 before the order is proposed; 429 with Retry-After while the caller's previous
+        run goes on or the server runs SIMULATIONS_PER_PROCESS of them."""
         form = WhatIfSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         overrides = {key: data[key] for key in WhatIfSerializer.OVERRIDES if key in data}
-        return Response(
-            season_what_if(
-                workflow_id=self.get_object().pk,
-                overrides=overrides,
-                paths=data["paths"],
-                search_paths=data["search_paths"],
-                seed=data["seed"],
-            )
-        )
+        workflow_id = self.get_object().pk
+        try:
+            with SIMULATIONS.slot(request.user.pk):
+                answer = season_what_if(
+                    workflow_id=workflow_id,
+                    overrides=overrides,
+                    paths=data["paths"],
+                    search_paths=data["search_paths"],
+                    seed=data["seed"],
+                )
+        except Busy as busy:
+            raise Throttled(wait=busy.retry_after, detail=str(busy)) from None
+        return Response(answer)
 
     @extend_schema(request=None, responses={200: WorkflowSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ApproverPermission])

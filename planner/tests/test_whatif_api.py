@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from allocation.models import Allocation
+from planner.capacity import SIMULATIONS
 from planner.models import Workflow
 from planner.season.selectors import season_outcomes, season_record
 from planner.tests.test_inseason import approve_proposal, approved_season, upload, week_csv
@@ -122,3 +125,27 @@ def test_after_the_season_each_policy_is_replayed_on_the_weeks_that_happened(
     for row in replays.values():  # one path: the season itself
         margin = row["metrics"]["gross_margin"]
         assert margin["p10"] == margin["p50"] == margin["p90"] == margin["mean"]
+
+
+@override_settings(WORKFLOW_EXECUTION="inline", SIMULATIONS_PER_PROCESS=2)
+def test_one_run_per_user_and_a_few_per_process_the_rest_wait_with_429(
+    season_data, api_client: APIClient
+) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+    wait_for(workflow_id, {"awaiting_order"})
+    user_pk = Token.objects.get(key=api_client.token).user_id
+    body = {"paths": 10, "search_paths": 3}
+
+    def ask() -> Any:
+        return api_client.post(f"/api/workflows/{workflow_id}/what-if", body, format="json")
+
+    with SIMULATIONS.slot(user_pk):
+        own = ask()  # this user's earlier run is still going
+    with SIMULATIONS.slot("another planner"), SIMULATIONS.slot("a third one"):
+        full = ask()  # the process runs its two already
+    free = ask()
+
+    assert own.status_code == 429 and own["Retry-After"] == "10"
+    assert "one at a time per user" in own.json()["message"]
+    assert full.status_code == 429 and "SIMULATIONS_PER_PROCESS" in full.json()["message"]
+    assert free.status_code == 200

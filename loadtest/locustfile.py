@@ -1,6 +1,7 @@
-"""Load on the resource endpoints and the workflow stream (run by scripts/loadtest).
+"""Load on the resource endpoints, the what-if, the economics and the workflow stream (run by
+scripts/loadtest).
 
-Environment: PLANNER_TOKEN (an API token with the viewer role), PLANNER_WORKFLOW and
+Environment: PLANNER_TOKEN (an API token with the planner role), PLANNER_WORKFLOW and
 PLANNER_FORECAST (ids of a season that has run), PLANNER_THINK ("0.05-0.2": seconds each
 client waits between requests). Every request is counted by locust; a stream
 "request" is one connection that receives the workflow's whole replay.
@@ -64,6 +65,36 @@ class Integration(FastHttpUser):
     @task
     def health(self) -> None:
         self._get("/api/health", "/api/health")
+
+
+class Planner(FastHttpUser):
+    """A planner trying policies in the what-if and keeping the economics: a run is seconds of
+    CPU, so the server answers 429 with Retry-After beyond one run per user and
+    SIMULATIONS_PER_PROCESS per process; that answer counts as served."""
+
+    weight = 1
+    wait_time = between(1, 3)
+
+    @task(3)
+    def what_if(self) -> None:
+        with self.client.post(
+            f"/api/workflows/{WORKFLOW}/what-if",
+            json={"paths": 10, "search_paths": 3},
+            headers=AUTH,
+            name="/api/workflows/{id}/what-if",
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 429 and answer.headers.get("Retry-After"):
+                answer.success()
+
+    @task
+    def economics(self) -> None:
+        self.client.put(
+            "/api/categories/womens-dresses/economics",
+            json={"price": None, "unit_cost": None, "salvage_value": None, "shipment_cost": 0},
+            headers=AUTH,
+            name="/api/categories/{slug}/economics",
+        )
 
 
 class StreamWatcher(User):

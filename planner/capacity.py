@@ -1,4 +1,4 @@
-"""How many CPU-heavy requests a process takes at once.
+"""How many CPU- or memory-heavy requests a process takes at once.
 
 A what-if run costs seconds of CPU (its cost is capped by the paths it may ask for). Ten at
 once from one planner took the whole machine: health checks waited seconds and a viewer's read
@@ -59,3 +59,6 @@ class Slots:
 
 # A what-if run is 1-7 s of CPU (paths and search paths are capped by the API).
 SIMULATIONS = Slots("what-if run", "SIMULATIONS_PER_PROCESS", retry_after=10)
+# An upload over LARGE_UPLOAD_BYTES is parsed in memory at several times its size: such
+# uploads are bounded the same way (smaller ones are not).
+LARGE_UPLOADS = Slots("large upload", "LARGE_UPLOADS_PER_PROCESS", retry_after=15)

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -24,6 +25,7 @@ from planner.api.serializers import (
     StoreSerializer,
     UploadSerializer,
 )
+from planner.capacity import LARGE_UPLOADS, Busy
 from planner.data import services
 from planner.data.imports import reject_if_too_large
 from planner.filters import StoreFilter
@@ -139,7 +141,12 @@ class _UploadView(APIView):
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         reject_if_too_large(upload.size, what=self.what, max_bytes=settings.UPLOAD_MAX_BYTES)
-        summary = type(self).service(raw=upload.read())
+        large = upload.size > settings.LARGE_UPLOAD_BYTES
+        try:
+            with LARGE_UPLOADS.slot(request.user.pk) if large else nullcontext():
+                summary = type(self).service(raw=upload.read())
+        except Busy as busy:
+            raise Throttled(wait=busy.retry_after, detail=str(busy)) from None
         return Response(ImportSummarySerializer(summary.as_dict()).data)
 
 

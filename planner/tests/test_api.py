@@ -2,15 +2,18 @@
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from allocation.models import ClusteringRun, StoreCluster
+from planner.capacity import LARGE_UPLOADS
 from planner.data.sample_data import STORES_FILE
 from planner.models import HistoricalSale, Store
 from planner.tests.factories import HistoricalSaleFactory, StoreFactory, WorkflowFactory
@@ -424,3 +427,35 @@ def test_more_form_fields_or_files_than_django_takes_are_a_400_naming_the_limit(
     )
     assert many_files.status_code == 400
     assert f"at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files" in many_files.json()["message"]
+
+
+@override_settings(LARGE_UPLOAD_BYTES=1024, LARGE_UPLOADS_PER_PROCESS=1)
+def test_large_uploads_go_one_per_user_and_a_few_per_process(api_client: APIClient) -> None:
+    user_pk = Token.objects.get(key=api_client.token).user_id
+    rows = "".join(f"S{i:04d},Store {i}\n" for i in range(200))
+    large = ("store_id,store_name\n" + rows).encode()
+    assert len(large) > 1024
+
+    def send() -> Any:
+        return api_client.post(
+            "/api/data/upload-store-attributes",
+            {"file": SimpleUploadedFile("stores.csv", large)},
+            format="multipart",
+        )
+
+    with LARGE_UPLOADS.slot(user_pk):
+        own = send()
+    with LARGE_UPLOADS.slot("another planner"):
+        full = send()
+    small = api_client.post(
+        "/api/data/upload-store-attributes",
+        {"file": SimpleUploadedFile("s.csv", b"store_id\nS1\n")},
+        format="multipart",
+    )
+    free = send()
+
+    assert own.status_code == full.status_code == 429
+    assert own["Retry-After"] == "15" and "one at a time per user" in own.json()["message"]
+    assert "LARGE_UPLOADS_PER_PROCESS" in full.json()["message"]
+    assert small.status_code == free.status_code == 200
+    assert Store.objects.count() == 201

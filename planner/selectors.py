@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -119,13 +121,16 @@ def economics_with_history(
     unit_cost: float | None,
     salvage_value: float | None,
     shipment_cost: float,
+    totals: Mapping[str, Any] | None = None,
 ) -> Economics:
     """The economics these values would give the category, the empty ones derived from its
-    history revenue / units and the PLANNING_* shares (planner.engine.economics); raises
-    EconomicsInvalid when the combination does not hold together."""
-    totals = HistoricalSale.objects.filter(
-        category_id=category.pk, revenue__isnull=False
-    ).aggregate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
+    history revenue / units (`totals`, read when not given) and the PLANNING_* shares
+    (planner.engine.economics); raises EconomicsInvalid when the combination does not hold
+    together."""
+    if totals is None:
+        totals = HistoricalSale.objects.filter(
+            category_id=category.pk, revenue__isnull=False
+        ).aggregate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
     planning = settings.PLANNING
     try:
         return economics_with_defaults(
@@ -143,7 +148,7 @@ def economics_with_history(
         raise EconomicsInvalid(category, str(error)) from None
 
 
-def category_economics(category_id: str) -> Economics:
+def category_economics(category_id: str, *, totals: Mapping[str, Any] | None = None) -> Economics:
     """The category's price, unit cost, salvage value and shipment cost: as set on the category,
     else from history revenue / units and the PLANNING_* shares. Raises EconomicsInvalid when
     they do not hold together (values set earlier can stop holding as the history changes)."""
@@ -158,14 +163,27 @@ def category_economics(category_id: str) -> Economics:
         unit_cost=number(category.unit_cost),
         salvage_value=number(category.salvage_value),
         shipment_cost=float(category.shipment_cost),
+        totals=totals,
     )
 
 
-def category_economics_view(category_id: str) -> dict[str, object]:
+def history_totals() -> dict[str, dict[str, Any]]:
+    """Every category's history revenue and units (rows with revenue), in one query."""
+    rows = (
+        HistoricalSale.objects.filter(revenue__isnull=False)
+        .values("category_id")
+        .annotate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
+    )
+    return {row["category_id"]: {"revenue": row["revenue"], "units": row["units"]} for row in rows}
+
+
+def category_economics_view(
+    category_id: str, *, totals: Mapping[str, Any] | None = None
+) -> dict[str, object]:
     """The economics as the API shows them: the values in use with their sources, or the
-    problem when they do not hold together."""
+    problem when they do not hold together (`totals`: `history_totals()`'s entry, if read)."""
     try:
-        economics = category_economics(category_id)
+        economics = category_economics(category_id, totals=totals)
     except EconomicsInvalid as invalid:
         return {"economics": None, "economics_problem": invalid.problem}
     return {

@@ -59,6 +59,7 @@ class Slots:
 
 # A what-if run is 1-7 s of CPU (paths and search paths are capped by the API).
 SIMULATIONS = Slots("what-if run", "SIMULATIONS_PER_PROCESS", retry_after=10)
-# An upload over LARGE_UPLOAD_BYTES is parsed in memory at several times its size: such
-# uploads are bounded the same way (smaller ones are not).
+# An upload over LARGE_UPLOAD_BYTES takes up to about 3 times its size in memory while it is
+# checked and written, and seconds to tens of seconds of CPU: such uploads are bounded the
+# same way (smaller ones are not).
 LARGE_UPLOADS = Slots("large upload", "LARGE_UPLOADS_PER_PROCESS", retry_after=15)

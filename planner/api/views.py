@@ -148,7 +148,7 @@ class _UploadView(APIView):
         large = upload.size > settings.LARGE_UPLOAD_BYTES
         try:
             with LARGE_UPLOADS.slot(request.user.pk) if large else nullcontext():
-                summary = type(self).service(raw=upload.read())
+                summary = type(self).service(raw=upload.file)
         except Busy as busy:
             raise Throttled(wait=busy.retry_after, detail=str(busy)) from None
         return Response(ImportSummarySerializer(summary.as_dict()).data)

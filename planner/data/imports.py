@@ -1,8 +1,9 @@
 """Parsing and validation of the CSV files of SPEC.md section 6. No Django imports.
 
 A file is checked whole: every problem is collected (row, column, value, message) and the
-file is rejected if there is any, so the caller never writes half a file. Checks are
-vectorised with pandas so the 164,400-row sample history validates in a fraction of a second.
+file is rejected if there is any, so the caller never writes half a file. The file is read as
+a stream and checked in chunks of rows (vectorised with pandas), keeping only typed columns,
+so a file of a million rows costs less memory than its own size on top of one chunk.
 Row numbers are file line numbers: the header is line 1, the first data row line 2.
 """
 
@@ -15,9 +16,11 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 # A bad file can have a problem on every row; the response lists this many and counts all.
 MAX_LISTED_PROBLEMS = 1000
@@ -123,17 +126,24 @@ class Checked:
 
 
 class _Collector:
-    """Problems of one file. Memory stays bounded whatever the file: each check keeps the
-    first MAX_LISTED_PROBLEMS of its rows (no later row of it can be among the first that many
-    of the file) and only counts the rest."""
+    """Problems of one file in bounded memory whatever the file: the first
+    MAX_LISTED_PROBLEMS in file order are kept, the rest only counted. Checks run chunk by
+    chunk in file order; `frame` is the chunk being checked (its index is the data row)."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
+    def __init__(self, frame: pd.DataFrame | None = None) -> None:
+        self.frame = pd.DataFrame() if frame is None else frame
         self.problems: list[Problem] = []
         self.unlisted = 0
 
+    @property
+    def count(self) -> int:
+        return len(self.problems) + self.unlisted
+
     def add_file(self, message: str, column: str | None = None) -> None:
         self.problems.append(Problem(message=message, column=column))
+
+    def add_one(self, problem: Problem) -> None:
+        self.add_listed([problem], 1)
 
     def add_rows(self, mask: pd.Series, column: str, message: str) -> None:
         """Adds a problem for each row where `mask` is true (the first ones listed)."""
@@ -154,19 +164,33 @@ class _Collector:
         listed = list(itertools.islice(problems, MAX_LISTED_PROBLEMS))
         self.problems.extend(listed)
         self.unlisted += count - len(listed)
+        if len(self.problems) > MAX_LISTED_PROBLEMS:
+            self._keep_first()
+
+    def _keep_first(self) -> None:
+        # File order, so a person can walk the file top to bottom; a problem cut here has
+        # MAX_LISTED_PROBLEMS before it, and every later chunk's rows come after it.
+        self.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+        self.unlisted += len(self.problems[MAX_LISTED_PROBLEMS:])
+        del self.problems[MAX_LISTED_PROBLEMS:]
 
     def raise_if_any(self, what: str) -> None:
         if self.problems:
-            # Report in file order so a person can walk the file top to bottom.
-            self.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-            count = len(self.problems) + self.unlisted
-            del self.problems[MAX_LISTED_PROBLEMS:]
+            self._keep_first()
+            count = self.count
             noun = "problem" if count == 1 else "problems"
             raise ImportRejected(
                 f"The {what} file was rejected with {count:,} {noun}; nothing was imported.",
                 self.problems,
                 total=count,
             )
+
+
+Source = bytes | BinaryIO
+
+# Rows parsed and checked at a time: a history file of a million rows never sits in memory as
+# strings, only as typed columns (about 30 bytes a row, less than its text).
+CHUNK_ROWS = 10_000
 
 
 def reject_if_too_large(size: int, *, what: str, max_bytes: int) -> None:
@@ -178,75 +202,124 @@ def reject_if_too_large(size: int, *, what: str, max_bytes: int) -> None:
         )
 
 
-def read_csv(raw: bytes, *, what: str, max_bytes: int) -> pd.DataFrame:
-    """Decodes and parses a CSV upload into a frame of stripped strings (nothing converted).
+def read_csv(raw: Source, *, what: str, max_bytes: int) -> pd.DataFrame:
+    """The whole file as one frame of stripped strings (nothing converted): for files of one
+    row per store. See `read_csv_chunks` for what is rejected."""
+    return pd.concat(read_csv_chunks(raw, what=what, max_bytes=max_bytes))
 
-    Rejects an empty file, a file over `max_bytes`, binary or non-UTF-8 content, a header
-    that repeats a column, and a header with no data rows.
+
+def read_csv_chunks(
+    raw: Source, *, what: str, max_bytes: int, rows: int = CHUNK_ROWS
+) -> Iterator[pd.DataFrame]:
+    """Parses a CSV upload (bytes, or a binary file such as an uploaded temporary file) into
+    frames of at most `rows` stripped strings, indexed by data row (0 is file line 2).
+
+    The file is first read once as a stream, whatever its size: rejected are a file over
+    `max_bytes`, binary or non-UTF-8 content, an empty file, a header that repeats a column
+    and rows with more or fewer fields than the header. A header with no data rows is rejected
+    when the frames are read.
     """
-    reject_if_too_large(len(raw), what=what, max_bytes=max_bytes)
-    if not raw.strip():
-        raise ImportRejected(
-            f"The {what} file is empty.", [Problem(message="the file has no content")]
-        )
-    if b"\x00" in raw[:8192]:
+    stream = io.BytesIO(raw) if isinstance(raw, bytes) else raw
+    size = stream.seek(0, io.SEEK_END)
+    reject_if_too_large(size, what=what, max_bytes=max_bytes)
+    stream.seek(0)
+    header = _scan(stream, what)
+    stream.seek(0)
+    return _frames(stream, header, what, rows)
+
+
+def _scan(stream: BinaryIO, what: str) -> list[str]:
+    """One pass over the file's lines, holding one at a time: returns the header.
+
+    A row with more or fewer fields than the header is a problem named by its line: read
+    silently, it shifted values into the wrong columns or cleared attributes the file never
+    meant to touch."""
+    if b"\x00" in stream.read(8192):
         raise ImportRejected(
             f"The {what} file is not a CSV text file (it contains binary data).",
             [Problem(message="binary content; expected comma-separated text")],
         )
+    stream.seek(0)
+    content = False
+
+    def text_lines() -> Iterator[str]:
+        nonlocal content
+        offset = 0
+        for number, line in enumerate(stream):
+            try:
+                text = line.decode("utf-8-sig" if number == 0 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportRejected(
+                    f"The {what} file is not UTF-8 text; save it as CSV (UTF-8).",
+                    [Problem(message=f"byte {offset + exc.start} is not valid UTF-8")],
+                ) from None
+            offset += len(line)
+            content = content or not text.isspace()
+            yield text
+
+    reader = csv.reader(text_lines())
+    ragged = _Collector()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            f"The {what} file is not UTF-8 text; save it as CSV (UTF-8).",
-            [Problem(message=f"byte {exc.start} is not valid UTF-8")],
-        ) from None
-    try:
-        frame = _parse(text)
-    except (pd.errors.ParserError, csv.Error) as exc:
+        header = [name.strip() for name in next(reader, [])]
+        for fields in reader:
+            if fields and len(fields) != len(header):
+                ragged.add_one(
+                    Problem(
+                        message=f"has {len(fields)} fields; the header has {len(header)}",
+                        row=reader.line_num,
+                    )
+                )
+    except csv.Error as exc:
         raise ImportRejected(
             f"The {what} file is not valid CSV: {exc}",
             [Problem(message=f"not parseable as CSV: {exc}")],
         ) from None
-    if frame.empty:
+    if not content:
         raise ImportRejected(
-            f"The {what} file has a header but no data rows.",
-            [Problem(message="no data rows after the header", row=2)],
+            f"The {what} file is empty.", [Problem(message="the file has no content")]
         )
-    return frame
-
-
-def _lines(reader: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """(file line, fields) of each non-blank row: one cheap pass before pandas parses."""
-    for fields in reader:
-        if fields:
-            yield reader.line_num, fields  # type: ignore[attr-defined]
-
-
-def _parse(text: str) -> pd.DataFrame:
-    """Rows as stripped strings. A row with more or fewer fields than the header is a problem
-    named by its line: read silently, it shifted values into the wrong columns or cleared
-    attributes the file never meant to touch."""
-    reader = csv.reader(io.StringIO(text))
-    header = [name.strip() for name in next(reader, [])]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise ImportRejected(
             "The file's header repeats column(s): " + ", ".join(repeated) + ".",
             [Problem(message="column appears more than once", column=name) for name in repeated],
         )
-    ragged = [
-        Problem(message=f"has {len(fields)} fields; the header has {len(header)}", row=line)
-        for line, fields in _lines(reader)
-        if len(fields) != len(header)
-    ]
-    if ragged:
+    if ragged.count:
         raise ImportRejected(
-            f"{len(ragged):,} row(s) have a different number of fields than the header.", ragged
+            f"{ragged.count:,} row(s) have a different number of fields than the header.",
+            ragged.problems,
+            total=ragged.count,
         )
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    frame.columns = header
-    return frame.apply(lambda column: column.str.strip())
+    return header
+
+
+def _frames(stream: BinaryIO, header: list[str], what: str, rows: int) -> Iterator[pd.DataFrame]:
+    reader = pd.read_csv(
+        stream,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=True,
+        encoding="utf-8-sig",
+        chunksize=rows,
+    )
+    empty = True
+    try:
+        for frame in reader:
+            if frame.empty:
+                continue
+            empty = False
+            frame.columns = header
+            yield frame.apply(lambda column: column.str.strip())
+    except pd.errors.ParserError as exc:
+        raise ImportRejected(
+            f"The {what} file is not valid CSV: {exc}",
+            [Problem(message=f"not parseable as CSV: {exc}")],
+        ) from None
+    if empty:
+        raise ImportRejected(
+            f"The {what} file has a header but no data rows.",
+            [Problem(message="no data rows after the header", row=2)],
+        )
 
 
 def _check_columns(
@@ -330,26 +403,95 @@ def _decimals(
 
 
 def check_history(
-    frame: pd.DataFrame, *, known_store_ids: set[str], window: tuple[dt.date, dt.date]
+    frames: Iterable[pd.DataFrame],
+    *,
+    known_store_ids: set[str],
+    window: tuple[dt.date, dt.date],
 ) -> Checked:
-    """Validates a historical sales file: `date,store_id,category,quantity_sold[,revenue]`.
-    Dates must lie in `window` (first and last day: around today, from the settings).
+    """Validates a historical sales file, chunk by chunk (`read_csv_chunks`):
+    `date,store_id,category,quantity_sold[,revenue]`. Dates must lie in `window` (first and
+    last day: around today, from the settings).
 
-    Returns columns date (datetime64), store_id, category, quantity_sold (int64),
-    revenue (float, cents rounded; NaN throughout for a units-only file, which many
-    point-of-sale exports are). Unknown stores are problems: import stores first.
+    Returns compact typed columns: date (datetime64), store_id and category (categorical),
+    quantity_sold (int64), revenue (float, cents rounded; NaN throughout for a units-only
+    file, which many point-of-sale exports are). Unknown stores are problems: import stores
+    first.
     """
-    problems = _Collector(frame)
-    warnings = _check_columns(frame, problems, HISTORY_COLUMNS[:-1], HISTORY_COLUMNS)
+    problems = _Collector()
+    stores_type = pd.CategoricalDtype(sorted(known_store_ids))
+    warnings: list[str] | None = None
+    parts: list[pd.DataFrame] = []
+    for frame in frames:
+        if warnings is None:
+            warnings = _check_columns(frame, problems, HISTORY_COLUMNS[:-1], HISTORY_COLUMNS)
+            problems.raise_if_any("historical sales")
+            if "revenue" not in frame.columns:
+                warnings.append(UNITS_ONLY_NOTE)
+        problems.frame = frame
+        parts.append(_history_rows(frame, problems, stores_type, window))
+    if warnings is None:  # no frames: read_csv_chunks rejects a file without rows first
+        raise ImportRejected(
+            "The historical sales file has no data rows.",
+            [Problem(message="no data rows after the header", row=2)],
+        )
+    # Column by column, each chunk's copy freed as it is joined.
+    columns: dict[str, pd.Series] = {
+        name: pd.concat([part.pop(name) for part in parts], ignore_index=True)
+        for name in ("date", "store_id", "quantity_sold", "revenue")
+    }
+    columns["category"] = pd.Series(union_categoricals([part.pop("category") for part in parts]))
+    repeated, first = _repeated_rows(columns["date"], columns["store_id"], columns["category"])
+    problems.add_listed(
+        (
+            Problem(
+                message=f"repeats the date, store and category of row {first_row + 2}",
+                row=row + 2,
+                column="date",
+                value=columns["date"].iat[row].strftime("%Y-%m-%d"),
+            )
+            for row, first_row in zip(repeated.tolist(), first.tolist(), strict=True)
+        ),
+        len(repeated),
+    )
     problems.raise_if_any("historical sales")
-    if "revenue" not in frame.columns:
-        warnings.append(UNITS_ONLY_NOTE)
+    columns["quantity_sold"] = columns["quantity_sold"].astype("int64")
+    clean = pd.DataFrame({name: columns[name] for name in HISTORY_COLUMNS}, copy=False)
+    return Checked(clean, warnings)
 
+
+def _repeated_rows(
+    dates: pd.Series, stores: pd.Series, categories: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose date, store and category an earlier row has, with that earlier row (data
+    row indexes), in file order. One int64 key a row, sorted: no hash of strings."""
+    store, category = stores.cat.codes.to_numpy(), categories.cat.codes.to_numpy()
+    invalid = np.flatnonzero((store < 0) | (category < 0) | dates.isna().to_numpy())
+    key = dates.to_numpy().astype("datetime64[D]").view(np.int64)  # days since 1970
+    key *= len(stores.cat.categories)
+    key += store
+    key *= len(categories.cat.categories)
+    key += category
+    key[invalid] = -1 - invalid  # a row with a missing part repeats nothing
+    order = np.argsort(key, kind="stable")  # stable: equal keys keep file order
+    key = key[order]
+    repeats = np.flatnonzero(key[1:] == key[:-1]) + 1
+    rows, first = order[repeats], order[np.searchsorted(key, key[repeats])]
+    in_file_order = np.argsort(rows)
+    return rows[in_file_order], first[in_file_order]
+
+
+def _history_rows(
+    frame: pd.DataFrame,
+    problems: _Collector,
+    stores_type: pd.CategoricalDtype,
+    window: tuple[dt.date, dt.date],
+) -> pd.DataFrame:
+    """One chunk's rows checked and typed (problem cells empty)."""
     dates = _dates_in(frame, problems, "date", window)
     stores = frame["store_id"]
     problems.add_rows(_empty(stores), "store_id", "a value is required")
     problems.add_rows(
-        ~_empty(stores) & ~stores.isin(known_store_ids),
+        ~_empty(stores) & ~stores.isin(stores_type.categories),
         "store_id",
         "unknown store; import the store attributes file first",
     )
@@ -362,43 +504,15 @@ def check_history(
         if "revenue" in frame.columns
         else pd.Series(np.nan, index=frame.index)
     )
-
-    key = pd.DataFrame({"date": dates, "store_id": stores, "category": categories})
-    repeated = key.notna().all(axis=1) & key.duplicated(keep="first")
-    if repeated.any():
-        first_row = (
-            key.reset_index()
-            .groupby(["date", "store_id", "category"])["index"]
-            .transform("min")
-            .to_numpy()
-        )
-        indexes = np.flatnonzero(repeated.to_numpy())
-        problems.add_listed(
-            (
-                Problem(
-                    message=(
-                        f"repeats the date, store and category of row {int(first_row[index]) + 2}"
-                    ),
-                    row=int(index) + 2,
-                    column="date",
-                    value=str(frame["date"].iat[index]),
-                )
-                for index in indexes
-            ),
-            len(indexes),
-        )
-    problems.raise_if_any("historical sales")
-
-    clean = pd.DataFrame(
+    return pd.DataFrame(
         {
             "date": dates,
-            "store_id": stores,
-            "category": categories,
-            "quantity_sold": quantities.astype("int64"),
+            "store_id": stores.where(stores.isin(stores_type.categories)).astype(stores_type),
+            "category": categories.where(~_empty(categories)).astype("category"),
+            "quantity_sold": quantities,
             "revenue": revenue.round(2),
         }
     )
-    return Checked(clean, warnings)
 
 
 def check_store_attributes(frame: pd.DataFrame) -> Checked:

@@ -399,6 +399,28 @@ def chain_weekly_history(
     )
 
 
+def _chain_tiers(stores: int) -> dict[str, int]:
+    premium, value = round(stores * 0.3), round(stores * 0.3)
+    return {"Premium": premium, "Mainstream": stores - premium - value, "Value": value}
+
+
+def write_chain_history(directory: Path, *, stores: int, seed: int = SEED) -> tuple[Path, Path]:
+    """The stores file and the daily history of the sample's three categories for a chain of
+    `stores` stores (tiers 30/40/30 %): 3,288 rows a store, files as large as a test needs.
+    Returns the paths of the stores file and the history file."""
+    streams = np.random.SeedSequence(seed).spawn(2)
+    store_rng, history_rng = (np.random.default_rng(s) for s in streams)
+    frame = generate_stores(store_rng, _chain_tiers(stores))
+    history = generate_history(frame, history_rng)
+    frame = _with_avg_weekly_sales(frame, history)
+    directory.mkdir(parents=True, exist_ok=True)
+    frame[[STORE_COLUMNS[0], "store_name", *STORE_COLUMNS[1:]]].to_csv(
+        directory / STORES_FILE, index=False, lineterminator="\n"
+    )
+    history.to_csv(directory / HISTORY_FILE, index=False, float_format="%.2f", lineterminator="\n")
+    return directory / STORES_FILE, directory / HISTORY_FILE
+
+
 def generate_chain(
     *, stores: int = 2000, categories: int = 20, seed: int = SEED
 ) -> ChainAggregates:
@@ -406,9 +428,7 @@ def generate_chain(
     sample history's three years, with the same daily model and noise as the sample data."""
     streams = np.random.SeedSequence(seed).spawn(2)
     store_rng, sales_rng = (np.random.default_rng(s) for s in streams)
-    premium, value = round(stores * 0.3), round(stores * 0.3)
-    counts = {"Premium": premium, "Mainstream": stores - premium - value, "Value": value}
-    frame = generate_stores(store_rng, counts)
+    frame = generate_stores(store_rng, _chain_tiers(stores))
     days = pd.date_range(HISTORY_START, HISTORY_END, freq="D")
     strength = frame["strength"].to_numpy()
     ids = frame["store_id"].to_numpy()

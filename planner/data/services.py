@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -25,9 +25,11 @@ from django.utils.text import slugify
 from planner.data.imports import (
     ImportRejected,
     Problem,
+    Source,
     check_history,
     check_store_attributes,
     read_csv,
+    read_csv_chunks,
 )
 from planner.engine.economics import Economics
 from planner.models import Category, HistoricalSale, Store
@@ -37,8 +39,9 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-# Rows per executemany call: big enough to be fast, small enough to report progress.
-_WRITE_CHUNK = 50_000
+# Rows compared with the database and written at a time: big enough to be fast, small
+# enough to bound the memory an import takes and to report progress.
+_WRITE_CHUNK = 25_000
 
 
 @dataclass
@@ -61,30 +64,7 @@ def _quiet(_: str) -> None:
     return None
 
 
-def _executemany(sql: str, rows: list[tuple], progress: Progress, label: str) -> None:
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _WRITE_CHUNK):
-            cursor.executemany(sql, rows[start : start + _WRITE_CHUNK])
-            done = min(start + _WRITE_CHUNK, len(rows))
-            progress(f"{label}: {done:,} of {len(rows):,} rows written")
-
-
-def _copy_rows(table: str, frame: pd.DataFrame, progress: Progress, label: str) -> None:
-    """PostgreSQL's COPY for bulk inserts: the frame is rendered to CSV by pandas in chunks
-    (money with two decimals) and streamed; several times faster than INSERTs."""
-    columns = ", ".join(frame.columns)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
-    ):
-        for start in range(0, len(frame), _WRITE_CHUNK):
-            chunk = frame.iloc[start : start + _WRITE_CHUNK]
-            copy.write(chunk.to_csv(index=False, header=False, float_format="%.2f"))
-            done = min(start + _WRITE_CHUNK, len(frame))
-            progress(f"{label}: {done:,} of {len(frame):,} rows written")
-
-
-def stores_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
+def stores_import(*, raw: Source, progress: Progress = _quiet) -> ImportSummary:
     """Creates or updates stores from a store attributes CSV (SPEC.md section 6).
 
     The file is authoritative for the columns it has: an empty cell clears that attribute,
@@ -149,98 +129,48 @@ def history_window() -> tuple[dt.date, dt.date]:
     return today.replace(year=today.year - settings.HISTORY_WINDOW_YEARS, day=1), today
 
 
-def history_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
-    """Imports a historical sales CSV: new rows are inserted, rows whose quantity or revenue
-    differ from the database are updated, identical rows are left alone.
+def history_import(*, raw: Source, progress: Progress = _quiet) -> ImportSummary:
+    """Imports a historical sales CSV (bytes, or a binary file: an upload stays on disk):
+    new rows are inserted, rows whose quantity or revenue differ from the database are
+    updated, identical rows are left alone.
 
     Categories are created from the file's `category` names (slug as id). Stores must exist.
     A units-only file (no `revenue` column) stores new rows without revenue and leaves the
-    revenue of stored rows as it is.
+    revenue of stored rows as it is. Memory stays within a few times the file's size: the file
+    is checked in chunks into typed columns, then compared with the database and written a
+    block of days at a time, rows meeting as one number each.
     """
     started = time.perf_counter()
-    frame = read_csv(raw, what="historical sales", max_bytes=settings.UPLOAD_MAX_BYTES)
-    progress(f"history: read {len(frame):,} rows")
+    chunks = read_csv_chunks(raw, what="historical sales", max_bytes=settings.UPLOAD_MAX_BYTES)
     known_stores = set(Store.objects.values_list("id", flat=True))
-    checked = check_history(frame, known_store_ids=known_stores, window=history_window())
-    clean = checked.frame
+    checked = check_history(
+        _reported(chunks, progress), known_store_ids=known_stores, window=history_window()
+    )
     progress("history: every row is valid")
-
-    names = sorted(clean["category"].unique())
+    names = sorted(checked.frame["category"].cat.categories)
     slugs = _category_slugs(names)
-    clean["category_id"] = clean["category"].map(slugs)
-    clean["day"] = clean["date"].dt.strftime("%Y-%m-%d")
-    has_revenue = "revenue" in frame.columns
-    clean["cents"] = np.rint(clean["revenue"].to_numpy(dtype=float) * 100)  # NaN: no revenue
-
+    rows = _HistoryRows(checked.frame, slugs)
+    warnings = checked.warnings
+    del checked  # the rows hold what is written
+    created = updated = compared = 0
     with transaction.atomic():
         for name, slug in slugs.items():
             Category.objects.get_or_create(slug=slug, defaults={"name": name})
-        merged = _compare_with_database(clean, list(slugs.values()))
-        new = merged[merged["id"].isna()]
-        if not has_revenue:
-            merged["cents"] = merged["old_cents"]  # units only: stored revenue stays
-        same_revenue = (merged["cents"] == merged["old_cents"]) | (
-            merged["cents"].isna() & merged["old_cents"].isna()
-        )
-        changed = merged[
-            merged["id"].notna()
-            & ((merged["quantity_sold"] != merged["old_quantity"]) | ~same_revenue)
-        ]
-        table = HistoricalSale._meta.db_table
-        if len(new) and connection.vendor == "postgresql":
-            _copy_rows(
-                table,
-                pd.DataFrame(
-                    {
-                        "date": new["day"],
-                        "store_id": new["store_id"],
-                        "category_id": new["category_id"],
-                        "quantity_sold": new["quantity_sold"].astype(int),
-                        "revenue": new["cents"] / 100,
-                    }
-                ),
-                progress,
-                "history",
-            )
-        elif len(new):
-            _executemany(
-                f"INSERT INTO {table} (date, store_id, category_id, quantity_sold, revenue) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                list(
-                    zip(
-                        new["day"],
-                        new["store_id"],
-                        new["category_id"],
-                        new["quantity_sold"].astype(int).tolist(),
-                        _money(new["cents"]),
-                        strict=True,
-                    )
-                ),
-                progress,
-                "history",
-            )
-        if len(changed):
-            _executemany(
-                f"UPDATE {table} SET quantity_sold = %s, revenue = %s WHERE id = %s",
-                list(
-                    zip(
-                        changed["quantity_sold"].astype(int).tolist(),
-                        _money(changed["cents"]),
-                        changed["id"].astype(int).tolist(),
-                        strict=True,
-                    )
-                ),
-                progress,
-                "history updates",
+        for block in rows.blocks():
+            new, changed = rows.write(block)
+            created, updated, compared = created + new, updated + changed, compared + len(block)
+            progress(
+                f"history: {compared:,} of {rows.count:,} rows compared with the database, "
+                f"{created:,} inserted, {updated:,} updated"
             )
         _refresh_category_counts(list(slugs.values()))
 
     summary = ImportSummary(
-        rows=len(clean),
-        created=len(new),
-        updated=len(changed),
-        unchanged=len(clean) - len(new) - len(changed),
-        warnings=checked.warnings,
+        rows=rows.count,
+        created=created,
+        updated=updated,
+        unchanged=rows.count - created - updated,
+        warnings=warnings,
         categories=names,
         duration_seconds=round(time.perf_counter() - started, 3),
     )
@@ -253,6 +183,144 @@ def history_import(*, raw: bytes, progress: Progress = _quiet) -> ImportSummary:
         summary.duration_seconds,
     )
     return summary
+
+
+def _reported(chunks: Iterable[pd.DataFrame], progress: Progress) -> Iterator[pd.DataFrame]:
+    """The chunks, with a progress line every 100,000 rows and at the end."""
+    read = reported = 0
+    for chunk in chunks:
+        yield chunk
+        read += len(chunk)
+        if read // 100_000 > reported // 100_000:
+            progress(f"history: {read:,} rows read and checked")
+            reported = read
+    if read != reported:
+        progress(f"history: {read:,} rows read and checked")
+
+
+class _HistoryRows:
+    """A checked history file as numbers, written against the stored rows a block at a time.
+
+    Each row's key (day, store, category) is one int64, so the file meets the database without
+    a string per row; the strings of a row are made only when it is written.
+    """
+
+    def __init__(self, clean: pd.DataFrame, slugs: dict[str, str]) -> None:
+        self.count = len(clean)
+        self.stores = pd.Index(clean["store_id"].cat.categories)
+        self.slugs = pd.Index(sorted(set(slugs.values())))
+        category_slugs = clean["category"].cat.categories.map(slugs)
+        self.store_code = clean["store_id"].cat.codes.to_numpy()
+        self.category_code = self.slugs.get_indexer(category_slugs).astype(np.int32)[
+            clean["category"].cat.codes.to_numpy()
+        ]
+        self.day = clean["date"].to_numpy().astype("datetime64[D]").view(np.int64)
+        self.quantity = clean["quantity_sold"].to_numpy()
+        self.cents = np.rint(clean["revenue"].to_numpy(dtype=float) * 100)  # NaN: no revenue
+        # Revenue is required where the column exists, so a file without it has none at all.
+        self.units_only = bool(np.isnan(self.cents).all())
+        self.key = self.key_of(self.day, self.store_code, self.category_code)
+        self.table = HistoricalSale._meta.db_table
+
+    def key_of(self, days: np.ndarray, stores: np.ndarray, categories: np.ndarray) -> np.ndarray:
+        key = days * len(self.stores)  # int64: a new array, then worked in place
+        key += stores
+        key *= len(self.slugs)
+        key += categories
+        return key
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """Row indexes in key order (so by day), _WRITE_CHUNK at a time."""
+        order = np.argsort(self.key)
+        for start in range(0, len(order), _WRITE_CHUNK):
+            yield order[start : start + _WRITE_CHUNK]
+
+    def write(self, block: np.ndarray) -> tuple[int, int]:
+        """Inserts the block's new rows and updates its changed ones: (inserted, updated)."""
+        stored = self._stored(int(self.day[block].min()), int(self.day[block].max()))
+        position = pd.Index(stored["key"]).get_indexer(self.key[block])
+        new = block[position < 0]
+        held, at = block[position >= 0], position[position >= 0]
+        old_cents = stored["cents"][at]
+        cents = old_cents if self.units_only else self.cents[held]  # units only: revenue stays
+        same_revenue = (cents == old_cents) | (np.isnan(cents) & np.isnan(old_cents))
+        differs = (self.quantity[held] != stored["quantity"][at]) | ~same_revenue
+        if len(new):
+            self._insert(new)
+        if differs.any():
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {self.table} SET quantity_sold = %s, revenue = %s WHERE id = %s",
+                    list(
+                        zip(
+                            self.quantity[held[differs]].tolist(),
+                            _money(cents[differs]),
+                            stored["id"][at[differs]].tolist(),
+                            strict=True,
+                        )
+                    ),
+                )
+        return len(new), int(differs.sum())
+
+    def _stored(self, first: int, last: int) -> dict[str, np.ndarray]:
+        """The stored rows of the file's categories from day `first` to `last` (days since
+        1970), keyed as the file's rows are. A block may end inside a day; the next block reads
+        that day again, which is harmless since a file row's key is unique."""
+        epoch = dt.date(1970, 1, 1)
+        frame = pd.DataFrame.from_records(
+            HistoricalSale.objects.filter(
+                category_id__in=list(self.slugs),
+                date__gte=epoch + dt.timedelta(days=first),
+                date__lte=epoch + dt.timedelta(days=last),
+            ).values_list("id", "date", "store_id", "category_id", "quantity_sold", "revenue"),
+            columns=["id", "date", "store_id", "category_id", "quantity", "revenue"],
+        )
+        return {
+            "id": frame["id"].to_numpy(np.int64),
+            "key": self.key_of(
+                pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]").astype(np.int64),
+                self.stores.get_indexer(frame["store_id"]),
+                self.slugs.get_indexer(frame["category_id"]),
+            ),
+            "quantity": frame["quantity"].to_numpy(np.int64),
+            "cents": np.rint(frame["revenue"].astype(float).to_numpy() * 100),
+        }
+
+    def _insert(self, rows: np.ndarray) -> None:
+        days = (np.datetime64("1970-01-01") + self.day[rows]).astype(str)
+        stores = np.asarray(self.stores)[self.store_code[rows]]
+        categories = np.asarray(self.slugs)[self.category_code[rows]]
+        columns = "date, store_id, category_id, quantity_sold, revenue"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY, several times faster than INSERTs; pandas writes money with 2 decimals.
+                frame = pd.DataFrame(
+                    {
+                        "date": days,
+                        "store_id": stores,
+                        "category_id": categories,
+                        "quantity_sold": self.quantity[rows],
+                        "revenue": self.cents[rows] / 100,
+                    }
+                )
+                with cursor.cursor.copy(
+                    f"COPY {self.table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+                ) as copy:
+                    copy.write(frame.to_csv(index=False, header=False, float_format="%.2f"))
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({columns}) VALUES (%s, %s, %s, %s, %s)",
+                    list(
+                        zip(
+                            days.tolist(),
+                            stores.tolist(),
+                            categories.tolist(),
+                            self.quantity[rows].tolist(),
+                            _money(self.cents[rows]),
+                            strict=True,
+                        )
+                    ),
+                )
 
 
 def _category_slugs(names: list[str]) -> dict[str, str]:
@@ -300,31 +368,8 @@ def _category_slugs(names: list[str]) -> dict[str, str]:
     return slugs
 
 
-def _compare_with_database(clean: pd.DataFrame, category_ids: list[str]) -> pd.DataFrame:
-    """Left-joins the file's rows to the stored rows of the same categories and dates."""
-    stored = HistoricalSale.objects.filter(
-        category_id__in=category_ids,
-        date__gte=clean["date"].min().date(),
-        date__lte=clean["date"].max().date(),
-    ).values_list("id", "date", "store_id", "category_id", "quantity_sold", "revenue")
-    existing = pd.DataFrame.from_records(
-        list(stored),
-        columns=["id", "date", "store_id", "category_id", "old_quantity", "old_revenue"],
-    )
-    if existing.empty:
-        existing = existing.assign(old_cents=pd.Series(dtype="float64"))
-    else:
-        existing["old_cents"] = np.rint(existing["old_revenue"].astype(float) * 100)
-    existing["day"] = pd.to_datetime(existing["date"]).dt.strftime("%Y-%m-%d")
-    return clean.merge(
-        existing[["id", "day", "store_id", "category_id", "old_quantity", "old_cents"]],
-        on=["day", "store_id", "category_id"],
-        how="left",
-    )
-
-
-def _money(cents: pd.Series) -> list[Decimal | None]:
-    return [None if pd.isna(value) else Decimal(int(value)).scaleb(-2) for value in cents]
+def _money(cents: np.ndarray) -> list[Decimal | None]:
+    return [None if np.isnan(value) else Decimal(int(value)).scaleb(-2) for value in cents]
 
 
 def _refresh_category_counts(category_ids: list[str]) -> None:

@@ -30,7 +30,8 @@ def test_seed_twice_leaves_identical_row_counts(sample_dir: Path, monkeypatch) -
     assert first == (50, 3, 164_400)
     assert _counts() == first
     assert "164,400 rows: 0 created, 0 updated, 164,400 unchanged" in out.getvalue()
-    assert "history: 50,000 of 164,400 rows written" in out.getvalue()
+    assert "history: 100,000 rows read and checked" in out.getvalue()
+    assert "history: 25,000 of 164,400 rows compared with the database" in out.getvalue()
 
 
 def test_seed_generates_the_sample_files_when_missing(tmp_path: Path, monkeypatch) -> None:

@@ -1,8 +1,12 @@
 """Every class of bad CSV file is rejected whole, each problem named by row, column, value."""
 
 import datetime as dt
+import json
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.db import models
 
 from planner.data.imports import (
@@ -12,7 +16,9 @@ from planner.data.imports import (
     check_history,
     check_store_attributes,
     read_csv,
+    read_csv_chunks,
 )
+from planner.data.sample_data import write_chain_history
 from planner.models import HistoricalSale, Store, WeeklyActual
 
 HEADER = "date,store_id,category,quantity_sold,revenue\n"
@@ -25,7 +31,7 @@ WINDOW = (dt.date(2000, 1, 1), dt.date(2026, 11, 28))
 
 def _history(body: str, header: str = HEADER):
     return check_history(
-        read_csv((header + body).encode(), what="history", max_bytes=LIMIT),
+        read_csv_chunks((header + body).encode(), what="history", max_bytes=LIMIT),
         known_store_ids=STORES,
         window=WINDOW,
     )
@@ -178,7 +184,7 @@ def test_utf8_bom_and_padding_are_accepted() -> None:
     raw = ("\ufeff" + HEADER + " 2024-01-01 , S001 ,Dresses, 3 ,165\n").encode()
 
     checked = check_history(
-        read_csv(raw, what="h", max_bytes=LIMIT), known_store_ids=STORES, window=WINDOW
+        read_csv_chunks(raw, what="h", max_bytes=LIMIT), known_store_ids=STORES, window=WINDOW
     )
 
     assert checked.frame["store_id"].tolist() == ["S001"]
@@ -360,8 +366,8 @@ def test_a_file_of_one_repeated_row_is_rejected_with_bounded_problems_and_all_co
     rows = 200_000
     raw = (HEADER + "2024-01-01,S001,Dresses,1,1\n" * rows).encode()
     with pytest.raises(ImportRejected) as caught:
-        frame = read_csv(raw, what="historical sales", max_bytes=len(raw))
-        check_history(frame, known_store_ids=STORES, window=WINDOW)
+        frames = read_csv_chunks(raw, what="historical sales", max_bytes=len(raw))
+        check_history(frames, known_store_ids=STORES, window=WINDOW)
     error = caught.value
 
     # A 49 MB file like this once built a problem object per row: 98 s and 1.3 GB to reject.
@@ -371,3 +377,41 @@ def test_a_file_of_one_repeated_row_is_rejected_with_bounded_problems_and_all_co
         f"The historical sales file was rejected with {rows - 1:,} problems; nothing was imported."
     )
     assert error.listed[0].row == 3 and error.listed[-1].row == MAX_LISTED_PROBLEMS + 2
+
+
+_MEASURE_CHECK = """
+import datetime as dt, json, sys
+import pandas as pd
+from planner.data.imports import check_history, read_csv_chunks
+from planner.data.peak_memory import peak_memory
+
+stores = set(pd.read_csv(sys.argv[1], dtype=str)["store_id"])
+with open(sys.argv[2], "rb") as file, peak_memory() as measured:
+    checked = check_history(
+        read_csv_chunks(file, what="history", max_bytes=10**9),
+        known_store_ids=stores,
+        window=(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+    )
+print(json.dumps({"rows": len(checked.frame), "added": measured.added}))
+"""
+
+
+def test_a_large_history_file_is_checked_in_less_than_three_times_its_size(tmp_path) -> None:
+    # A 45 MB file once raised a server by 380 MB (five at once: 3.2 GB): the text, its
+    # strings and their stripped copies were all held at once. In a fresh process, so that
+    # nothing freed earlier is reused and hides the cost.
+    stores_path, history_path = write_chain_history(tmp_path, stores=120)
+    size = history_path.stat().st_size
+
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE_CHECK, str(stores_path), str(history_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    measured = json.loads(result.stdout)
+
+    assert measured["rows"] == 120 * 3288
+    assert size > 14_000_000
+    assert measured["added"] <= 3 * size, (measured["added"] / size, size)

@@ -258,6 +258,7 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(VAR_DIR / "numba"))
 # What-if runs at once in one process (one per user at any time); the rest get 429 with
 # Retry-After (planner/capacity.py).
 SIMULATIONS_PER_PROCESS = env.int("SIMULATIONS_PER_PROCESS", default=2)
+SIMULATION_SECONDS = env.float("SIMULATION_SECONDS", default=60.0)
 # Uploads larger than this are parsed at several times their size in memory: at most this
 # many at once per process, one per user (planner/capacity.py).
 LARGE_UPLOAD_BYTES = env.int("LARGE_UPLOAD_BYTES", default=5 * 1024 * 1024)

@@ -9,7 +9,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,7 +31,7 @@ from planner.api.workflow_serializers import (
     WorkflowSerializer,
     WorkflowStartedSerializer,
 )
-from planner.capacity import SIMULATIONS, Busy
+from planner.capacity import SIMULATIONS, Busy, OverBudget
 from planner.data.imports import reject_if_too_large
 from planner.models import Category, Workflow
 from planner.season import weekly, workflows
@@ -40,6 +40,13 @@ from planner.season.states import SeasonConflict
 from planner.season.whatif import season_what_if
 from planner.season.workflows import Keep
 from season_agents.extraction.types import SeasonParameterSet
+
+
+class SimulationStopped(APIException):
+    """A what-if run went past SIMULATION_SECONDS and its process was stopped."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "simulation_stopped"
 
 
 def _started(workflow: Workflow) -> Response:
@@ -130,7 +137,8 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         each played over demand paths through the weekly loop, P10/P50/P90 and mean of sales,
         lost sales, revenue, margin, leftovers, stockouts and DC shipments. Commits nothing.
         409 before the order is proposed; 429 with Retry-After while the caller's previous
-        run goes on or the server runs SIMULATIONS_PER_PROCESS of them."""
+        run goes on or the server runs SIMULATIONS_PER_PROCESS of them; 503 when a run goes
+        past SIMULATION_SECONDS (it runs in a child process, which is stopped)."""
         form = WhatIfSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
@@ -147,6 +155,8 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
                 )
         except Busy as busy:
             raise Throttled(wait=busy.retry_after, detail=str(busy)) from None
+        except OverBudget as over:
+            raise SimulationStopped(str(over)) from None
         return Response(answer)
 
     @extend_schema(request=None, responses={200: WorkflowSerializer})

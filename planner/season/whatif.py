@@ -9,12 +9,15 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+
 from allocation import fetch as allocation_fetch
 from allocation import selectors as allocation_selectors
 from forecasting.engine.types import CategoryForecast, Season
 from forecasting.fetch import forecast_weeks, stored_risk
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
+from planner.capacity import in_child_process
 from planner.choices import WorkflowStatus
 from planner.engine.economics import critical_ratio
 from planner.engine.whatif import (
@@ -103,7 +106,10 @@ def season_what_if(
         markdown_threshold=p.markdown_threshold if p.markdown_checkpoint_week else None,
     )
     choice = _choice(proposed, forecast, overrides) if overrides else None
-    comparison = compare(
+    # In a child process: seconds of CPU that would hold up every other request here.
+    comparison = in_child_process(
+        compare,
+        seconds=settings.SIMULATION_SECONDS,
         forecast=forecast,
         stores=stores,
         assignments=assignments,

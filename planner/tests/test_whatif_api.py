@@ -149,3 +149,10 @@ def test_one_run_per_user_and_a_few_per_process_the_rest_wait_with_429(
     assert "one at a time per user" in own.json()["message"]
     assert full.status_code == 429 and "SIMULATIONS_PER_PROCESS" in full.json()["message"]
     assert free.status_code == 200
+
+    with override_settings(SIMULATION_SECONDS=0.001):
+        stopped = ask()  # computed in a child process, stopped past its budget
+
+    assert stopped.status_code == 503
+    assert "longer than 0.001 s and was stopped" in stopped.json()["message"]
+    assert ask().status_code == 200  # the slot was given back

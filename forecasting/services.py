@@ -130,54 +130,43 @@ def forecast_version_create(
             defaults=dict(
                 category_id=root.category_id,
                 parent=parent,
-                **_version_fields(root, after_week, weeks, level, revision, reason, lifts),
+                season_start_date=root.season_start_date,
+                season_end_date=root.season_end_date,
+                horizon_weeks=root.horizon_weeks,
+                total_units=round(math.fsum(w.units for w in weeks)),
+                method=ForecastMethod.MARKDOWN_LIFT
+                if any(start == after_week + 1 for start, _ in lifts)
+                else ForecastMethod.BAYESIAN_UPDATE,
+                weights=root.weights,
+                weighting_note=root.weighting_note,
+                backtest_mape=root.backtest_mape,
+                backtest_wape=root.backtest_wape,
+                peak_week=max(weeks, key=lambda w: w.units).week_number,
+                adjustment={
+                    **{
+                        k: root.adjustment[k]
+                        for k in ("level_sd", "noise_sd")
+                        if k in root.adjustment
+                    },
+                    "after_week": after_week,
+                    "revision": revision,
+                    "reason": reason,
+                    "lifts": [list(lift) for lift in lifts],
+                    **(
+                        {}
+                        if level is None
+                        else {
+                            "adjustment_factor": level.adjustment_factor,
+                            "demand_factor": level.demand_factor,
+                            **_learned_lift(level, lifts),
+                            "posterior_sd": level.posterior_sd,
+                            "prior_weight": level.prior_weight,
+                            "likelihood_weight": level.likelihood_weight,
+                        }
+                    ),
+                },
             ),
         )
         ForecastWeekRow.objects.filter(forecast=forecast).delete()
         _save_weeks(forecast, weeks)
     return forecast
-
-
-def _version_fields(
-    root: Forecast,
-    after_week: int,
-    weeks: Sequence[ForecastWeek],
-    level: LevelEstimate | None,
-    revision: bool,
-    reason: str,
-    lifts: Sequence[tuple[int, float]],
-) -> dict:
-    """A plan version's fields from its season's root and the week's update."""
-    return dict(
-        season_start_date=root.season_start_date,
-        season_end_date=root.season_end_date,
-        horizon_weeks=root.horizon_weeks,
-        total_units=round(math.fsum(w.units for w in weeks)),
-        method=ForecastMethod.MARKDOWN_LIFT
-        if any(start == after_week + 1 for start, _ in lifts)
-        else ForecastMethod.BAYESIAN_UPDATE,
-        weights=root.weights,
-        weighting_note=root.weighting_note,
-        backtest_mape=root.backtest_mape,
-        backtest_wape=root.backtest_wape,
-        peak_week=max(weeks, key=lambda w: w.units).week_number,
-        adjustment={
-            **{k: root.adjustment[k] for k in ("level_sd", "noise_sd") if k in root.adjustment},
-            "after_week": after_week,
-            "revision": revision,
-            "reason": reason,
-            "lifts": [list(lift) for lift in lifts],
-            **(
-                {}
-                if level is None
-                else {
-                    "adjustment_factor": level.adjustment_factor,
-                    "demand_factor": level.demand_factor,
-                    **_learned_lift(level, lifts),
-                    "posterior_sd": level.posterior_sd,
-                    "prior_weight": level.prior_weight,
-                    "likelihood_weight": level.likelihood_weight,
-                }
-            ),
-        },
-    )

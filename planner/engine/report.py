@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from forecasting.engine.metrics import bias, mape, wape
+from planner.engine.money import SeasonMoney
 
 UNUSED_HOLDBACK_ALERT = 0.25
 BIAS_ALERT = 0.10
@@ -75,6 +76,7 @@ class SeasonReport:
     starved_margin: float | None = None
     chain_out_margin: float | None = None
     leftover_cost: float | None = None
+    money: SeasonMoney | None = None  # revenue, margin, markdown cost, leftover stock at cost
 
 
 def season_report(
@@ -96,6 +98,7 @@ def season_report(
     causes: StockoutCauses = StockoutCauses(),
     unit_margin: float | None = None,
     leftover_loss: float | None = None,
+    money: SeasonMoney | None = None,
 ) -> SeasonReport:
     """Accuracy of the original plan and of the plan in force each week, sell-through,
     stockouts by cause, leftovers, and advice for next season from what caused each loss
@@ -140,10 +143,10 @@ def season_report(
     leftover = leftover_store_units + leftover_dc_units
     leftover_cost = None if leftover_loss is None else leftover * leftover_loss
     if manufactured and leftover / manufactured > LEFTOVER_ALERT:
-        money = "" if leftover_cost is None else f", {leftover_cost:,.0f} at cost less salvage"
+        at_cost = "" if leftover_cost is None else f", {leftover_cost:,.0f} at cost less salvage"
         advice.append(
             f"{leftover:,} units ({leftover / manufactured:.0%} of the order) were left "
-            f"over{money}: order less or plan an earlier markdown checkpoint."
+            f"over{at_cost}: order less or plan an earlier markdown checkpoint."
         )
     if excess_units:
         advice.append(
@@ -174,4 +177,5 @@ def season_report(
         starved_margin=starved_margin,
         chain_out_margin=chain_out_margin,
         leftover_cost=leftover_cost,
+        money=money,
     )

@@ -43,6 +43,7 @@ from markdowns.engine.markdown import (
 )
 from markdowns.engine.pricing import PricingInputs
 from planner.engine.economics import Economics
+from planner.engine.money import SeasonMoney, season_money
 from planner.engine.report import SeasonReport, StockoutCauses, season_report
 
 # A week whose stores that sold out held more than this share of its planned demand says
@@ -675,6 +676,18 @@ def season_report_of(state: SeasonState, policy: SeasonPolicy) -> SeasonReport:
         causes=stockout_causes(state),
         unit_margin=None if economics is None else economics.price - economics.unit_cost,
         leftover_loss=None if economics is None else economics.unit_cost - economics.salvage_value,
+        money=None if economics is None else money_of(state, economics),
+    )
+
+
+def money_of(state: SeasonState, economics: Economics) -> SeasonMoney:
+    """Revenue, margin and markdown cost of the weeks so far; the stock held, at cost."""
+    return season_money(
+        sold_by_week=state.sold_by_week,
+        markdowns=[(m.week_number, m.markdown_pct) for m in state.markdowns],
+        economics=economics,
+        store_units=sum(state.on_hand.values()),
+        dc_units=state.dc_on_hand,
     )
 
 

@@ -25,6 +25,7 @@ from allocation.engine.allocation import plan_allocation
 from allocation.engine.types import StoreProfile
 from forecasting.engine.types import CategoryForecast
 from planner.engine.economics import Economics, critical_ratio, newsvendor_quantity
+from planner.engine.money import markdown_off
 from planner.engine.season import (
     SeasonPolicy,
     SeasonSetup,
@@ -233,10 +234,10 @@ def path_result(
     """The economics of one simulated season: revenue at the prices in force each week,
     gross margin = revenue - order x cost + leftovers x salvage - shipments x shipment cost."""
     final = outcomes[-1].state
-    markdowns = {fact.week_number: fact.markdown_pct for fact in final.markdowns}
+    markdowns = [(fact.week_number, fact.markdown_pct) for fact in final.markdowns]
     revenue = 0.0
     for outcome in outcomes:
-        off = sum(pct for week, pct in markdowns.items() if outcome.week_number > week)
+        off = markdown_off(markdowns, outcome.week_number)
         revenue += outcome.units_sold * economics.price * (1 - off)
     leftover_stores = sum(final.on_hand.values())
     leftover = leftover_stores + final.dc_on_hand

@@ -14,12 +14,14 @@ from forecasting import fetch as forecasting_fetch
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from planner.choices import WorkflowStatus
+from planner.engine.money import SeasonMoney
 from planner.engine.report import SeasonReport
 from planner.engine.season import (
     SeasonPolicy,
     SeasonSetup,
     WeekInput,
     WeekOutcome,
+    money_of,
     run_weeks,
     season_start,
 )
@@ -130,6 +132,7 @@ class SeasonToDate:
     dc_committed: int  # approved shipments not yet received
     dc_available: int  # on hand - committed
     plan_factor: float
+    money: SeasonMoney | None  # None while the category's economics do not hold together
 
 
 def season_to_date(record: SeasonRecord, outcomes: list[WeekOutcome]) -> SeasonToDate:
@@ -156,6 +159,7 @@ def season_to_date(record: SeasonRecord, outcomes: list[WeekOutcome]) -> SeasonT
         dc_committed=committed,
         dc_available=state.dc_on_hand - committed,
         plan_factor=state.level.adjustment_factor if state.level else 1.0,
+        money=None if record.policy.economics is None else money_of(state, record.policy.economics),
     )
 
 

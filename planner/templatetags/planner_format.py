@@ -31,3 +31,11 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
 def words(value: object) -> str:
     """An internal name in words: 'value_conscious' -> 'value conscious'."""
     return str(value).replace("_", " ")
+
+
+@register.filter
+def money(value: float | None) -> str:
+    """12345.6 -> '12,346' (whole currency units, half up); None -> 'n/a'."""
+    if value is None:
+        return "n/a"
+    return f"{round_half_up(float(value), 1.0) + 0.0:,.0f}"

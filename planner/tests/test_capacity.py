@@ -20,5 +20,5 @@ def test_the_runs_exception_is_raised_in_the_caller() -> None:
 
 def test_a_run_past_its_budget_is_stopped() -> None:
     # 7 ** 10**8 takes tens of seconds of CPU.
-    with pytest.raises(OverBudget, match="longer than 0.5 s and was stopped"):
+    with pytest.raises(OverBudget, match=r"longer than 0\.5 s and was stopped"):
         in_child_process(pow, seconds=0.5, base=7, exp=10**8)

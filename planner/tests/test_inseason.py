@@ -33,6 +33,7 @@ from planner.engine.season import (
 from planner.models import Workflow, WorkflowTransition
 from planner.season.policy import season_policy
 from planner.season.selectors import season_outcomes, season_record
+from planner.selectors import category_economics
 from planner.tests.test_workflows import start
 
 pytestmark = [
@@ -785,3 +786,28 @@ def test_a_plan_version_keeps_its_id_when_it_is_recomputed(
         answer = api_client.get(f"/api/forecasts/{pk}")
         assert answer.status_code == 200 and answer.json()["version"] == version
     assert Forecast.objects.get(pk=held[2]).adjustment["after_week"] == 1
+
+
+def test_money_to_date_is_the_same_on_the_page_and_in_the_api(
+    api_client: APIClient, signed_in, sample_dir: Path
+) -> None:
+    season = approved_season(api_client, replenishment_strategy="none")
+    economics = category_economics("womens-dresses")
+    outcomes = [
+        upload(api_client, season, w, week_csv(sample_dir, "normal", w)).json() for w in (1, 2)
+    ]
+
+    money = outcomes[-1]["to_date"]["money"]
+    sold = outcomes[-1]["to_date"]["units_sold"]
+    assert money["revenue"] == pytest.approx(sold * economics.price, abs=0.01)
+    assert money["markdown_cost"] == 0
+    assert money["gross_margin"] == pytest.approx(
+        sold * (economics.price - economics.unit_cost), abs=0.01
+    )
+    assert money["dc_stock_value"] == pytest.approx(
+        outcomes[-1]["to_date"]["dc_on_hand"] * economics.unit_cost, abs=0.01
+    )
+    page = signed_in.get(f"/seasons/{season}/live").content.decode()
+    header = page[page.index('id="money-to-date"') :][:600]
+    assert f"Revenue <strong>{round(money['revenue']):,}</strong>" in header
+    assert f"gross margin <strong>{round(money['gross_margin']):,}</strong>" in header

@@ -6,7 +6,7 @@ markdowns add up (the what-if prices its paths the same way).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from planner.engine.economics import Economics
@@ -52,4 +52,46 @@ def season_money(
         markdown_cost=round(full_price - revenue, 2),
         store_stock_value=round(store_units * economics.unit_cost, 2),
         dc_stock_value=round(dc_units * economics.unit_cost, 2),
+    )
+
+
+@dataclass(frozen=True)
+class MarginRange:
+    """The season's gross margin for an order of `order_units` over the season's demand
+    distribution: the mean and the 80 % interval. Each unit demanded is counted as served
+    while the order lasts (no store runs short beside stock elsewhere), and what is left is
+    salvaged; the What-if plays the weeks store by store."""
+
+    expected: float
+    low_80: float
+    high_80: float
+    order_units: int
+
+
+def margin_range(
+    *,
+    factor_quantile: Callable[[float], float],
+    planned_units: float,
+    order_units: int,
+    economics: Economics,
+    points: int = 200,
+) -> MarginRange:
+    """`factor_quantile(p)`: the season total's p-quantile as a multiple of `planned_units`
+    (forecasting's SeasonRisk). The margin grows with demand, so its quantiles are those of
+    demand; the mean averages `points` evenly spaced quantiles."""
+
+    def margin(probability: float) -> float:
+        sold = min(planned_units * factor_quantile(probability), order_units)
+        return (
+            sold * economics.price
+            - order_units * economics.unit_cost
+            + (order_units - sold) * economics.salvage_value
+        )
+
+    expected = sum(margin((i + 0.5) / points) for i in range(points)) / points
+    return MarginRange(
+        expected=round(expected, 2),
+        low_80=round(margin(0.1), 2),
+        high_80=round(margin(0.9), 2),
+        order_units=order_units,
     )

@@ -3,6 +3,7 @@ engine's `run_week`, and the figures the API and the pages show (one source for 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from forecasting import fetch as forecasting_fetch
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from planner.choices import WorkflowStatus
-from planner.engine.money import SeasonMoney
+from planner.engine.money import MarginRange, SeasonMoney, margin_range
 from planner.engine.report import SeasonReport
 from planner.engine.season import (
     SeasonPolicy,
@@ -160,6 +161,22 @@ def season_to_date(record: SeasonRecord, outcomes: list[WeekOutcome]) -> SeasonT
         dc_available=state.dc_on_hand - committed,
         plan_factor=state.level.adjustment_factor if state.level else 1.0,
         money=None if record.policy.economics is None else money_of(state, record.policy.economics),
+    )
+
+
+def order_margin_range(allocation: Allocation) -> MarginRange | None:
+    """The season's expected gross margin for the order, with its 80 % range, over the
+    pre-season forecast's season distribution; None while the economics do not hold."""
+    try:
+        economics = category_economics(allocation.forecast.category_id)
+    except EconomicsInvalid:
+        return None
+    root = allocation.forecast
+    return margin_range(
+        factor_quantile=forecasting_fetch.stored_risk(root).factor_quantile,
+        planned_units=math.fsum(w.units for w in forecasting_fetch.forecast_weeks(root)),
+        order_units=allocation.manufacturing_qty,
+        economics=economics,
     )
 
 

@@ -811,3 +811,21 @@ def test_money_to_date_is_the_same_on_the_page_and_in_the_api(
     header = page[page.index('id="money-to-date"') :][:600]
     assert f"Revenue <strong>{round(money['revenue']):,}</strong>" in header
     assert f"gross margin <strong>{round(money['gross_margin']):,}</strong>" in header
+
+
+def test_the_plan_shows_the_orders_expected_margin_with_its_range(
+    api_client: APIClient, signed_in
+) -> None:
+    season = start(api_client)["workflow_id"]
+    allocation = Allocation.objects.get()
+
+    page = signed_in.get(f"/seasons/{season}")
+
+    ranged = page.context["margin_range"]
+    assert ranged.order_units == allocation.manufacturing_qty
+    assert ranged.low_80 < ranged.expected < ranged.high_80
+    economics = category_economics("womens-dresses")
+    assert ranged.high_80 <= allocation.manufacturing_qty * (economics.price - economics.unit_cost)
+    assert f"gross margin of about <strong>{round(ranged.expected):,}</strong>" in (
+        page.content.decode()
+    )

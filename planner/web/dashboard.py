@@ -26,6 +26,7 @@ from planner.choices import WorkflowStatus
 from planner.engine.season import WeekOutcome
 from planner.models import WeekReview, Workflow
 from planner.season.selectors import (
+    order_margin_range,
     replenishment_lines,
     season_outcomes,
     season_record,
@@ -413,6 +414,7 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         described = ", ".join(f"{count} {tier}" for tier, count in tiers.most_common())
         clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
     context["clusters"] = clusters
+    context["margin_range"] = order_margin_range(allocation)
     if original is not None:
         total = math.fsum(w.units for w in original.weeks.all())
         low, high = SAFETY_STOCK_RANGE

@@ -3,7 +3,7 @@
 import pytest
 
 from planner.engine.economics import Economics
-from planner.engine.money import markdown_off, season_money
+from planner.engine.money import margin_range, markdown_off, season_money
 
 ECONOMICS = Economics(price=50.0, unit_cost=20.0, salvage_value=5.0, shipment_cost=0.0)
 
@@ -31,3 +31,19 @@ def test_depths_add_up_and_no_sale_has_no_margin_percentage() -> None:
         sold_by_week=[0], markdowns=[], economics=ECONOMICS, store_units=0, dc_units=0
     )
     assert money.gross_margin_pct is None and money.revenue == 0
+
+
+def test_the_orders_margin_range_follows_the_demand_quantiles() -> None:
+    # Demand spread evenly between 0.5 and 1.5 times the plan of 1,000 units; an order of 1,000.
+    def uniform(probability: float) -> float:
+        return 0.5 + probability
+
+    ranged = margin_range(
+        factor_quantile=uniform, planned_units=1000, order_units=1000, economics=ECONOMICS
+    )
+
+    # P10: 600 sold, 400 salvaged; P90: the order sold out.
+    assert ranged.low_80 == 600 * 50 - 1000 * 20 + 400 * 5
+    assert ranged.high_80 == 1000 * 50 - 1000 * 20
+    # Half the paths sell out (30,000); the others sell 500-1,000 units, 750 on average.
+    assert ranged.expected == pytest.approx((30_000 + (750 * 50 - 20_000 + 250 * 5)) / 2, rel=1e-3)

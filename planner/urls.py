@@ -16,6 +16,11 @@ urlpatterns = [
     path("data/upload", views.upload_data, name="data-upload"),
     path("seasons/<int:workflow_id>/stores.csv", views.store_allocation_csv, name="season-csv"),
     path(
+        "seasons/<int:workflow_id>/sample-week.csv",
+        views.sample_week_csv,
+        name="season-sample-week",
+    ),
+    path(
         "seasons/<int:workflow_id>/shipments.csv",
         views.replenishment_csv,
         name="season-replenishment-csv",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from allocation import selectors as allocation_selectors
@@ -15,14 +16,18 @@ from forecasting import fetch as forecasting_fetch
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from planner.choices import WorkflowStatus
+from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
 from planner.engine.money import MarginRange, SeasonMoney, margin_range
 from planner.engine.report import SeasonReport
+from planner.engine.sample_inputs import scenario_actuals
 from planner.engine.season import (
     SeasonPolicy,
     SeasonSetup,
     WeekInput,
     WeekOutcome,
+    demand_at_prices,
     money_of,
+    run_week,
     run_weeks,
     season_start,
 )
@@ -162,6 +167,49 @@ def season_to_date(record: SeasonRecord, outcomes: list[WeekOutcome]) -> SeasonT
         plan_factor=state.level.adjustment_factor if state.level else 1.0,
         money=None if record.policy.economics is None else money_of(state, record.policy.economics),
     )
+
+
+def sample_week_sales(
+    workflow: Workflow, *, scenario: str, directory: Path
+) -> tuple[int, dict[str, int]]:
+    """The demo's sales for the season's next week: the sample scenario's demand (as its
+    customers answer the decided markdowns) served from what each store holds once the week's
+    approved shipments arrive, so a demo never sells more than the season sent. Raises
+    SeasonConflict when the season takes no upload or the sample has no such scenario."""
+    record = season_record(workflow)
+    horizon = record.policy.horizon_weeks
+    week = workflow.season_week + 1
+    if workflow.status in (WorkflowStatus.CLOSED, WorkflowStatus.CANCELLED) or week > horizon:
+        raise SeasonConflict(f"Season {workflow.pk} takes no more weekly sales.")
+    path = directory / SCENARIO_DIR / workflow.category_id / f"{scenario}.csv"
+    if scenario not in SCENARIO_LIFT_RESPONSE or not path.is_file():
+        raise SeasonConflict(
+            f"The sample data has no scenario '{scenario}' for {workflow.category.name}: "
+            f"use one of {', '.join(SCENARIO_LIFT_RESPONSE)} with a sample category."
+        )
+    demand = scenario_actuals(directory, workflow.category_id, scenario)
+    missing = set(record.setup.shares) - set(demand)
+    if missing:
+        raise SeasonConflict(
+            f"The sample scenario has no demand for {len(missing)} of the season's stores: "
+            "the sample scenarios fit the sample stores."
+        )
+    outcomes = season_outcomes(record)
+    state = outcomes[-1].state if outcomes else season_start(record.setup)
+    response = SCENARIO_LIFT_RESPONSE[scenario]
+    lifts = tuple((start, lift * response) for start, lift in state.lifts)
+    full_price = {store: demand[store][week - 1] for store in record.setup.shares}
+    arrivals = allocation_selectors.approved_arrivals(allocation=record.allocation)
+    outcome = run_week(
+        state,
+        WeekInput(
+            week,
+            demand=demand_at_prices(lifts, week, full_price),
+            arrivals=arrivals.get(week, ()),
+        ),
+        record.policy,
+    )
+    return week, {line.store_id: line.sold for line in outcome.store_weeks}
 
 
 def order_margin_range(allocation: Allocation) -> MarginRange | None:

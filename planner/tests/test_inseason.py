@@ -196,7 +196,7 @@ def test_the_same_week_uploaded_twice_at_once_is_accepted_once(
 
 
 def test_sales_beyond_the_stock_are_flagged_never_a_silent_ratio_above_100(
-    api_client: APIClient,
+    api_client: APIClient, signed_in
 ) -> None:
     season = approved_season(api_client, replenishment_strategy="none")
     allocation = Allocation.objects.get()
@@ -213,6 +213,9 @@ def test_sales_beyond_the_stock_are_flagged_never_a_silent_ratio_above_100(
     assert review.excess_units == 37 and review.flags == outcome["flags"]
     page = api_client.get(f"/api/variance/{allocation.forecast_id}/week/1").json()
     assert page["flags"] == outcome["flags"]
+    html = signed_in.get(f"/seasons/{season}/live").content.decode()
+    assert 'class="warning" id="excess-to-date">Sold beyond recorded stock <strong>37' in html
+    assert 'class="warning" href="#week-1-drill">1 store sold beyond recorded stock</a>' in html
 
 
 def test_proposals_not_approved_are_superseded_and_hold_no_dc_stock(
@@ -829,3 +832,30 @@ def test_the_plan_shows_the_orders_expected_margin_with_its_range(
     assert f"gross margin of about <strong>{round(ranged.expected):,}</strong>" in (
         page.content.decode()
     )
+
+
+def test_the_demos_sample_weeks_never_sell_more_than_the_stores_held(
+    api_client: APIClient, signed_in, sample_dir: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr("planner.web.views.SAMPLE_DIR", sample_dir)
+    season = approved_season(
+        api_client, replenishment_strategy="none", markdown_checkpoint_week=None
+    )
+    raw = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / "high_demand.csv")
+
+    for week in range(1, 13):
+        download = signed_in.get(f"/seasons/{season}/sample-week.csv?scenario=high_demand")
+        assert download.status_code == 200
+        outcome = upload(api_client, season, week, download.content).json()
+        assert outcome["to_date"]["excess_units"] == 0 and outcome["flags"] == []
+        assert outcome["to_date"]["sell_through"] <= 1.0
+        demanded = int(raw[raw["week_number"] <= week]["units_sold"].sum())
+        if outcome["to_date"]["units_sold"] < demanded:
+            break
+
+    # No replenishment: stores ran dry, and the raw files would have sold stock the season
+    # never sent.
+    assert outcome["to_date"]["stockout_store_weeks"] > 0
+    assert outcome["to_date"]["units_sold"] < demanded
+    missing = signed_in.get(f"/seasons/{season}/sample-week.csv?scenario=no_such", follow=True)
+    assert "has no scenario &#x27;no_such&#x27;" in missing.content.decode()

@@ -28,10 +28,12 @@ from planner import selectors
 from planner.access import user_can
 from planner.conflicts import Conflict
 from planner.data import services
+from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.imports import ImportRejected
+from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
 from planner.models import Store, Workflow
 from planner.season import weekly, workflows
-from planner.season.selectors import replenishment_lines
+from planner.season.selectors import replenishment_lines, sample_week_sales
 from planner.season.workflows import Keep
 from planner.web import dashboard
 from planner.web.forms import (
@@ -296,6 +298,27 @@ def replenishment_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
     return _season_csv(request, workflow_id, "shipments", [*header, "is_partial", "status"], rows)
 
 
+@role_required("view")
+def sample_week_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    """Demo: the next week's sales from a sample scenario, served from what each store holds
+    (never more than the season sent), as a file to upload."""
+    workflow = get_object_or_404(Workflow.objects.select_related("category"), pk=workflow_id)
+    scenario = request.GET.get("scenario", "normal")
+    try:
+        week, sold = sample_week_sales(workflow, scenario=scenario, directory=SAMPLE_DIR)
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("season", workflow_id=workflow_id)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="season-{workflow_id}-week-{week}-{scenario}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["store_id", "week_number", "units_sold"])
+    writer.writerows([_safe_cell(store), week, units] for store, units in sorted(sold.items()))
+    return response
+
+
 def _safe_cell(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
@@ -335,6 +358,9 @@ def _season_page(workflow_id: int) -> dict[str, Any]:
             else None
         ),
         upload_form=WeeklyUploadForm(initial={"week_number": context["next_week"]}),
+        sample_scenarios=list(SCENARIO_LIFT_RESPONSE)
+        if (SAMPLE_DIR / SCENARIO_DIR / workflow.category_id).is_dir()
+        else [],
         markdown_form=MarkdownForm(
             initial={"elasticity": django_settings.PLANNING["DEFAULT_ELASTICITY"]}
         ),

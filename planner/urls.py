@@ -1,6 +1,6 @@
 from csp.decorators import csp_exempt
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -15,6 +15,11 @@ urlpatterns = [
     path("seasons/new", views.season_new, name="season-new"),
     path("data/upload", views.upload_data, name="data-upload"),
     path("seasons/<int:workflow_id>/stores.csv", views.store_allocation_csv, name="season-csv"),
+    re_path(
+        r"^seasons/(?P<workflow_id>[0-9]+)/export/(?P<what>weeks|plan|report)\.(?P<fmt>csv|xlsx)$",
+        views.season_export,
+        name="season-export",
+    ),
     path(
         "seasons/<int:workflow_id>/sample-week.csv",
         views.sample_week_csv,

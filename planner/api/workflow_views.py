@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
@@ -34,7 +36,7 @@ from planner.api.workflow_serializers import (
 from planner.capacity import SIMULATIONS, Busy, OverBudget
 from planner.data.imports import reject_if_too_large
 from planner.models import Category, Workflow
-from planner.season import weekly, workflows
+from planner.season import exports, weekly, workflows
 from planner.season.selectors import workflow_results
 from planner.season.states import SeasonConflict
 from planner.season.whatif import season_what_if
@@ -158,6 +160,30 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         except OverBudget as over:
             raise SimulationStopped(str(over)) from None
         return Response(answer)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("what", str, OpenApiParameter.PATH, enum=list(exports.TABLES)),
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(exports.FORMATS)),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"exports/(?P<what>weeks|plan|report)\.(?P<fmt>csv|xlsx)",
+    )
+    def export(
+        self, request: Request, pk: str | None = None, what: str = "", fmt: str = ""
+    ) -> HttpResponse:
+        """The weekly table, the plan in force week by week with its 80 and 95 % bands, or
+        the season report, as CSV or an Excel workbook (the figures of the season page).
+        409 while the season has no such table (no plan yet; no report before the last
+        week)."""
+        table = exports.season_table(self.get_object(), what)
+        response = HttpResponse(exports.rendered(table, fmt), content_type=exports.FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="season-{pk}-{what}.{fmt}"'
+        return response
 
     @extend_schema(request=None, responses={200: WorkflowSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ApproverPermission])

@@ -32,7 +32,7 @@ from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.imports import ImportRejected
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
 from planner.models import Store, Workflow
-from planner.season import weekly, workflows
+from planner.season import exports, weekly, workflows
 from planner.season.selectors import replenishment_lines, sample_week_sales
 from planner.season.workflows import Keep
 from planner.web import dashboard
@@ -316,6 +316,20 @@ def sample_week_csv(request: HttpRequest, workflow_id: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["store_id", "week_number", "units_sold"])
     writer.writerows([_safe_cell(store), week, units] for store, units in sorted(sold.items()))
+    return response
+
+
+@role_required("view")
+def season_export(request: HttpRequest, workflow_id: int, what: str, fmt: str) -> HttpResponse:
+    """The weekly table, the plan or the report as CSV or Excel."""
+    workflow = get_object_or_404(Workflow, pk=workflow_id)
+    try:
+        table = exports.season_table(workflow, what)
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("season", workflow_id=workflow_id)
+    response = HttpResponse(exports.rendered(table, fmt), content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="season-{workflow_id}-{what}.{fmt}"'
     return response
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from allocation.models import Allocation, Shipment
-from conftest import token_client
+from conftest import token_client, user_with_roles
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from markdowns.models import MarkdownDecision
@@ -859,3 +859,28 @@ def test_the_demos_sample_weeks_never_sell_more_than_the_stores_held(
     assert outcome["to_date"]["units_sold"] < demanded
     missing = signed_in.get(f"/seasons/{season}/sample-week.csv?scenario=no_such", follow=True)
     assert "has no scenario &#x27;no_such&#x27;" in missing.content.decode()
+
+
+def test_a_season_is_cancelled_from_the_page_only_when_confirmed(
+    api_client: APIClient, signed_in
+) -> None:
+    season = start(api_client)["workflow_id"]
+
+    unconfirmed = signed_in.post(f"/seasons/{season}/cancel", follow=True)
+    assert Workflow.objects.get(pk=season).status == "awaiting_order"
+    assert "Tick the box to confirm" in unconfirmed.content.decode()
+
+    signed_in.post(f"/seasons/{season}/cancel", {"confirm": "yes"})
+    assert Workflow.objects.get(pk=season).status == "cancelled"
+    assert 'id="cancel-form"' not in signed_in.get(f"/seasons/{season}").content.decode()
+
+
+def test_viewers_see_what_waits_and_for_whom_not_buttons(api_client: APIClient, client) -> None:
+    season = start(api_client)["workflow_id"]
+    client.force_login(user_with_roles("viewer", "viewers"))
+
+    page = client.get(f"/seasons/{season}").content.decode()
+
+    assert "Approve the manufacturing order (waits for an approver)" in page
+    assert 'class="button" href="#order-form"' not in page
+    assert 'id="cancel-form"' not in page

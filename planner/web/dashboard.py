@@ -525,15 +525,23 @@ def week_drilldown(
 
 def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
     """What waits for a person now, each with where on the page to do it (the season
-    header's buttons)."""
+    header's buttons) and the role that may do it ("approve", "plan" or "view")."""
     workflow: Workflow = context["workflow"]
     action = context["awaiting_action"]
     decisions = []
     if action == "approve_manufacturing_order":
-        decisions.append({"label": "Approve the manufacturing order", "href": "#order-form"})
+        decisions.append(
+            {"label": "Approve the manufacturing order", "href": "#order-form", "role": "approve"}
+        )
     if action == "approve_markdown":
         week = workflow.parameters.markdown_checkpoint_week
-        decisions.append({"label": f"Decide the week {week} markdown", "href": "#markdown-form"})
+        decisions.append(
+            {
+                "label": f"Decide the week {week} markdown",
+                "href": "#markdown-form",
+                "role": "approve",
+            }
+        )
     for week in context.get("replenishment_weeks", []):
         if week["status"] == ShipmentStatus.PROPOSED:
             decisions.append(
@@ -541,14 +549,21 @@ def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
                     "label": f"Approve week {week['week_number']}'s replenishment: "
                     f"{week['units']:,} units to {week['stores']} stores",
                     "href": f"#replenishment-week-{week['week_number']}",
+                    "role": "approve",
                 }
             )
     if workflow.status == WorkflowStatus.IN_SEASON and context.get("next_week"):
         decisions.append(
-            {"label": f"Upload week {context['next_week']}'s sales", "href": "#week-upload"}
+            {
+                "label": f"Upload week {context['next_week']}'s sales",
+                "href": "#week-upload",
+                "role": "plan",
+            }
         )
     if workflow.status == WorkflowStatus.CLOSED:
-        decisions.append({"label": "Read the season report", "href": "#report-heading"})
+        decisions.append(
+            {"label": "Read the season report", "href": "#report-heading", "role": "view"}
+        )
     return decisions
 
 

@@ -440,6 +440,23 @@ def approve_manufacturing(request: HttpRequest, workflow_id: int) -> HttpRespons
     return redirect("season", workflow_id=workflow_id)
 
 
+@role_required("approve")
+@require_POST
+def cancel_season(request: HttpRequest, workflow_id: int) -> HttpResponse:
+    """Cancels the season once the person has ticked the confirmation."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm the cancellation; nothing was changed.")
+        return redirect("season", workflow_id=workflow_id)
+    try:
+        workflows.season_cancel(workflow_id=workflow_id)
+        messages.success(
+            request, "The season is cancelled: nothing more runs; what it stored stays."
+        )
+    except Conflict as exc:
+        _conflict(request, exc)
+    return redirect("season", workflow_id=workflow_id)
+
+
 @role_required("plan")
 @require_POST
 def season_economics(request: HttpRequest, workflow_id: int) -> HttpResponse:

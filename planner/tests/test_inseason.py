@@ -32,6 +32,7 @@ from planner.engine.season import (
 )
 from planner.models import Workflow, WorkflowTransition
 from planner.season.policy import season_policy
+from planner.season.queue import work_queue
 from planner.season.selectors import season_outcomes, season_record
 from planner.selectors import category_economics
 from planner.tests.test_workflows import start
@@ -884,3 +885,24 @@ def test_viewers_see_what_waits_and_for_whom_not_buttons(api_client: APIClient, 
     assert "Approve the manufacturing order (waits for an approver)" in page
     assert 'class="button" href="#order-form"' not in page
     assert 'id="cancel-form"' not in page
+
+
+def test_the_home_page_queues_every_seasons_decisions_and_due_weeks_with_money(
+    api_client: APIClient, signed_in, sample_dir: Path
+) -> None:
+    running = approved_season(api_client)
+    waiting = start(api_client, season_start_date="2025-09-01")["workflow_id"]
+    upload(api_client, running, 1, week_csv(sample_dir, "high_demand", 1))
+    order = Allocation.objects.get(forecast__workflow_id=waiting)
+    cost = category_economics("womens-dresses").unit_cost
+
+    queue = work_queue(today=dt.date(2026, 12, 5))
+
+    by_season = {(i.season_id, i.what.split(":")[0]): i for i in queue}
+    approve = by_season[
+        (waiting, f"Approve the manufacturing order of {order.manufacturing_qty:,} units")
+    ]
+    assert approve.money == pytest.approx(order.manufacturing_qty * cost, abs=0.01)
+    assert (running, "Upload week 2's sales (the week ended 2025-03-02)") in by_season
+    page = signed_in.get("/").content.decode()
+    assert 'id="work-queue"' in page and f"/seasons/{waiting}#order-form" in page

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -33,6 +34,7 @@ from planner.data.imports import ImportRejected
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
 from planner.models import Store, Workflow
 from planner.season import exports, weekly, workflows
+from planner.season.queue import work_queue
 from planner.season.selectors import replenishment_lines, sample_week_sales
 from planner.season.workflows import Keep
 from planner.web import dashboard
@@ -110,6 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "categories": selectors.category_list(),
             "store_count": Store.objects.count(),
             "seasons": Workflow.objects.select_related("category", "parameters")[:50],
+            "queue": work_queue(today=timezone.localdate()),
         },
     )
 

@@ -72,8 +72,6 @@ if (location.hash) { reveal(decodeURIComponent(location.hash.slice(1))); }
 
 // Each part of the page is set up where it appears: the whole page at first, then every swapped
 // live part (elements kept across swaps, like the what-if panel, are set up once).
-function once(element) {
-  if (!element || element.dataset.ready) { return null; }
   element.dataset.ready = "1";
   return element;
 }
@@ -90,33 +88,6 @@ htmx.onLoad(function (root) {
   charts(root);
 });
 
-// Sortable tables: click a heading to sort by that column (numbers as numbers).
-function sortable(root) {
-  root.querySelectorAll("table.sortable").forEach(function (table) {
-    if (!once(table)) { return; }
-    table.querySelectorAll("th").forEach(function (heading, column) {
-      heading.tabIndex = 0;
-      heading.setAttribute("role", "button");
-      var ascending = true;
-      function sort() {
-        var body = table.tBodies[0];
-        var value = function (row) {
-          var text = row.cells[column].textContent.trim();
-          var number = parseFloat(text.replace(/,/g, ""));
-          return isNaN(number) ? text : number;
-        };
-        var rows = Array.prototype.slice.call(body.rows).sort(function (a, b) {
-          var x = value(a), y = value(b);
-          return (x > y ? 1 : x < y ? -1 : 0) * (ascending ? 1 : -1);
-        });
-        rows.forEach(function (row) { body.appendChild(row); });
-        ascending = !ascending;
-      }
-      heading.addEventListener("click", sort);
-      heading.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
-    });
-  });
-}
 
 // Markdown preview: the SPEC 7.7 formula with the slider's elasticity (the server recomputes
 // the same figures when the form is sent).

@@ -906,3 +906,18 @@ def test_the_home_page_queues_every_seasons_decisions_and_due_weeks_with_money(
     assert (running, "Upload week 2's sales (the week ended 2025-03-02)") in by_season
     page = signed_in.get("/").content.decode()
     assert 'id="work-queue"' in page and f"/seasons/{waiting}#order-form" in page
+
+
+def test_the_queue_names_stores_running_dry_beside_dc_stock_and_sales_off_plan(
+    api_client: APIClient, sample_dir: Path
+) -> None:
+    season = approved_season(api_client, replenishment_strategy="none")
+    for week in (1, 2, 3, 4):
+        upload(api_client, season, week, week_csv(sample_dir, "high_demand", week, scale=3.0))
+
+    queue = [i for i in work_queue(today=dt.date(2026, 12, 5)) if i.kind == "exception"]
+
+    whats = [i.what for i in queue]
+    assert any(w.startswith("DC holds ") and "sold out in week 4" in w for w in whats), whats
+    assert any("likely to run out in week 5" in w for w in whats), whats
+    assert all(i.money and i.money > 0 for i in queue)

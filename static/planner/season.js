@@ -71,10 +71,8 @@ document.addEventListener("click", function (event) {
 if (location.hash) { reveal(decodeURIComponent(location.hash.slice(1))); }
 
 // Each part of the page is set up where it appears: the whole page at first, then every swapped
-// live part (elements kept across swaps, like the what-if panel, are set up once).
-  element.dataset.ready = "1";
-  return element;
-}
+// live part (elements kept across swaps, like the what-if panel, are set up once: tables.js's
+// `once`).
 
 htmx.onLoad(function (root) {
   root.querySelectorAll("details[id]").forEach(function (details) {

@@ -1,7 +1,11 @@
 // Helpers shared by the pages (loaded before season.js).
 
+// An element set up once: the first call marks it and returns it, later calls return null.
 function once(element) {
   if (!element || element.dataset.ready) { return null; }
+  element.dataset.ready = "1";
+  return element;
+}
 
 // Sortable tables: click a heading to sort by that column (numbers as numbers).
 function sortable(root) {

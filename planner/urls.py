@@ -40,6 +40,7 @@ urlpatterns = [
     path("seasons/<int:workflow_id>/economics", views.season_economics, name="season-economics"),
     path("seasons/<int:workflow_id>/weeks", views.upload_week, name="season-upload"),
     path("seasons/<int:workflow_id>/cancel", views.cancel_season, name="season-cancel"),
+    path("glossary", views.glossary, name="glossary"),
     path("seasons/<int:workflow_id>/markdown", views.approve_markdown, name="season-markdown"),
     path(
         "seasons/<int:workflow_id>/replenishment/<int:week_number>",

@@ -121,7 +121,7 @@ def season_report(
             f"Replenishment, not the order: {causes.starved_store_weeks} store-weeks sold out "
             f"while the DC still held stock, "
             f"{lost(causes.starved_units, starved_margin)}. Approve the weekly proposals "
-            "before their week, or stock stores deeper (PLANNING_STORE_SERVICE_LEVEL)."
+            "before their week, or stock stores deeper (a higher store service level)."
         )
     if causes.chain_out_store_weeks:
         advice.append(

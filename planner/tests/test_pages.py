@@ -619,3 +619,13 @@ def test_economics_that_became_invalid_warn_on_the_page_and_never_answer_500(
     assert f'action="/seasons/{workflow_id}/economics"' in text
     assert what_if.status_code == 409
     assert "must be above the unit cost 54.99" in what_if.json()["message"]
+
+
+def test_the_glossary_defines_the_words_the_season_page_links_to(client: Client, db: None) -> None:
+    client.force_login(user_with_roles("viewer", "viewers"))
+
+    page = client.get("/glossary").content.decode()
+
+    for term in ("variance", "ensemble", "backtest", "wape", "range", "plan-update", "margin"):
+        assert f'<dt id="{term}">' in page
+    assert "a positive variance means sales above the plan" in page

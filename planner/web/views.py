@@ -117,6 +117,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@role_required("view")
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The words the pages use, defined once."""
+    return render(request, "planner/glossary.html")
+
+
 # The extracted parameter -> the confirmation form's field that shows it.
 PARAMETER_FORM_FIELDS = {
     "forecast_horizon_weeks": "forecast_horizon_weeks",

@@ -83,7 +83,7 @@ def test_advice_names_each_cause_in_units_and_money() -> None:
     assert report.advice[:2] == (
         "Replenishment, not the order: 5 store-weeks sold out while the DC still held stock, "
         "40 units (1,000 of margin) lost. Approve the weekly proposals before their week, or "
-        "stock stores deeper (PLANNING_STORE_SERVICE_LEVEL).",
+        "stock stores deeper (a higher store service level).",
         "The chain ran out: 7 store-weeks sold out with the DC empty or rationing, 90 units "
         "(2,250 of margin) lost. Order more next season.",
     )

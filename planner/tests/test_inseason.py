@@ -921,3 +921,20 @@ def test_the_queue_names_stores_running_dry_beside_dc_stock_and_sales_off_plan(
     assert any(w.startswith("DC holds ") and "sold out in week 4" in w for w in whats), whats
     assert any("likely to run out in week 5" in w for w in whats), whats
     assert all(i.money and i.money > 0 for i in queue)
+
+
+def test_the_chart_labels_every_week_by_its_start_and_marks_stockouts(
+    api_client: APIClient, signed_in, sample_dir: Path
+) -> None:
+    season = approved_season(api_client, replenishment_strategy="none")
+    for week in (1, 2, 3, 4):
+        upload(api_client, season, week, week_csv(sample_dir, "high_demand", week, scale=3.0))
+
+    chart = signed_in.get(f"/seasons/{season}").context["chart"]
+
+    axis = chart["layout"]["xaxis"]
+    assert len(axis["tickvals"]) == 12 and axis["ticktext"][0] == "17 Feb"
+    assert axis["title"]["text"] == "Week starting"
+    marked = next(t for t in chart["data"] if t.get("name") == "Stores sold out that week")
+    reviews = Workflow.objects.get(pk=season).week_reviews.filter(stockout_stores__gt=0)
+    assert len(marked["x"]) == reviews.count() > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections import Counter
@@ -21,6 +22,7 @@ from forecasting.engine.types import ForecastWeek as EngineWeek
 from forecasting.engine.variance import variance
 from forecasting.models import Forecast, ForecastWeek
 from markdowns import selectors as markdown_selectors
+from markdowns.choices import MarkdownStatus
 from planner import selectors
 from planner.choices import WorkflowStatus
 from planner.engine.season import WeekOutcome
@@ -155,11 +157,14 @@ def forecast_chart(
     in_force: list[ForecastWeek],
     reviews: list[WeekReview],
     last_year: list[int | None],
+    markdowns: Sequence[tuple[int, float]] = (),
 ) -> dict[str, Any]:
     """Weekly units by week start date, from zero: the original plan with its 80 % band and
     members, the plan in force with its band, last year's same weeks, and the actual bars (one
-    legend entry per variance colour). A button switches to the season's cumulative units.
-    `weeks` and `in_force` are the two plans' weeks in order."""
+    legend entry per variance colour), stockouts marked above their weeks and each markdown as
+    a line where its prices start. A button switches to the season's cumulative units.
+    `weeks` and `in_force` are the two plans' weeks in order; `markdowns` are (checkpoint week,
+    depth) of the decided markdowns."""
     dates = {w.week_number: w.week_start_date for w in weeks}
     x = [w.week_start_date for w in weeks]
     revised = in_force is not weeks
@@ -219,6 +224,19 @@ def forecast_chart(
                     opacity=0.75,
                 )
             )
+    sold_out = [r for r in reviews if r.stockout_stores]
+    if sold_out:
+        figure.add_trace(
+            go.Scatter(
+                x=[dates[r.week_number] for r in sold_out],
+                y=[r.actual_units for r in sold_out],
+                mode="markers+text",
+                marker={"symbol": "triangle-down", "size": 11, "color": "#c62828"},
+                text=[f"{r.stockout_stores} out" for r in sold_out],
+                textposition="top center",
+                name="Stores sold out that week",
+            )
+        )
     weekly_count = len(figure.data)
     actual = [r.actual_units for r in reviews]
     cumulative = [
@@ -244,14 +262,44 @@ def forecast_chart(
                     visible=False,
                 )
             )
+    for checkpoint, depth in markdowns:
+        starts = dates.get(checkpoint + 1)
+        if starts is not None and depth:
+            figure.add_shape(
+                type="line",
+                x0=starts,
+                x1=starts,
+                yref="paper",
+                y0=0,
+                y1=1,
+                line={"color": "#6a1b9a", "dash": "dash"},
+            )
+            figure.add_annotation(
+                x=starts,
+                yref="paper",
+                y=1,
+                text=f"markdown {depth:.0%}",
+                showarrow=False,
+                yanchor="bottom",
+                font={"color": "#6a1b9a"},
+            )
     count = len(figure.data)
     weekly_visible = [trace.visible for trace in figure.data[:weekly_count]]
+    half_week = dt.timedelta(days=3.5)
     figure.update_layout(
-        height=400,
-        margin={"l": 50, "r": 10, "t": 40, "b": 40},
-        xaxis_title="Week starting",
+        height=420,
+        margin={"l": 60, "r": 10, "t": 40, "b": 60},
+        # Every week labelled by the day it starts, and half a week of room at each end so the
+        # first and last bars show whole.
+        xaxis={
+            "title": "Week starting",
+            "tickmode": "array",
+            "tickvals": x,
+            "ticktext": [f"{day:%d %b}" for day in x],
+            "range": [x[0] - half_week, x[-1] + half_week] if x else None,
+        },
         yaxis={"title": "Units", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
         updatemenus=[
             {
                 "type": "buttons",
@@ -306,24 +354,29 @@ def chart_summary(
     return text + "."
 
 
+def _variance_pct(actual: float, planned: float) -> float | None:
+    return 100 * variance(actual, planned) if planned > 0 else None
+
+
 def report_chart(
     reviews: list[WeekReview], original: Forecast, received_by_week: list[int]
 ) -> dict[str, Any]:
-    """Weekly error of the original plan and of the plan in force each week, and cumulative
-    sell-through of what stores received."""
+    """Each week's sales against the original plan and against the plan in force (the
+    variance: sales above plan positive, as everywhere), and cumulative sell-through of what
+    stores received."""
     weeks = [r.week_number for r in reviews]
     planned = {w.week_number: w.units for w in original.weeks.all()}
     figure = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("Forecast error by week (%)", "Sell-through of received (%)"),
+        subplot_titles=("Sales against the plan by week", "Sell-through of received"),
     )
     figure.add_trace(
         go.Bar(
             x=weeks,
             name="Original plan",
             marker_color="#1f4e9c",
-            y=[100 * (planned[r.week_number] - r.actual_units) / r.actual_units for r in reviews],
+            y=[_variance_pct(r.actual_units, planned[r.week_number]) for r in reviews],
         ),
         row=1,
         col=1,
@@ -333,7 +386,7 @@ def report_chart(
             x=weeks,
             name="Plan in force",
             marker_color="#b45309",
-            y=[100 * (r.forecast_units - r.actual_units) / r.actual_units for r in reviews],
+            y=[_variance_pct(r.actual_units, r.forecast_units) for r in reviews],
         ),
         row=1,
         col=1,
@@ -350,10 +403,13 @@ def report_chart(
         row=1,
         col=2,
     )
+    figure.update_xaxes(title_text="Week", dtick=1)
+    figure.update_yaxes(title_text="Variance, % (sales above plan: +)", row=1, col=1)
+    figure.update_yaxes(title_text="% of units received", row=1, col=2)
     figure.update_layout(
-        height=320,
-        margin={"l": 40, "r": 10, "t": 40, "b": 30},
-        legend={"orientation": "h", "y": -0.2},
+        height=340,
+        margin={"l": 60, "r": 10, "t": 40, "b": 60},
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
     )
     return figure_data(figure)
 
@@ -400,7 +456,14 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         )
         starts = [w.week_start_date for w in weeks]
         last_year = selectors.category_units_a_year_before(workflow.category_id, starts)
-        context["chart"] = forecast_chart(original, current, weeks, in_force, reviews, last_year)
+        decided = [
+            (m.week_number, m.applied_pct)
+            for m in context["markdowns"]
+            if m.status == MarkdownStatus.APPLIED
+        ]
+        context["chart"] = forecast_chart(
+            original, current, weeks, in_force, reviews, last_year, decided
+        )
         context["chart_summary"] = chart_summary(current, weeks, in_force, reviews, last_year)
         context["season_range"] = forecasting_selectors.season_range(original)
     if allocation is None:

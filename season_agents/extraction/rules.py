@@ -55,6 +55,18 @@ _BELOW = r"(?:below|under|less than|lower than|beneath|<)"
 _FRACTIONS = {"half": 0.5, "a third": 0.33, "one third": 0.33, "two thirds": 0.67}
 _FRACTION = r"(" + "|".join(_FRACTIONS) + r")"
 _MARKDOWN_WORDS = r"mark[- ]?downs?|discount\w*|re-?pric\w*|clearance|price cuts?"
+# The distribution centre, as people name it.
+_DC = r"(?:dc|distribution cent(?:er|re)|distribution|warehouse|depot)\b"
+# A share of the order in words.
+_SHARES = _FRACTIONS | {
+    "a fifth": 0.2,
+    "one fifth": 0.2,
+    "a quarter": 0.25,
+    "one quarter": 0.25,
+    "a tenth": 0.1,
+    "one tenth": 0.1,
+}
+_SHARE = r"(" + "|".join(sorted(_SHARES, key=len, reverse=True)) + r")"
 
 
 def _number(word: str) -> int:
@@ -92,6 +104,40 @@ _DATE_PATTERNS = [
 ]
 
 
+_WEEKDAYS = {
+    name: number
+    for number, name in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+_ORDINALS |= {"fourth": 3, "4th": 3, "last": -1}
+# "the first Monday of June 2025", "last Monday in August"
+_NTH_WEEKDAY = re.compile(
+    r"\b(?P<nth>" + "|".join(_ORDINALS) + r")\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\s+"
+    rf"(?:of|in)\s+{_MONTH}{_YEAR}",
+    re.IGNORECASE,
+)
+
+
+def _nth_weekday(year: int, month: int, weekday: str, nth: str) -> dt.date:
+    days = [
+        dt.date(year, month, day)
+        for day in range(1, 32)
+        if _valid(year, month, day)
+        and dt.date(year, month, day).weekday() == _WEEKDAYS[weekday.lower()]
+    ]
+    return days[_ORDINALS[nth.lower()]]
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class _Found:
     value: object
@@ -112,7 +158,12 @@ def _horizon(text: str) -> _Found | None:
     quarters = re.search(rf"\b{_NUMBER}\s+quarters\b", text, re.IGNORECASE)
     if quarters:
         return _Found(13 * _number(quarters.group(1)), quarters.group(0))
-    quarter = re.search(r"\b(a |one |1 )?quarter\b", text, re.IGNORECASE)
+    quarter = re.search(
+        rf"\b(a |one |1 )?quarter\b(?!\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:(?:held|kept|reserved)\s+)?"
+        rf"(?:at|in)\s+(?:the\s+)?{_DC})",
+        text,
+        re.IGNORECASE,
+    )
     if quarter:
         return _Found(13, quarter.group(0))
     return None
@@ -122,6 +173,14 @@ def _start(text: str, today: dt.date) -> _Found | None:
     next_monday = re.search(r"\bnext monday\b", text, re.IGNORECASE)
     if next_monday:
         return _Found(next_monday_after(today), next_monday.group(0))
+    nth = _NTH_WEEKDAY.search(text)
+    if nth:
+        month = _MONTHS[nth.group("month").lower()]
+        year = int(nth.group("year")) if nth.group("year") else today.year
+        date = _nth_weekday(year, month, nth.group("weekday"), nth.group("nth"))
+        if not nth.group("year") and date < today:
+            date = _nth_weekday(year + 1, month, nth.group("weekday"), nth.group("nth"))
+        return _Found(date, nth.group(0))
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -166,15 +225,24 @@ def _replenishment(text: str) -> _Found | None:
 def _holdback(text: str) -> _Found | None:
     explicit = [
         r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:dc\s+)?(?:holdback|hold-?back|reserve)",
-        r"\bhold(?:ing)?\s+(?:back\s+)?(\d{1,3}(?:\.\d+)?)\s*%\s*(?:at|in)\s+(?:the\s+)?(?:dc|distribution)",
-        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:(?:held|kept|reserved)\s+)?(?:at|in)\s+(?:the\s+)?"
-        r"(?:dc|distribution cent)",
+        rf"\bhold(?:ing)?\s+(?:back\s+)?(\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:at|in)\s+(?:the\s+)?{_DC}",
+        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:(?:held|kept|reserved)\s+)?(?:at|in)\s+(?:the\s+)?" + _DC,
         r"(?:holdback|reserve)\s+(?:of\s+)?(\d{1,3}(?:\.\d+)?)\s*%",
     ]
     for pattern in explicit:
         match = re.search(pattern, text, re.IGNORECASE)
         if match:
             return _Found(float(match.group(1)) / 100, match.group(0))
+    # "keep a fifth at the warehouse", "hold back a quarter in the DC"
+    share = re.search(
+        rf"\b(?:hold(?:ing)?\s+back\s+|keep(?:ing)?\s+|reserv(?:e|ing)\s+)?{_SHARE}\s+"
+        rf"(?:of\s+(?:the\s+)?(?:stock|inventory|units|order)\s+)?(?:(?:held|kept|reserved)\s+)?"
+        rf"(?:at|in)\s+(?:the\s+)?{_DC}",
+        text,
+        re.IGNORECASE,
+    )
+    if share:
+        return _Found(_SHARES[share.group(1).lower()], share.group(0))
     to_stores = re.search(
         r"\b(?:send|ship|allocate)\s+(\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+\w+\s+)?to\s+(?:the\s+)?stores",
         text,

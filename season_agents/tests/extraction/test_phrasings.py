@@ -38,6 +38,16 @@ PHRASINGS: list[tuple[str, dict[str, object]]] = [
     ),
     ("two quarters starting July 1", {H: 26, S: D(2025, 7, 1)}),
     ("8 weeks, replenish every two weeks, 25% reserve", {H: 8, R: "bi-weekly", B: 0.25}),
+    # Everyday words a first user tried: a share in words, the warehouse, a weekday of a month.
+    (
+        "10 weeks from the first Monday of June 2025, keep a fifth at the warehouse",
+        {H: 10, S: D(2025, 6, 2), B: 0.20},
+    ),
+    (
+        "hold back a quarter in the DC, starting the last Monday in March",
+        {B: 0.25, S: D(2025, 3, 31)},
+    ),
+    ("30% kept at the depot, 12 weeks", {B: 0.30, H: 12}),
     (
         "Start on March 10th for 10 weeks; keep 40% in the distribution centre",
         {H: 10, S: D(2025, 3, 10), B: 0.40},

@@ -335,6 +335,10 @@ def test_a_whole_season_in_the_browser(
             break
         page.wait_for_timeout(500)
     assert page.evaluate(width) <= 390
+    # The weekly table reads as one card a week, each value beside its label.
+    week_card = page.locator("#weeks-table tbody tr").first
+    expect(week_card).to_have_css("display", "block")
+    expect(week_card.locator("td").first).to_have_css("display", "flex")
     shot(page, "08b-report-390px")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.click("button:has-text('Replay the policies on this season')")

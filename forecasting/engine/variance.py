@@ -100,17 +100,17 @@ def check_variance(
         decision, reason = (
             False,
             (
-                f"no re-forecast: cumulative variance {cumulative:+.1%} is within "
-                f"the {threshold:.0%} threshold"
+                f"no revision (the plan's level is still updated): cumulative variance "
+                f"{cumulative:+.1%} is within the {threshold:.0%} threshold"
             ),
         )
     elif remaining < 2:
-        decision, reason = False, f"no re-forecast: {trigger}, but only {remaining} week(s) remain"
+        decision, reason = False, f"no revision: {trigger}, but only {remaining} week(s) remain"
     elif max_reforecasts is not None and reforecasts_done >= max_reforecasts:
         decision, reason = (
             False,
             (
-                f"no re-forecast: {trigger}, but the season already had {reforecasts_done} "
+                f"no revision: {trigger}, but the season already had {reforecasts_done} "
                 f"re-forecast(s) (limit {max_reforecasts})"
             ),
         )

@@ -369,7 +369,7 @@ def report_chart(
     figure = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("Sales against the plan by week", "Sell-through of received"),
+        subplot_titles=("Sales vs plan", "Sell-through"),
     )
     figure.add_trace(
         go.Bar(
@@ -404,8 +404,8 @@ def report_chart(
         col=2,
     )
     figure.update_xaxes(title_text="Week", dtick=1)
-    figure.update_yaxes(title_text="Variance, % (sales above plan: +)", row=1, col=1)
-    figure.update_yaxes(title_text="% of units received", row=1, col=2)
+    figure.update_yaxes(title_text="% (sales above plan: +)", row=1, col=1)
+    figure.update_yaxes(title_text="% of received", row=1, col=2)
     figure.update_layout(
         height=340,
         margin={"l": 60, "r": 10, "t": 40, "b": 60},

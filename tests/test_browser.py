@@ -144,6 +144,13 @@ def late_upload(page: Page, week: int, path: Path) -> Callable[[Route], None]:
     return answer
 
 
+def decision_on_first_screen(page: Page) -> None:
+    """What waits for the person is on the first screen, without scrolling (1366 x 768)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    box = page.locator("#season-header .decision").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, box
+
+
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
@@ -195,6 +202,7 @@ def test_a_whole_season_in_the_browser(
     expect(page.locator("#season-header .decision")).to_contain_text(
         "Approve the manufacturing order"
     )
+    decision_on_first_screen(page)
     expect(page.locator('[data-agent="demand"]')).to_have_class(re.compile("done"))
     expect(page.locator(".plotly-graph-div")).to_be_visible()
     page.fill("input[name=safety_stock_percent]", "30")
@@ -296,6 +304,7 @@ def test_a_whole_season_in_the_browser(
     shot(page, "07-markdown")
     # The README's picture of the season page: the first screen at 1366 x 768.
     page.evaluate("window.scrollTo(0, 0)")
+    decision_on_first_screen(page)
     page.screenshot(path=str(SHOTS / "season-page-1366x768.png"))
     no_serious_accessibility_violations(page, "the markdown decision")
     page.click("button:has-text('Apply the markdown')")

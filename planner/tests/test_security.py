@@ -33,14 +33,24 @@ PUBLIC = {"/api/health", "/api/health/live"}
 
 
 def api_operations() -> list[tuple[str, str]]:
-    """Every (method, path) of the OpenAPI schema, path parameters filled with 1."""
+    """Every (method, path) of the OpenAPI schema, path parameters filled with their first
+    allowed value, else 1."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    return [
-        (method.upper(), re.sub(r"\{[^}]+\}", "1", path))
-        for path, item in schema["paths"].items()
-        for method in item
-        if method in ("get", "post", "put", "patch", "delete")
-    ]
+    operations = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            allowed = {
+                parameter["name"]: str(parameter["schema"]["enum"][0])
+                for parameter in operation.get("parameters", [])
+                if parameter["in"] == "path" and "enum" in parameter.get("schema", {})
+            }
+            filled = path
+            for name in re.findall(r"\{([^}]+)\}", path):
+                filled = filled.replace(f"{{{name}}}", allowed.get(name, "1"))
+            operations.append((method.upper(), filled))
+    return operations
 
 
 @pytest.mark.django_db
@@ -70,6 +80,10 @@ def test_every_page_needs_a_sign_in(client: Client) -> None:
         f"/seasons/{workflow.pk}",
         f"/seasons/{workflow.pk}/stores.csv",
         f"/seasons/{workflow.pk}/shipments.csv",
+        f"/seasons/{workflow.pk}/export/weeks.csv",
+        f"/seasons/{workflow.pk}/export/report.xlsx",
+        f"/seasons/{workflow.pk}/sample-week.csv",
+        "/glossary",
     ]
     for path in paths:
         response = client.get(path)

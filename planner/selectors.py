@@ -167,6 +167,15 @@ def category_economics(category_id: str, *, totals: Mapping[str, Any] | None = N
     )
 
 
+def usable_economics(category_id: str) -> Economics | None:
+    """`category_economics`, or None while they do not hold together (the economics form says
+    why): what the season, its money and the work queue price with."""
+    try:
+        return category_economics(category_id)
+    except EconomicsInvalid:
+        return None
+
+
 def history_totals() -> dict[str, dict[str, Any]]:
     """Every category's history revenue and units (rows with revenue), in one query."""
     rows = (

@@ -20,7 +20,7 @@ from planner.choices import WorkflowStatus
 from planner.engine.economics import Economics
 from planner.models import WeekReview, Workflow
 from planner.season.selectors import season_outcomes, season_record
-from planner.selectors import EconomicsInvalid, category_economics
+from planner.selectors import usable_economics
 
 ACTIVE = (
     WorkflowStatus.AWAITING_ORDER,
@@ -50,11 +50,7 @@ def work_queue(*, today: dt.date) -> list[QueueItem]:
     items: list[QueueItem] = []
     seasons = Workflow.objects.filter(status__in=ACTIVE).select_related("category", "parameters")
     for workflow in seasons:
-        try:
-            economics: Economics | None = category_economics(workflow.category_id)
-        except EconomicsInvalid:
-            economics = None
-        items += _season_items(workflow, economics, today)
+        items += _season_items(workflow, usable_economics(workflow.category_id), today)
     return sorted(items, key=lambda i: (i.due_date or dt.date.max, i.season_id, i.kind))
 
 

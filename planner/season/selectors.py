@@ -17,6 +17,7 @@ from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from planner.choices import WorkflowStatus
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
+from planner.engine.economics import Economics
 from planner.engine.money import MarginRange, SeasonMoney, margin_range
 from planner.engine.report import SeasonReport
 from planner.engine.sample_inputs import scenario_actuals
@@ -34,7 +35,7 @@ from planner.engine.season import (
 from planner.models import WeeklyActual, WeekReview, Workflow
 from planner.season.policy import season_policy
 from planner.season.states import SeasonConflict
-from planner.selectors import EconomicsInvalid, category_economics
+from planner.selectors import usable_economics
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,9 @@ def season_record(workflow: Workflow) -> SeasonRecord:
         dc_units=allocation.dc_holdback_units,
     )
     p = workflow.parameters
-    try:
-        economics = category_economics(workflow.category_id)
-    except EconomicsInvalid:
-        # Economics that no longer hold together (the economics page says why): the
-        # markdown falls back to the seed's rule, unpriced, until they are fixed.
-        economics = None
+    # Economics that no longer hold together: the markdown falls back to the seed's rule,
+    # unpriced, until they are fixed.
+    economics = usable_economics(workflow.category_id)
     policy = season_policy(
         horizon_weeks=p.forecast_horizon_weeks,
         strategy=p.replenishment_strategy,
@@ -212,12 +210,10 @@ def sample_week_sales(
     return week, {line.store_id: line.sold for line in outcome.store_weeks}
 
 
-def order_margin_range(allocation: Allocation) -> MarginRange | None:
+def order_margin_range(allocation: Allocation, economics: Economics | None) -> MarginRange | None:
     """The season's expected gross margin for the order, with its 80 % range, over the
     pre-season forecast's season distribution; None while the economics do not hold."""
-    try:
-        economics = category_economics(allocation.forecast.category_id)
-    except EconomicsInvalid:
+    if economics is None:
         return None
     root = allocation.forecast
     return margin_range(

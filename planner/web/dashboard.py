@@ -477,7 +477,6 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         described = ", ".join(f"{count} {tier}" for tier, count in tiers.most_common())
         clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
     context["clusters"] = clusters
-    context["margin_range"] = order_margin_range(allocation)
     if original is not None:
         total = math.fsum(w.units for w in original.weeks.all())
         low, high = SAFETY_STOCK_RANGE
@@ -503,8 +502,13 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         report=workflow.status == WorkflowStatus.CLOSED,
     )
     if allocation.status != AllocationStatus.APPROVED:
+        context["margin_range"] = order_margin_range(
+            allocation, selectors.usable_economics(workflow.category_id)
+        )
         return context
     record = season_record(workflow)
+    # The season's own economics (read once, with its policy), not a second read of them.
+    context["margin_range"] = order_margin_range(allocation, record.policy.economics)
     outcomes = season_outcomes(record)
     to_date = season_to_date(record, outcomes)
     context["to_date"] = to_date

@@ -719,6 +719,20 @@ def lift_factor(lifts: Sequence[tuple[int, float]], week_number: int) -> float:
     return math.prod(1 + lift for start, lift in lifts if week_number >= start)
 
 
+def demand_week(
+    state: SeasonState,
+    number: int,
+    full_price: Mapping[str, int],
+    *,
+    lift_response: float,
+    arrivals: tuple[ShipmentLine, ...] | None = None,
+) -> WeekInput:
+    """Week `number` served from stock against full-price demand, which the season's decided
+    markdowns raise by `lift_response` times their expected lift."""
+    lifts = tuple((start, lift * lift_response) for start, lift in state.lifts)
+    return WeekInput(number, demand=demand_at_prices(lifts, number, full_price), arrivals=arrivals)
+
+
 def replay_demand(
     setup: SeasonSetup,
     policy: SeasonPolicy,
@@ -737,8 +751,7 @@ def replay_demand(
     outcomes = []
     for number in range(1, (weeks or policy.horizon_weeks) + 1):
         full_price = {s: units[number - 1] for s, units in demand.items()}
-        lifts = tuple((start, lift * lift_response) for start, lift in state.lifts)
-        week = WeekInput(number, demand=demand_at_prices(lifts, number, full_price))
+        week = demand_week(state, number, full_price, lift_response=lift_response)
         outcome = run_week(state, week, policy)
         outcomes.append(outcome)
         state = outcome.state

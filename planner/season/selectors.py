@@ -26,7 +26,7 @@ from planner.engine.season import (
     SeasonSetup,
     WeekInput,
     WeekOutcome,
-    demand_at_prices,
+    demand_week,
     money_of,
     run_week,
     run_weeks,
@@ -194,19 +194,16 @@ def sample_week_sales(
         )
     outcomes = season_outcomes(record)
     state = outcomes[-1].state if outcomes else season_start(record.setup)
-    response = SCENARIO_LIFT_RESPONSE[scenario]
-    lifts = tuple((start, lift * response) for start, lift in state.lifts)
     full_price = {store: demand[store][week - 1] for store in record.setup.shares}
     arrivals = allocation_selectors.approved_arrivals(allocation=record.allocation)
-    outcome = run_week(
+    demanded = demand_week(
         state,
-        WeekInput(
-            week,
-            demand=demand_at_prices(lifts, week, full_price),
-            arrivals=arrivals.get(week, ()),
-        ),
-        record.policy,
+        week,
+        full_price,
+        lift_response=SCENARIO_LIFT_RESPONSE[scenario],
+        arrivals=arrivals.get(week, ()),
     )
+    outcome = run_week(state, demanded, record.policy)
     return week, {line.store_id: line.sold for line in outcome.store_weeks}
 
 

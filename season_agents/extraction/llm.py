@@ -1,4 +1,4 @@
-"""The LLM extractor: an OpenAI-compatible chat model with JSON-schema output (SPEC.md 3).
+"""The LLM extractor: an OpenAI-compatible chat model with JSON-schema output.
 
 Prompt building and output parsing are pure functions; `extract_llm` makes the one call. Every
 provider failure (connection, timeout, rate limit, refusal, malformed or invalid output)

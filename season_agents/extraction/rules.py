@@ -1,4 +1,4 @@
-"""The rule-based extractor: deterministic, always available (SPEC.md section 3).
+"""The rule-based extractor: deterministic, always available.
 
 Each rule looks for the words a merchandiser uses for one concept and records which words
 produced which value. No Django imports.
@@ -7,6 +7,7 @@ produced which value. No Django imports.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -52,9 +53,13 @@ _NUMBER_WORDS = {
 _NUMBER = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)"
 _BELOW = r"(?:below|under|less than|lower than|beneath|<)"
+_SELL_THROUGH = r"sell[- ]?(?:through|thru)"
 _FRACTIONS = {"half": 0.5, "a third": 0.33, "one third": 0.33, "two thirds": 0.67}
 _FRACTION = r"(" + "|".join(_FRACTIONS) + r")"
-_MARKDOWN_WORDS = r"mark[- ]?downs?|discount\w*|re-?pric\w*|clearance|price cuts?"
+_MARKDOWN_WORDS = (
+    r"mark[- ]?downs?|discount\w*|re-?pric\w*|clearance"
+    r"|price\s+(?:cuts?|reviews?|reductions?|drops?)|(?:cut|reduce|lower|drop)\w*\s+(?:the\s+)?prices?"
+)
 # The distribution centre, as people name it.
 _DC = r"(?:dc|distribution cent(?:er|re)|distribution|warehouse|depot)\b"
 # A share of the order in words.
@@ -67,6 +72,57 @@ _SHARES = _FRACTIONS | {
     "one tenth": 0.1,
 }
 _SHARE = r"(" + "|".join(sorted(_SHARES, key=len, reverse=True)) + r")"
+
+
+# The words the rules depend on, so that a misspelt one ("replenihs", "startign") is read
+# as the word it is closest to. Every form a rule uses is listed, so none is "corrected".
+_KEYWORDS = frozenset(
+    [
+        "replenish",
+        "replenishment",
+        "replenishing",
+        "replenished",
+        "fortnightly",
+        "fortnight",
+        "markdown",
+        "markdowns",
+        "warehouse",
+        "distribution",
+        "holdback",
+        "reserve",
+        "reserved",
+        "restock",
+        "restocks",
+        "restocking",
+        "starting",
+        "beginning",
+        "clearance",
+        "discount",
+        "weekly",
+        "biweekly",
+        "percent",
+        "through",
+        "allocation",
+        "stores",
+    ]
+)
+
+
+def _read_typos(text: str) -> tuple[str, list[str]]:
+    """`text` with each misspelt keyword replaced by the keyword, and what was read as what."""
+    read: list[str] = []
+
+    def closest(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.lower() in _KEYWORDS:
+            return word
+        close = difflib.get_close_matches(word.lower(), _KEYWORDS, n=1, cutoff=0.85)
+        if not close:
+            return word
+        read.append(f"read '{word}' as '{close[0]}'")
+        return close[0]
+
+    return re.sub(r"\b[A-Za-z]{6,}\b", closest, text), read
 
 
 def _number(word: str) -> int:
@@ -112,10 +168,10 @@ _WEEKDAYS = {
 }
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
 _ORDINALS |= {"fourth": 3, "4th": 3, "last": -1}
-# "the first Monday of June 2025", "last Monday in August"
+# "the first Monday of June 2025", "last Monday in August", "the first Monday of next month"
 _NTH_WEEKDAY = re.compile(
     r"\b(?P<nth>" + "|".join(_ORDINALS) + r")\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\s+"
-    rf"(?:of|in)\s+{_MONTH}{_YEAR}",
+    rf"(?:of|in)\s+(?:{_MONTH}{_YEAR}|(?P<next>next\s+month))",
     re.IGNORECASE,
 )
 
@@ -145,7 +201,7 @@ class _Found:
 
 
 def _horizon(text: str) -> _Found | None:
-    weeks = re.search(rf"(?<!every )\b{_NUMBER}[\s-]*weeks?\b", text, re.IGNORECASE)
+    weeks = re.search(rf"(?<!every )\b{_NUMBER}[\s-]*(?:weeks?|wks?)\b", text, re.IGNORECASE)
     if weeks:
         return _Found(_number(weeks.group(1)), weeks.group(0))
     months = re.search(rf"\b{_NUMBER}[\s-]*months?\b", text, re.IGNORECASE)
@@ -170,10 +226,17 @@ def _horizon(text: str) -> _Found | None:
 
 
 def _start(text: str, today: dt.date) -> _Found | None:
+    after_next = re.search(r"\b(?:the\s+)?monday\s+after\s+next\b", text, re.IGNORECASE)
+    if after_next:
+        return _Found(next_monday_after(today) + dt.timedelta(days=7), after_next.group(0))
     next_monday = re.search(r"\bnext monday\b", text, re.IGNORECASE)
     if next_monday:
         return _Found(next_monday_after(today), next_monday.group(0))
     nth = _NTH_WEEKDAY.search(text)
+    if nth and nth.group("next"):
+        following = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        date = _nth_weekday(following.year, following.month, nth.group("weekday"), nth.group("nth"))
+        return _Found(date, nth.group(0))
     if nth:
         month = _MONTHS[nth.group("month").lower()]
         year = int(nth.group("year")) if nth.group("year") else today.year
@@ -210,10 +273,22 @@ def _start(text: str, today: dt.date) -> _Found | None:
 
 def _replenishment(text: str) -> _Found | None:
     rules = [
-        (r"\b(no|don'?t want|do not want|without)\s+(ongoing\s+|any\s+)?replenish\w*", "none"),
-        (r"\b(one[- ]shot|single drop|one initial allocation|no re-?orders?)\b", "none"),
-        (r"\b(bi-?weekly|fortnightly|every (two|2) weeks)\b", "bi-weekly"),
-        (r"\b(weekly|every[- ]week)\b", "weekly"),
+        (
+            r"\b(?:no|don'?t want|do not want|without)\s+(?:ongoing\s+|any\s+|further\s+)?"
+            r"(?:replenish\w*|restock\w*|re-?orders?|top[- ]?ups?)",
+            "none",
+        ),
+        (
+            r"\b(?:one[- ]shot|one[- ]off|one[- ]time|single|one)\s+(?:initial\s+)?"
+            r"(?:drop|allocation|shipment|delivery|buy)\b",
+            "none",
+        ),
+        (
+            r"\b(?:bi[- ]?weekly|fortnight\w*|every\s+(?:two|2|other|second)\s+weeks?"
+            r"|twice\s+a\s+month)\b",
+            "bi-weekly",
+        ),
+        (r"\b(?:weekly|every[- ]week|each\s+week|once\s+a\s+week)\b", "weekly"),
     ]
     for pattern, value in rules:
         match = re.search(pattern, text, re.IGNORECASE)
@@ -222,42 +297,49 @@ def _replenishment(text: str) -> _Found | None:
     return None
 
 
-def _holdback(text: str) -> _Found | None:
-    explicit = [
-        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:dc\s+)?(?:holdback|hold-?back|reserve)",
-        rf"\bhold(?:ing)?\s+(?:back\s+)?(\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:at|in)\s+(?:the\s+)?{_DC}",
-        r"(\d{1,3}(?:\.\d+)?)\s*%\s*(?:(?:held|kept|reserved)\s+)?(?:at|in)\s+(?:the\s+)?" + _DC,
-        r"(?:holdback|reserve)\s+(?:of\s+)?(\d{1,3}(?:\.\d+)?)\s*%",
-    ]
-    for pattern in explicit:
-        match = re.search(pattern, text, re.IGNORECASE)
-        if match:
-            return _Found(float(match.group(1)) / 100, match.group(0))
-    # "keep a fifth at the warehouse", "hold back a quarter in the DC"
-    share = re.search(
-        rf"\b(?:hold(?:ing)?\s+back\s+|keep(?:ing)?\s+|reserv(?:e|ing)\s+)?{_SHARE}\s+"
-        rf"(?:of\s+(?:the\s+)?(?:stock|inventory|units|order)\s+)?(?:(?:held|kept|reserved)\s+)?"
-        rf"(?:at|in)\s+(?:the\s+)?{_DC}",
-        text,
-        re.IGNORECASE,
-    )
+# A clause: the words between punctuation or a joining word; a holdback is stated in one.
+_CLAUSE_BREAK = re.compile(r"[;,:()]|\.(?!\d)|\s(?:and|with|but|then|while)\s", re.IGNORECASE)
+_HOLDING = r"\b(?:hold\w*|held|keep\w*|kept|reserve\w*|retain\w*|stays?|remains?|back)\b"
+_SENDING = r"\b(?:send|ship|allocate|push|distribute)\w*\b"
+
+
+def _clause_share(clause: str) -> _Found | None:
+    percent = re.search(_PERCENT, clause, re.IGNORECASE)
+    if percent:
+        return _Found(float(percent.group(1)) / 100, clause)
+    share = re.search(rf"\b{_SHARE}\b", clause, re.IGNORECASE)
     if share:
-        return _Found(_SHARES[share.group(1).lower()], share.group(0))
-    to_stores = re.search(
-        r"\b(?:send|ship|allocate)\s+(\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+\w+\s+)?to\s+(?:the\s+)?stores",
-        text,
-        re.IGNORECASE,
-    )
-    if to_stores:
-        return _Found(round(1 - float(to_stores.group(1)) / 100, 4), to_stores.group(0))
-    nothing_held = re.search(
-        r"\bno\s+(?:dc\s+)?hold-?back\b|\b(?:all|everything|all inventory|all stock)\s+"
-        r"(?:\w+\s+){0,2}to\s+(?:the\s+)?stores\b",
-        text,
-        re.IGNORECASE,
-    )
-    if nothing_held:
-        return _Found(0.0, nothing_held.group(0))
+        return _Found(_SHARES[share.group(1).lower()], clause)
+    return None
+
+
+def _holdback(text: str) -> _Found | None:
+    """The share of the order kept at the DC, from the clause that states it: a share with
+    the DC or a holding word ("hold 25% back in the warehouse", "a third kept at the DC"),
+    a share sent to the stores ("allocate 80% to the stores"), or nothing held."""
+    clauses = [
+        clause.strip()
+        for clause in _CLAUSE_BREAK.split(text)
+        if not re.search(rf"\bsell|\bsold\b|{_SELL_THROUGH}|{_MARKDOWN_WORDS}", clause, re.I)
+    ]
+    for clause in clauses:
+        share = _clause_share(clause)
+        if share is None:
+            continue
+        if re.search(_SENDING, clause, re.I) and re.search(r"\bstores?\b", clause, re.I):
+            return _Found(round(1 - float(share.value), 4), clause)  # type: ignore[arg-type]
+        if re.search(rf"\b{_DC}|{_HOLDING}", clause, re.IGNORECASE):
+            return share
+    for clause in clauses:
+        nothing = re.search(
+            rf"\b(?:nothing|none|zero)\b.*(?:{_HOLDING}|\b{_DC})"
+            rf"|\bno\s+(?:{_DC}\s*)?(?:hold-?back|reserve)\b"
+            r"|\b(?:all|everything)\b(?:\s+\w+){0,3}\s+to\s+(?:the\s+)?stores\b",
+            clause,
+            re.IGNORECASE,
+        )
+        if nothing:
+            return _Found(0.0, nothing.group(0))
     return None
 
 
@@ -267,8 +349,8 @@ def _threshold(sentence: str, text: str) -> _Found | None:
     elsewhere in the text ("target sell-through 60%")."""
     selling = re.search(r"\bsell|\bsold\b", sentence, re.IGNORECASE)
     patterns = [
-        rf"{_PERCENT}\s*sell[- ]?through",
-        rf"sell[- ]?through\s+(?:is\s+|of\s+|rate\s+)?{_BELOW}\s*{_PERCENT}",
+        rf"{_PERCENT}\s*{_SELL_THROUGH}",
+        rf"{_SELL_THROUGH}\s+(?:\w+\s+){{0,2}}{_BELOW}\s*{_PERCENT}",
     ]
     if selling:
         patterns.append(rf"{_BELOW}\s*{_PERCENT}")
@@ -280,7 +362,7 @@ def _threshold(sentence: str, text: str) -> _Found | None:
     if fraction and selling:
         return _Found(_FRACTIONS[fraction.group(1).lower()], fraction.group(0))
     target = re.search(
-        rf"(?:target\s+sell[- ]?through|sell[- ]?through\s+target)\s+(?:of\s+)?{_PERCENT}",
+        rf"(?:target\s+{_SELL_THROUGH}|{_SELL_THROUGH}\s+target)\s+(?:of\s+)?{_PERCENT}",
         text,
         re.IGNORECASE,
     )
@@ -320,9 +402,9 @@ def extract_rules(text: str, *, today: dt.date, defaults: ExtractionDefaults) ->
     """Extracts the five season concepts from `text`; unstated fields take their defaults
     and are listed as defaulted, never as stated.
 
-    Raises ParameterOutOfRange when a stated value is outside the SPEC's ranges.
+    Raises ParameterOutOfRange when a stated value is outside the documented ranges.
     """
-    reasons: list[str] = []
+    text, reasons = _read_typos(text)
     stated: set[str] = set()
 
     def note(found: _Found, field: str, shown: object) -> None:

@@ -1,4 +1,4 @@
-"""The season parameters an extractor returns (SPEC.md section 3). No Django imports."""
+"""The season parameters an extractor returns. No Django imports."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ MIN_INPUT_CHARS, MAX_INPUT_CHARS = 10, 500
 
 
 class ParameterOutOfRange(ValueError):
-    """A stated value is outside what the SPEC allows; `field` names it."""
+    """A stated value is outside what a season allows; `field` names it."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -74,7 +74,7 @@ class SeasonParameterSet:
 
     @property
     def season_end_date(self) -> dt.date:
-        """start + 7 x horizon - 1 (SPEC.md section 2)."""
+        """start + 7 x horizon - 1."""
         return self.season_start_date + dt.timedelta(days=7 * self.forecast_horizon_weeks - 1)
 
     def as_dict(self) -> dict[str, object]:
@@ -100,7 +100,7 @@ def finished(parameters: SeasonParameterSet, stated: set[str]) -> SeasonParamete
 
 
 def validate(parameters: SeasonParameterSet) -> None:
-    """Raises ParameterOutOfRange for a value outside SPEC.md section 3's ranges."""
+    """Raises ParameterOutOfRange for a value outside the ranges."""
     p = parameters
     if not 4 <= p.forecast_horizon_weeks <= 52:
         raise ParameterOutOfRange(

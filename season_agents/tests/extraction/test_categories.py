@@ -1,4 +1,4 @@
-"""The category a description names, against the loaded categories (issue 14)."""
+"""The category a description names, against the loaded categories."""
 
 import pytest
 

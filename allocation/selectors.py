@@ -62,7 +62,7 @@ def approved_arrivals(*, allocation: Allocation) -> dict[int, tuple[ShipmentLine
 
 def dc_reserve_by_store(*, allocation: Allocation) -> dict[str, int]:
     """Each store's part of the DC holdback, by its season share, summing exactly to the
-    holdback (largest remainder, SPEC.md section 2)."""
+    holdback (largest remainder)."""
     rows = list(allocation.store_rows.order_by("store_id").values_list("store_id", "season_share"))
     units = largest_remainder(allocation.dc_holdback_units, [share for _, share in rows])
     return {store: part for (store, _), part in zip(rows, units, strict=True)}

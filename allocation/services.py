@@ -1,5 +1,5 @@
 """Use cases of the allocation app that write: clusters, the manufacturing order and its
-split, shipments (SPEC.md sections 7.2-7.4)."""
+split, shipments."""
 
 from __future__ import annotations
 
@@ -193,7 +193,7 @@ def replenishment_propose(
 
 def replenishment_supersede(*, allocation: Allocation, before_week: int) -> int:
     """Proposals for weeks that have arrived without an approval are superseded: they hold
-    no DC stock any more (SPEC.md section 4, step 4). Returns how many lines."""
+    no DC stock any more. Returns how many lines."""
     return Shipment.objects.filter(
         allocation=allocation,
         week_number__lt=before_week,

@@ -1,4 +1,4 @@
-"""Category demand forecasts and their weekly curves (SPEC.md sections 5, 7.1 and 7.6)."""
+"""Category demand forecasts and their weekly curves."""
 
 from __future__ import annotations
 

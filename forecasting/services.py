@@ -37,7 +37,7 @@ def _save_weeks(forecast: Forecast, weeks: Sequence[ForecastWeek]) -> None:
 
 
 def forecast_create(*, workflow: Workflow, guard: Callable[[], None] = lambda: None) -> Forecast:
-    """The pre-season ensemble forecast of the workflow's category and season (SPEC 7.1).
+    """The pre-season ensemble forecast of the workflow's category and season.
     `guard` runs in the transaction that stores it, after the writes: raising there stores
     nothing (a season cancelled while the forecast ran).
 

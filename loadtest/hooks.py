@@ -1,4 +1,4 @@
-"""Schemathesis hooks (SCHEMATHESIS_HOOKS=loadtest.hooks): the bad values of issue 11 that the
+"""Schemathesis hooks (SCHEMATHESIS_HOOKS=loadtest.hooks): the bad values that the
 schema alone never generates.
 
 - Uploads get CSV files in the planner's formats whose cells are drawn from valid values and

@@ -26,7 +26,7 @@ THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("PLANNER_THINK", "0.05-
 
 
 class Integration(FastHttpUser):
-    """A script reading plans: the resource endpoints of SPEC section 6."""
+    """A script reading plans: the resource endpoints."""
 
     weight = 4
     wait_time = between(THINK_MIN, THINK_MAX)

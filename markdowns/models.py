@@ -1,4 +1,4 @@
-"""Markdown recommendations at the season's checkpoint (SPEC.md sections 5 and 7.7)."""
+"""Markdown recommendations at the season's checkpoint."""
 
 from __future__ import annotations
 

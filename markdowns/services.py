@@ -1,4 +1,4 @@
-"""Use cases of the markdown app that write (SPEC.md section 7.7)."""
+"""Use cases of the markdown app that write."""
 
 from __future__ import annotations
 

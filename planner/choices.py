@@ -1,4 +1,4 @@
-"""Enumerations of the season workflow core (SPEC.md sections 3, 4 and 5)."""
+"""Enumerations of the season workflow core."""
 
 from django.db import models
 
@@ -28,7 +28,7 @@ class ExtractionConfidence(models.TextChoices):
 
 
 class WorkflowStatus(models.TextChoices):
-    """Where a season is (SPEC.md section 4). `planner.season.states` owns the transitions."""
+    """Where a season is. `planner.season.states` owns the transitions."""
 
     PENDING = "pending", "Waiting to start"
     PLANNING = "planning", "Planning"
@@ -49,7 +49,7 @@ class AgentName(models.TextChoices):
 
 
 class EventType(models.TextChoices):
-    """The six WebSocket message types of SPEC.md section 6, names kept as the SPEC has them."""
+    """The six WebSocket message types."""
 
     AGENT_STARTED = "agent_started", "Agent started"
     AGENT_PROGRESS = "agent_progress", "Agent progress"

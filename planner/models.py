@@ -1,4 +1,4 @@
-"""Master data and the season workflow core (SPEC.md section 5)."""
+"""Master data and the season workflow core."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class Category(models.Model):
     history_row_count = models.PositiveIntegerField(
         default=0, help_text="Rows of historical sales held for this category."
     )
-    # Economics (SPEC.md section 7.9); empty = the default, see planner.selectors.
+    # Economics; empty = the default, see planner.selectors.
     price = models.DecimalField(
         max_digits=10,
         decimal_places=2,
@@ -194,11 +194,11 @@ class HistoricalSale(models.Model):
 
 
 class SeasonParameters(models.Model):
-    """The five season concepts of SPEC.md section 3, as extracted and then confirmed."""
+    """The five season concepts, as extracted and then confirmed."""
 
     forecast_horizon_weeks = models.PositiveSmallIntegerField(default=12)
     season_start_date = models.DateField()
-    season_end_date = models.DateField(help_text="start + 7 * horizon - 1 (SPEC.md section 2).")
+    season_end_date = models.DateField(help_text="start + 7 * horizon - 1.")
     replenishment_strategy = models.CharField(
         max_length=10,
         choices=ReplenishmentStrategy.choices,
@@ -266,7 +266,7 @@ class SeasonParameters(models.Model):
 
 
 class Workflow(models.Model):
-    """One season of one category: the pre-season plan, then its weeks (SPEC.md section 4).
+    """One season of one category: the pre-season plan, then its weeks.
 
     `status` says where the season is; only `planner.season.states.transition` changes it.
     """
@@ -384,8 +384,8 @@ class WeeklyActual(models.Model):
 
 class WeekReview(models.Model):
     """A season week after its actuals: variance against its plan of record, the level update,
-    the revision decision with its reason, the ledger's flags, and what was done
-    (SPEC.md sections 4, 7.5 and 7.6). Rewritten when an earlier week is replaced."""
+     the revision decision with its reason, the ledger's flags, and what was done
+    . Rewritten when an earlier week is replaced."""
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="week_reviews")
     week_number = models.PositiveSmallIntegerField()

@@ -193,7 +193,7 @@ HISTORY_WINDOW_YEARS = env.int("HISTORY_WINDOW_YEARS", default=20)
 # A season may start this many years before or after today.
 SEASON_WINDOW_YEARS = env.int("SEASON_WINDOW_YEARS", default=10)
 
-# --- Planning defaults (SPEC.md sections 3 and 7) -----------------------------------------
+# --- Planning defaults -----------------------------------------
 PLANNING = {
     "DEFAULT_DC_HOLDBACK_PCT": env.float("PLANNING_DEFAULT_DC_HOLDBACK_PCT", default=0.45),
     "SAFETY_STOCK_PCT": {
@@ -203,7 +203,7 @@ PLANNING = {
     },
     "VARIANCE_THRESHOLD": env.float("PLANNING_VARIANCE_THRESHOLD", default=0.20),
     # Replenishment stocks each store up to this quantile of its demand until the next
-    # shipment while the chain holds more than the season still needs (SPEC.md 7.4): a unit
+    # shipment while the chain holds more than the season still needs: a unit
     # then earns its margin on a shelf and costs nothing it would earn at the DC, so the ratio
     # is near 1. On the M5 replay (docs/replenishment.md) 0.99 lost 41,933 units with 101
     # store-weeks out of stock beside DC stock, 0.999 lost 21,286 with 32 and less leftover.
@@ -213,7 +213,7 @@ PLANNING = {
     "MARKDOWN_LIFT_PER_POINT": env.float("PLANNING_MARKDOWN_LIFT_PER_POINT", default=1.5),
     "DEFAULT_MARKDOWN_THRESHOLD": env.float("PLANNING_DEFAULT_MARKDOWN_THRESHOLD", default=0.60),
     "CLUSTERS": env.int("PLANNING_CLUSTERS", default=3),
-    # Economics when a category sets none (SPEC.md section 7.9): the price when history has
+    # Economics when a category sets none: the price when history has
     # no revenue, the unit cost as a share of price, the salvage value as a share of cost.
     "DEFAULT_PRICE": env.float("PLANNING_DEFAULT_PRICE", default=30.0),
     "COST_SHARE": env.float("PLANNING_COST_SHARE", default=0.45),

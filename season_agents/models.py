@@ -1,4 +1,4 @@
-"""The log of parameter extractions (SPEC.md section 3: every extraction is logged)."""
+"""The log of parameter extractions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Agent steps: one interface, two backends (STYLE.md section 4; SPEC.md section 4).
+"""Agent steps: one interface, two backends.
 
 A step has a tool (a planner service that runs the engine and stores its result) and a
 headline figure. Steps run as a chain: Orchestrator -> Demand -> Inventory before the

@@ -1,4 +1,4 @@
-"""Use cases of the agents app that write: parameter extraction (SPEC.md section 3)."""
+"""Use cases of the agents app that write: parameter extraction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Manufacturing quantity and the initial allocation (SPEC.md section 7.3). No Django imports.
+"""Manufacturing quantity and the initial allocation. No Django imports.
 
 manufacturing_qty = ceil(total forecast x (1 + safety stock)); DC holdback =
 round(qty x holdback %); stores get the rest, split cluster by cluster, then store by store,
@@ -43,7 +43,7 @@ def attribute_scores(stores: Sequence[StoreProfile]) -> dict[str, float]:
 def store_shares(
     stores: Sequence[StoreProfile], assignments: Mapping[str, str]
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Cluster shares and each store's share of the season (SPEC.md section 7.3).
+    """Cluster shares and each store's share of the season.
 
     A store with recent sales of the category (`category_units`, from the window
     allocation.engine.shares chose) gets its share of them. A store without (a new store)
@@ -85,7 +85,7 @@ def store_shares(
 def order_split(
     total_forecast: float, safety_stock_pct: float, dc_holdback_pct: float
 ) -> tuple[int, int, int]:
-    """(manufacturing quantity, DC holdback, store units) of SPEC.md section 7.3: the one place
+    """(manufacturing quantity, DC holdback, store units): the one place
     they are computed, for the order, its reasoning text and the page's live preview."""
     quantity = ceil_units(total_forecast * (1 + safety_stock_pct))
     holdback = int(round_half_up(quantity * dc_holdback_pct))

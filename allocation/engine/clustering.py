@@ -1,4 +1,4 @@
-"""Store clustering (SPEC.md section 7.2). No Django imports.
+"""Store clustering. No Django imports.
 
 K-means on standardised store features, fixed seed. A feature is used when at least half the
 stores have it; the stores missing it take the median. Clusters are labelled by their mean
@@ -23,7 +23,7 @@ class ClusteringError(ValueError):
 
 
 def cluster_labels(k: int) -> tuple[str, ...]:
-    """Labels from the highest sales level down: K=3 gives the SPEC's three names."""
+    """Labels from the highest sales level down: K=3 gives three named tiers."""
     if k == 2:
         return ("fashion_forward", "value_conscious")
     middle = ("mainstream",) if k == 3 else tuple(f"mainstream_{i}" for i in range(1, k - 1))

@@ -1,4 +1,4 @@
-"""One store-week of the inventory ledger (SPEC.md section 4, in-season step 2). No Django imports.
+"""One store-week of the inventory ledger. No Django imports.
 
 opening + received + excess = sold + closing, always. Uploaded actuals are sales: a store that
 reports more than it held sold `excess` units the ledger cannot account for (a receipt is

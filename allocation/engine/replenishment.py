@@ -1,4 +1,4 @@
-"""DC-to-store replenishment (SPEC.md section 7.4).
+"""DC-to-store replenishment.
 
 No Django imports.
 """
@@ -39,7 +39,7 @@ def order_up_to(
     expected_demand: Mapping[str, float], *, service_level: float, spread: float
 ) -> dict[str, int]:
     """Each store's order-up-to level: the `service_level` quantile of its demand until the
-    next shipment arrives (SPEC.md section 7.4).
+    next shipment arrives.
 
     A store's demand over the period has mean m (its share of the plan in force) and variance
     m + (spread x m)^2: count noise (Poisson) plus the relative spread of a store's week
@@ -106,7 +106,7 @@ def plan_replenishment(
     allow_transfers: bool = False,
     requested: Mapping[str, int] | None = None,
 ) -> ReplenishmentPlan:
-    """Shipments for the `period` weeks from `week_number` (SPEC.md section 7.4).
+    """Shipments for the `period` weeks from `week_number`.
 
     need = max(0, target - on hand), the target each store's order-up-to level
     (`order_up_to`); without `targets` (the loop before order-up-to, kept to measure it),

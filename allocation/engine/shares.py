@@ -1,4 +1,4 @@
-"""Store shares of a category's season from recent evidence (SPEC.md section 7.3).
+"""Store shares of a category's season from recent evidence.
 
 Each store's share is its share of the category's recent sales: over the last 4, 8, 13, 26 or
 52 weeks, or over all weeks weighted by a half-life of as many weeks, whichever rule would have

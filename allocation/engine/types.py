@@ -67,7 +67,7 @@ class ClusterLine:
 
 @dataclass(frozen=True)
 class AllocationPlan:
-    """The manufacturing order and its split (SPEC.md section 7.3)."""
+    """The manufacturing order and its split."""
 
     total_forecast: float
     safety_stock_pct: float

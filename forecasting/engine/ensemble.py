@@ -1,5 +1,5 @@
 """The category forecast: members combined by a rolling-origin backtest, intervals that widen
-with the weeks ahead (SPEC.md section 7.1). No Django imports.
+with the weeks ahead. No Django imports.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The in-season demand level, re-estimated every week (SPEC.md section 7.6). No Django imports.
+"""The in-season demand level, re-estimated every week. No Django imports.
 
 The unknown is theta = log(true demand / planned demand), shared by the season's weeks. Each
 observed week gives y_w = log(evidence_w / plan_w). The estimate is a robust, shrunk mean:

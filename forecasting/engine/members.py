@@ -1,4 +1,4 @@
-"""The ensemble's members and the baselines they are measured against (SPEC.md section 7.1).
+"""The ensemble's members and the baselines they are measured against.
 
 Each function takes the weekly history and a number of steps and forecasts the `steps` weeks
 that follow the last history week, so every member forecasts the same calendar weeks from the

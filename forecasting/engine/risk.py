@@ -1,5 +1,5 @@
 """The season's demand risk: one distribution of where the season total can land against the
-plan (SPEC.md section 7.1, season-level risk). No Django imports.
+plan. No Django imports.
 
     log(season demand / planned total) = history error + season shock
 

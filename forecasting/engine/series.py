@@ -1,4 +1,4 @@
-"""From dated sales rows to a weekly series aligned to the season (SPEC.md section 2).
+"""From dated sales rows to a weekly series aligned to the season.
 
 No Django imports.
 """

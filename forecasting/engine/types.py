@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from forecasting.engine.risk import SeasonRisk
 
-# Normal quantiles of the two central intervals the SPEC asks for.
+# Normal quantiles of the two central intervals every plan shows.
 Z_80 = 1.2815515655446004
 Z_95 = 1.959963984540054
 
@@ -34,7 +34,7 @@ class WeeklySeries:
 
 @dataclass(frozen=True)
 class Season:
-    """A season calendar (SPEC.md section 2): week n covers start + 7(n-1) .. start + 7n - 1."""
+    """A season calendar: week n covers start + 7(n-1) .. start + 7n - 1."""
 
     start: dt.date
     weeks: int
@@ -87,7 +87,7 @@ class ForecastWeek:
 
 @dataclass(frozen=True)
 class CategoryForecast:
-    """The ensemble forecast of one category's season (SPEC.md section 7.1)."""
+    """The ensemble forecast of one category's season."""
 
     season: Season
     weeks: tuple[ForecastWeek, ...]

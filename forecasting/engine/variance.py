@@ -1,4 +1,4 @@
-"""In-season variance against the current plan and the re-forecast trigger (SPEC.md 7.5).
+"""In-season variance against the current plan and the re-forecast trigger.
 
 variance = (actual - forecast) / forecast: positive means demand ran above plan.
 No Django imports.

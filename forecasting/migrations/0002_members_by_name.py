@@ -1,5 +1,5 @@
 """Members by name: the ensemble's weights and each week's member units become mappings, so
-members can be added or dropped (issue 12) without a column each. Stored Prophet/ARIMA values
+members can be added or dropped without a column each. Stored Prophet/ARIMA values
 are carried over; the weighting note gets room for every member's backtest error."""
 
 from django.db import migrations, models

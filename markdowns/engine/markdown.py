@@ -1,4 +1,4 @@
-"""The markdown recommendation at the season's checkpoint (SPEC.md section 7.7).
+"""The markdown recommendation at the season's checkpoint.
 
 No Django imports.
 """
@@ -34,7 +34,7 @@ class MarkdownRecommendation:
 
 
 def sell_through(sold: int, received: int) -> float:
-    """Units sold / units received by stores so far (SPEC.md section 2)."""
+    """Units sold / units received by stores so far."""
     return sold / received if received > 0 else 0.0
 
 

@@ -1,4 +1,4 @@
-"""Markdown options priced over the rest of the season (SPEC.md section 7.7). No Django imports.
+"""Markdown options priced over the rest of the season. No Django imports.
 
 At the checkpoint each option (no markdown, the seed's rule, a grid of depths) is priced on
 the chain's remaining stock:

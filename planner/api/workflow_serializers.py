@@ -13,7 +13,7 @@ from season_agents.extraction.types import STRATEGIES
 
 
 class ParametersInSerializer(serializers.Serializer):
-    """The confirmed season parameters (SPEC.md section 3)."""
+    """The confirmed season parameters."""
 
     forecast_horizon_weeks = serializers.IntegerField(min_value=4, max_value=52)
     season_start_date = serializers.DateField()

@@ -1,4 +1,4 @@
-"""Parsing and validation of the CSV files of SPEC.md section 6. No Django imports.
+"""Parsing and validation of the CSV files. No Django imports.
 
 A file is checked whole: every problem is collected (row, column, value, message) and the
 file is rejected if there is any, so the caller never writes half a file. The file is read as
@@ -44,7 +44,7 @@ STORE_COLUMNS = (
     "population_density",
     "mall_location",
 )
-# Not in the SPEC's header but used when present; any other extra column is ignored.
+# Not in the documented header but used when present; any other extra column is ignored.
 STORE_OPTIONAL_EXTRAS = ("store_name",)
 
 LOCATION_TIERS = ("A", "B", "C")
@@ -516,7 +516,7 @@ def _history_rows(
 
 
 def check_store_attributes(frame: pd.DataFrame) -> Checked:
-    """Validates a store attributes file (SPEC.md section 6). Only `store_id` is required;
+    """Validates a store attributes file. Only `store_id` is required;
     missing attributes (absent columns or empty cells) are allowed and reported as warnings.
 
     Returns one row per store with typed values; absent columns are not in the frame, so the
@@ -603,7 +603,7 @@ def check_weekly_actuals(
     week_number: int,
     week_start: dt.date,
 ) -> dict[str, int]:
-    """Validates one week's actuals in either shape of SPEC.md section 6 and returns units
+    """Validates one week's actuals in either shape and returns units
     per store: `date,store_id,quantity_sold` (7 daily rows per store, dates inside the week)
     or `store_id,week_number,units_sold` (one row per store, for this week). Every store of
     the plan must appear, each once (daily: each day once)."""

@@ -1,4 +1,4 @@
-"""Deterministic sample data of SPEC.md section 8. No Django imports.
+"""Deterministic sample data. No Django imports.
 
 50 stores in three tiers whose attributes drive their sales, daily history 2022-01-01 ..
 2024-12-31 for three categories, and five in-season scenarios of weekly actuals for a
@@ -7,7 +7,7 @@
 Expected daily units of a category in a store:
     base units x store strength x month factor x weekday factor x growth x event factor
 then a multiplicative daily noise of +/-12.5 % and unbiased stochastic rounding to whole units.
-Choices the SPEC leaves open are stated where they are made (event windows, store strength).
+Choices left open are stated where they are made (event windows, store strength).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ HISTORY_START = dt.date(2022, 1, 1)
 HISTORY_END = dt.date(2024, 12, 31)
 SEASON_START = dt.date(2025, 2, 17)
 SEASON_WEEKS = 12
-DAILY_NOISE = 0.125  # SPEC: +/-10-15 %
-SCENARIO_NOISE = 0.225  # SPEC: +/-20-25 % on each store-week
+DAILY_NOISE = 0.125  # +/-10-15 % on each day
+SCENARIO_NOISE = 0.225  # +/-20-25 % on each store-week
 
 STORES_FILE = "store_attributes.csv"
 HISTORY_FILE = "historical_sales_2022_2024.csv"
@@ -168,7 +168,7 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
 
 
 def _event_days(name: str, year: int) -> list[dt.date]:
-    """Windows the SPEC leaves open, chosen as a US retailer sees them."""
+    """Windows left open, chosen as a US retailer sees them."""
     if name == "valentines":  # 3 days up to 14 February
         return [dt.date(year, 2, 12) + dt.timedelta(days=i) for i in range(3)]
     if name == "mothers_day":  # 5 days up to the second Sunday of May

@@ -65,7 +65,7 @@ def _quiet(_: str) -> None:
 
 
 def stores_import(*, raw: Source, progress: Progress = _quiet) -> ImportSummary:
-    """Creates or updates stores from a store attributes CSV (SPEC.md section 6).
+    """Creates or updates stores from a store attributes CSV.
 
     The file is authoritative for the columns it has: an empty cell clears that attribute,
     an absent column leaves it as it was. A new store without `store_name` is named by its id.

@@ -1,5 +1,5 @@
-"""What a unit earns and costs, and the order quantity that balances the two (SPEC.md section
-7.9). No Django imports.
+"""What a unit earns and costs, and the order quantity that balances the two. No Django
+imports.
 
 Selling a unit earns price - cost; a unit left over loses cost - salvage. The newsvendor
 orders up to the demand quantile at the critical ratio (price - cost) / (price - salvage):
@@ -85,7 +85,7 @@ def economics_with_defaults(
 
 
 def cents(value: float) -> float:
-    """Money to the cent, halves up (SPEC.md section 2), as every page shows it."""
+    """Money to the cent, halves up, as every page shows it."""
     return round_half_up(value, 0.01)
 
 

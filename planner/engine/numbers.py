@@ -1,4 +1,4 @@
-"""Rounding rules of SPEC.md section 2, shared by every engine. No Django imports."""
+"""Rounding rules, shared by every engine. No Django imports."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The pre-season plan through the engine: forecast, clusters, allocation (SPEC.md section 4,
-steps 1-2), for one category or many in parallel. Used by `evaluate_engine` and the benchmarks.
-No Django imports.
+"""The pre-season plan through the engine: forecast, clusters, allocation (the first two
+steps), for one category or many in parallel. Used by `evaluate_engine` and the benchmarks. No
+Django imports.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from forecasting.engine.types import CategoryForecast, Season
 
 @dataclass(frozen=True)
 class PreseasonSettings:
-    """What the pre-season plan needs of the season parameters (SPEC.md section 3) and of the
-    planning settings (section 7.3): callers pass the configured values, there are no defaults
+    """What the pre-season plan needs of the season parameters and of the
+    planning settings: callers pass the configured values, there are no defaults
     here."""
 
     season: Season

@@ -1,4 +1,4 @@
-"""The end-of-season report and its tuning advice (SPEC.md section 7.8). No Django imports."""
+"""The end-of-season report and its tuning advice. No Django imports."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The in-season loop: one function, `run_week`, that the product, the replay and the simulator
-all run (SPEC.md section 4, in season). No Django imports.
+all run. No Django imports.
 
 A season starts from the approved order (`SeasonSetup`) and moves one week at a time:
 `run_week(state, week, policy) -> WeekOutcome` takes the week's sales (or, in a replay, its
@@ -377,7 +377,7 @@ def store_spread(squares: float, count: int) -> float:
 
 
 def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekOutcome:
-    """Week `state.week + 1` of the season (SPEC.md section 4, in season, steps 1-6)."""
+    """Week `state.week + 1` of the season."""
     number = state.week + 1
     horizon = policy.horizon_weeks
     if week.week_number != number:
@@ -654,7 +654,7 @@ def stockout_causes(state: SeasonState) -> StockoutCauses:
 
 
 def season_report_of(state: SeasonState, policy: SeasonPolicy) -> SeasonReport:
-    """The season report (SPEC.md section 7.8) from the state after the last week."""
+    """The season report from the state after the last week."""
     setup = state.setup
     weeks = state.week
     economics = policy.economics

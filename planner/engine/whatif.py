@@ -1,5 +1,5 @@
-"""What-if: a season simulator that prices each decision before it is made (SPEC.md section
-7.9). No Django imports.
+"""What-if: a season simulator that prices each decision before it is made. No Django
+imports.
 
 A policy (order quantity, DC holdback, replenishment cadence, markdown threshold, store
 shares) is played over demand paths: each path runs the product's own `run_week` loop

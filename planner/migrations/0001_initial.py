@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('forecast_horizon_weeks', models.PositiveSmallIntegerField(default=12)),
                 ('season_start_date', models.DateField()),
-                ('season_end_date', models.DateField(help_text='start + 7 * horizon - 1 (SPEC.md section 2).')),
+                ('season_end_date', models.DateField(help_text='start + 7 * horizon - 1.')),
                 ('replenishment_strategy', models.CharField(choices=[('none', 'No replenishment'), ('weekly', 'Weekly'), ('bi-weekly', 'Bi-weekly')], default='weekly', max_length=10)),
                 ('dc_holdback_percentage', models.FloatField(default=0.45, help_text='Fraction 0-1.')),
                 ('markdown_checkpoint_week', models.PositiveSmallIntegerField(blank=True, null=True)),

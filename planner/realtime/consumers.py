@@ -1,4 +1,4 @@
-"""The workflow stream: replay of stored events on connect, then live events (SPEC.md 6)."""
+"""The workflow stream: replay of stored events on connect, then live events."""
 
 from __future__ import annotations
 

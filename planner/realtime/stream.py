@@ -1,4 +1,4 @@
-"""The WebSocket message schemas (SPEC.md section 6), in one place.
+"""The WebSocket message schemas, in one place.
 
 Every message has `type`, `workflow_id`, an ISO `timestamp` and its `sequence` in the
 workflow's stream, plus the fields of its type. A `heartbeat` keeps idle connections open; it

@@ -26,7 +26,7 @@ def season_start_problem(start: dt.date) -> str:
 
 
 def safety_stock_for(strategy: str) -> float:
-    """The configured safety stock of a replenishment strategy (SPEC.md section 7.3)."""
+    """The configured safety stock of a replenishment strategy."""
     return float(settings.PLANNING["SAFETY_STOCK_PCT"][strategy])
 
 

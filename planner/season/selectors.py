@@ -113,7 +113,7 @@ def season_outcomes(record: SeasonRecord) -> list[WeekOutcome]:
 
 
 def season_report_for(workflow: Workflow) -> SeasonReport | None:
-    """The season report, made once the last week is in (SPEC.md section 7.8)."""
+    """The season report, made once the last week is in."""
     if workflow.status != WorkflowStatus.CLOSED:
         return None
     return season_outcomes(season_record(workflow))[-1].report

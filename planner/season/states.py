@@ -1,4 +1,4 @@
-"""Where a season is, and the one way it moves (SPEC.md section 4; STYLE.md section 9).
+"""Where a season is, and the one way it moves.
 
 A transition table `{(from, event): to}` with guards; `transition` checks both, writes the new
 status and an append-only `WorkflowTransition` row in the caller's transaction. Nothing else

@@ -1,5 +1,5 @@
 """The pre-season steps the runner executes: the agent chain Orchestrator -> Demand ->
-Inventory, then (after the order is accepted) Pricing (SPEC.md section 4, steps 1-5).
+Inventory, then (after the order is accepted) Pricing.
 
 The orchestrator is this deterministic code. While planning, `current_agent` names the agent
 running or next to run and moves on as each one completes, so a workflow resumed after a

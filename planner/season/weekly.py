@@ -1,5 +1,5 @@
 """The season's weekly use cases: fetch the season's facts, run the engine's `run_week`,
-persist what it decided, publish it (SPEC.md section 4, in season).
+persist what it decided, publish it.
 
 Every request that changes a season takes its lock first, then checks, writes and moves the
 state machine inside one transaction: two requests for the same week cannot both pass the

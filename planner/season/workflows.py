@@ -1,4 +1,4 @@
-"""Starting a season and the order approval (SPEC.md section 4, pre-season). Steps run
+"""Starting a season and the order approval. Steps run
 through `planner.season.runner` after commit (a background thread by default)."""
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def _parameters_change(workflow: Workflow, changes: dict[str, Any]) -> None:
 
 
 def season_cancel(*, workflow_id: int) -> Workflow:
-    """Cancels a season that is not over (SPEC.md section 4): its steps stop at the next
+    """Cancels a season that is not over: its steps stop at the next
     check, uploads and approvals are refused; what it stored stays for the record."""
     with transaction.atomic():
         workflow = season_lock(workflow_id)

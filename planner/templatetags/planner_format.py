@@ -1,4 +1,4 @@
-"""Numbers for people: fractions shown as percentages (SPEC.md section 2)."""
+"""Numbers for people: fractions shown as percentages."""
 
 from django import template
 

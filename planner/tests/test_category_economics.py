@@ -1,4 +1,4 @@
-"""Each category's economics with defaults and where each value came from (issue 13)."""
+"""Each category's economics with defaults and where each value came from."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The season page's replenishment summary (issue 14): totals first, exceptions named, the
+"""The season page's replenishment summary: totals first, exceptions named, the
 stores that get nothing kept apart."""
 
 from types import SimpleNamespace

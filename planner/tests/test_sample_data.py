@@ -1,4 +1,4 @@
-"""The generator: determinism and the statistical shape SPEC.md section 8 asks for."""
+"""The generator: determinism and the statistical shape the docs describe."""
 
 import hashlib
 from pathlib import Path

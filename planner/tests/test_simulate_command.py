@@ -1,4 +1,4 @@
-"""`manage.py simulate`: the three policies side by side, reproducible by seed (issue 13)."""
+"""`manage.py simulate`: the three policies side by side, reproducible by seed."""
 
 from io import StringIO
 from pathlib import Path

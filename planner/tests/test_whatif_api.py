@@ -1,4 +1,4 @@
-"""POST /api/workflows/{id}/what-if: the policies side by side, committing nothing (issue 13)."""
+"""POST /api/workflows/{id}/what-if: the policies side by side, committing nothing."""
 
 from __future__ import annotations
 

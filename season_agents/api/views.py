@@ -10,7 +10,7 @@ from season_agents.extraction.types import ParameterOutOfRange
 
 
 class ExtractParametersView(APIView):
-    """Extract the season parameters from a plain-English description (SPEC.md section 3).
+    """Extract the season parameters from a plain-English description.
 
     Unclear input is not an error: the answer carries defaults, `low` confidence and the
     defaulted fields. An out-of-range value (a 60-week season, 120 % holdback) is 422.

@@ -87,7 +87,7 @@ htmx.onLoad(function (root) {
 });
 
 
-// Markdown preview: the SPEC 7.7 formula with the slider's elasticity (the server recomputes
+// Markdown preview: the markdown formula with the slider's elasticity (the server recomputes
 // the same figures when the form is sent).
 function markdownPreview(root) {
   var form = once(root.querySelector("#markdown-form"));

@@ -1,4 +1,4 @@
-"""Manufacturing quantity and allocation (SPEC.md section 7.3)."""
+"""Manufacturing quantity and allocation."""
 
 import pytest
 from hypothesis import given, settings

@@ -1,4 +1,4 @@
-"""Store clustering (SPEC.md section 7.2)."""
+"""Store clustering."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Store-weeks of the ledger and replenishment (SPEC.md sections 4 and 7.4)."""
+"""Store-weeks of the ledger and replenishment."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Store shares from recent evidence (SPEC.md section 7.3, issue 12)."""
+"""Store shares from recent evidence."""
 
 import datetime as dt
 

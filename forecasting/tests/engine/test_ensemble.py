@@ -1,4 +1,4 @@
-"""The ensemble forecast (SPEC.md section 7.1)."""
+"""The ensemble forecast."""
 
 import datetime as dt
 import itertools

@@ -1,4 +1,4 @@
-"""The weekly level update (SPEC.md section 7.6): follows steady evidence, holds against one
+"""The weekly level update: follows steady evidence, holds against one
 odd week, never reads a censored week as weak demand."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Members guarded against outages, keeping event weeks, and intervals that hold (issue 12)."""
+"""Members guarded against outages, keeping event weeks, and intervals that hold."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Bayesian re-forecast (SPEC.md section 7.6)."""
+"""Bayesian re-forecast."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Weekly aggregation aligned to the season start (SPEC.md section 2)."""
+"""Weekly aggregation aligned to the season start."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Variance and the re-forecast trigger (SPEC.md section 7.5)."""
+"""Variance and the re-forecast trigger."""
 
 import pytest
 

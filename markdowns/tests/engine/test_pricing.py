@@ -1,4 +1,4 @@
-"""Markdown options priced over the rest of the season (SPEC.md section 7.7)."""
+"""Markdown options priced over the rest of the season."""
 
 import numpy as np
 import pytest

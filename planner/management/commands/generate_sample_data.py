@@ -1,4 +1,4 @@
-"""Writes the deterministic sample data of SPEC.md section 8 under fixtures/sample/."""
+"""Writes the deterministic sample data under fixtures/sample/."""
 
 from pathlib import Path
 from typing import Any

@@ -1,5 +1,5 @@
 """What-if on the sample data: the plan as proposed, a push baseline and a recommended policy
-side by side, each played over demand paths through `run_week` (SPEC.md section 7.9)."""
+side by side, each played over demand paths through `run_week`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Category economics and the newsvendor quantity (SPEC.md section 7.9, issue 13)."""
+"""Category economics and the newsvendor quantity."""
 
 from statistics import NormalDist
 

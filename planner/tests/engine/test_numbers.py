@@ -1,4 +1,4 @@
-"""Rounding rules of SPEC.md section 2."""
+"""Rounding rules."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Season report figures and tuning advice (SPEC.md section 7.8)."""
+"""Season report figures and tuning advice."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """The in-season loop: `run_week` on small hand-checked seasons, properties on random ones,
-and the generated scenarios replayed as demand (SPEC.md section 4)."""
+and the generated scenarios replayed as demand."""
 
 import dataclasses
 import datetime as dt
@@ -285,7 +285,7 @@ def test_preseason_plan_is_consistent(dresses_plan) -> None:
     assert allocation.manufacturing_qty == pytest.approx(
         dresses_plan.forecast.total_units * 1.2, abs=1
     )
-    # 58,730 x 0.45 = 26,428.5: half up (SPEC), not Python's round-half-even.
+    # 58,730 x 0.45 = 26,428.5: half up, not Python's round-half-even.
     assert allocation.dc_holdback_units == math.floor(allocation.manufacturing_qty * 0.45 + 0.5)
     assert {line.cluster for line in allocation.clusters} == {
         "fashion_forward",

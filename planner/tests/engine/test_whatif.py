@@ -1,4 +1,4 @@
-"""The what-if simulator (SPEC.md section 7.9, issue 13)."""
+"""The what-if simulator."""
 
 import dataclasses
 from pathlib import Path

@@ -96,7 +96,8 @@ def approve_manufacturing(
     """`modify` recomputes quantity and allocation at a new safety stock, DC holdback,
     replenishment cadence and/or markdown threshold (the what-if's "use these settings";
     None: no markdown this season); nothing is committed and the season's parameters take
-    the changes as a new row. `accept` commits the order and moves on to the Pricing step."""
+    the changes as a new row. `accept` commits the order and moves on to the Pricing step; an
+    accept that carries settings the proposal was not computed with is refused."""
     with transaction.atomic():
         workflow = season_lock(workflow_id)
         if workflow.status != S.AWAITING_ORDER:
@@ -153,6 +154,20 @@ def approve_manufacturing(
         allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
         if allocation is None or allocation.status != AllocationStatus.PROPOSED:
             raise SeasonConflict(f"Season {workflow_id} has no proposed order to accept.")
+        unseen = _settings_not_proposed(
+            workflow.parameters,
+            allocation.safety_stock_pct,
+            safety_stock_pct=safety_stock_pct,
+            dc_holdback_pct=dc_holdback_pct,
+            replenishment_strategy=replenishment_strategy,
+            markdown_threshold=markdown_threshold,
+        )
+        if unseen:
+            raise SeasonConflict(
+                f"The order was proposed at other settings than {', '.join(unseen)}: press "
+                "Recompute (action 'modify') to see the order these settings give, then accept "
+                "it. Nothing was accepted."
+            )
         allocation_services.allocation_approve(allocation=allocation)
         transition(workflow, "order_accepted", current_agent=AgentName.PRICING)
         transaction.on_commit(lambda: runner.submit(workflow.pk))
@@ -197,6 +212,42 @@ def _parameter_changes(
             )
         wanted["markdown_threshold"] = markdown_threshold
     return {field: value for field, value in wanted.items() if getattr(parameters, field) != value}
+
+
+def _settings_not_proposed(
+    parameters: SeasonParameters,
+    proposed_safety_stock: float,
+    *,
+    safety_stock_pct: float | None,
+    dc_holdback_pct: float | None,
+    replenishment_strategy: str | None,
+    markdown_threshold: float | Keep | None,
+) -> list[str]:
+    """The settings an accept carries that the proposed order was not computed with, in
+    words ("30% DC holdback"); a difference below a tenth of a point is the form's rounding."""
+    unseen = []
+    if safety_stock_pct is not None and abs(safety_stock_pct - proposed_safety_stock) > 5e-4:
+        unseen.append(f"{safety_stock_pct:.0%} safety stock")
+    changes = _parameter_changes(
+        parameters,
+        dc_holdback_pct=dc_holdback_pct,
+        replenishment_strategy=replenishment_strategy,
+        markdown_threshold=markdown_threshold,
+    )
+    if "dc_holdback_percentage" in changes and (
+        abs(changes["dc_holdback_percentage"] - parameters.dc_holdback_percentage) > 5e-4
+    ):
+        unseen.append(f"{changes['dc_holdback_percentage']:.0%} DC holdback")
+    if "replenishment_strategy" in changes:
+        unseen.append(f"{changes['replenishment_strategy']} replenishment")
+    if "markdown_checkpoint_week" in changes:
+        unseen.append("no markdown")
+    elif "markdown_threshold" in changes and (
+        parameters.markdown_threshold is None
+        or abs(changes["markdown_threshold"] - parameters.markdown_threshold) > 5e-4
+    ):
+        unseen.append(f"a {changes['markdown_threshold']:.0%} markdown threshold")
+    return unseen
 
 
 def _parameters_change(workflow: Workflow, changes: dict[str, Any]) -> None:

@@ -152,6 +152,42 @@ def test_modify_can_change_the_dc_holdback_as_the_what_if_suggests(
 
 
 @override_settings(WORKFLOW_EXECUTION="inline")
+def test_accepting_with_settings_other_than_the_proposed_order_is_refused_and_changes_nothing(
+    season_data, api_client: APIClient
+) -> None:
+    """An accept that carries a holdback, cadence or safety stock the proposal was not computed
+    with would commit an order nobody saw: it is a 409 asking for a recompute first."""
+    workflow_id = start(api_client)["workflow_id"]
+    proposed = Allocation.objects.get()
+
+    refused = api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "accept", "dc_holdback_pct": 0.30},
+        format="json",
+    )
+    same = api_client.post(
+        "/api/approvals/manufacturing",
+        {
+            "workflow_id": workflow_id,
+            "action": "accept",
+            "dc_holdback_pct": proposed.dc_holdback_pct,
+            "safety_stock_pct": proposed.safety_stock_pct,
+        },
+        format="json",
+    )
+
+    assert refused.status_code == 409, refused.json()
+    assert (
+        "Recompute" in refused.json()["message"] and "30% DC holdback" in refused.json()["message"]
+    )
+    assert same.status_code == 200, same.json()
+    assert Allocation.objects.get().pk == proposed.pk
+    assert Workflow.objects.get(pk=workflow_id).parameters.dc_holdback_percentage == (
+        proposed.dc_holdback_pct
+    )
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
 def test_modify_takes_the_what_ifs_cadence_and_markdown_threshold(
     season_data, api_client: APIClient
 ) -> None:

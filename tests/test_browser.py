@@ -151,6 +151,17 @@ def decision_on_first_screen(page: Page) -> None:
     assert box is not None and box["y"] + box["height"] <= 768, box
 
 
+def fits_eight_phone_screens(page: Page, address: str) -> None:
+    """The page at `address` as it opens on a 390 x 844 phone is at most 8 screens long; the
+    browser comes back to the desktop size."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(address)
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height <= 8 * 844, (address, height)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(address)
+
+
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
@@ -205,34 +216,41 @@ def test_a_whole_season_in_the_browser(
     decision_on_first_screen(page)
     expect(page.locator('[data-agent="demand"]')).to_have_class(re.compile("done"))
     expect(page.locator(".plotly-graph-div")).to_be_visible()
+    # The home page's work queue lists the decision and leads to its form.
+    page.goto(f"{url}/")
+    page.click("#work-queue a:has-text('Approve the manufacturing order')")
+    expect(page.locator("#order-form")).to_be_visible()
     page.fill("input[name=safety_stock_percent]", "30")
     expect(page.locator("#order-preview")).to_contain_text(" to stores")
     shot(page, "04-forecast-and-approval")
     no_serious_accessibility_violations(page, "the order waits for approval")
     # What-if: move a slider, simulate, and the choice's column follows it.
     page.click("#what-if summary")
-    page.locator("#what-if-form input[name=holdback_pct]").fill("30")
-    expect(page.locator("#what-if-holdback")).to_have_text("30 %")
+    page.locator("#what-if-form input[name=holdback_pct]").fill("0")
+    expect(page.locator("#what-if-holdback")).to_have_text("0 %")
     page.click("#what-if-form button:has-text('Simulate')")
     policy_row = page.locator("#what-if-table tbody tr").first
-    expect(policy_row.locator("td").nth(4)).to_contain_text("holdback 30%")
-    expect(page.locator("#what-if-table thead")).to_contain_text("recommended")
-    page.locator("#what-if-form input[name=holdback_pct]").fill("0")
-    page.click("#what-if-form button:has-text('Simulate')")
     expect(policy_row.locator("td").nth(4)).to_contain_text("holdback 0%")
+    expect(page.locator("#what-if-table thead")).to_contain_text("recommended")
+    page.locator("#what-if-form input[name=holdback_pct]").fill("30")
+    page.click("#what-if-form button:has-text('Simulate')")
+    expect(policy_row.locator("td").nth(4)).to_contain_text("holdback 30%")
     shot(page, "04b-what-if")
     # The sticky season header would cover the panel's top in an element screenshot.
     page.locator("#what-if").screenshot(
         path=str(SHOTS / "04c-what-if-panel.png"), style=".season-header { position: static; }"
     )
     # "Use these settings" carries every slider to the order form (Recompute would apply them).
-    page.select_option("#what-if-form select[name=replenishment_strategy]", "bi-weekly")
+    page.select_option("#what-if-form select[name=replenishment_strategy]", "weekly")
     page.click("#what-if-use")
-    expect(page.locator("#order-form select[name=replenishment_strategy]")).to_have_value(
-        "bi-weekly"
-    )
-    expect(page.locator("#order-form input[name=dc_holdback_percent]")).to_have_value("0")
+    expect(page.locator("#order-form select[name=replenishment_strategy]")).to_have_value("weekly")
+    expect(page.locator("#order-form input[name=dc_holdback_percent]")).to_have_value("30")
     expect(page.locator("#what-if-status")).to_contain_text("press Recompute")
+    page.click("#order-form button:has-text('Recompute')")
+    expect(page.locator(".message.success")).to_have_text("Manufacturing order recomputed.")
+    expect(page.locator("#season-live > p").first).to_contain_text(
+        "Weekly replenishment · 30 % DC holdback"
+    )
     page.click("button:has-text('Accept the order')")
     expect(page.locator(".message.success")).to_have_text("Manufacturing order accepted.")
     # Pricing runs in the background; the live part follows it until the season starts.
@@ -270,19 +288,54 @@ def test_a_whole_season_in_the_browser(
     console.clear()
 
     season_file = sample / "scenarios" / "womens-dresses" / "low_demand.csv"
-    for week in range(2, 7):  # the whole season's file: each upload takes its week's rows
+    edited = ""
+    for week in range(2, 7):
         page.fill("input[name=week_number]", str(week))
-        page.set_input_files("input[name=file]", str(season_file))
+        if week <= 4:  # the demo's sample week: the scenario's demand served from store stock
+            page.select_option("#sample-week select[name=scenario]", "high_demand")
+            with page.expect_download() as download:
+                page.click("#sample-week button")
+            week_file = tmp_path / f"sample-week-{week}.csv"
+            download.value.save_as(week_file)
+            if week == 4:  # and S001 sells all it holds, so it needs stock from the DC
+                held = page.locator(
+                    "#week-3-drill table.stores tbody tr:has(td:text-is('S001')) td"
+                ).nth(5)
+                sample_week = pd.read_csv(week_file)
+                stock = int((held.text_content() or "").split()[0].replace(",", ""))
+                sample_week.loc[sample_week["store_id"] == "S001", "units_sold"] = stock
+                sample_week.to_csv(week_file, index=False)
+            page.set_input_files("input[name=file]", str(week_file))
+        else:  # the whole season's file: each upload takes its week's rows
+            page.set_input_files("input[name=file]", str(season_file))
         page.click("button:has-text('Upload week')")
         expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
         expect(page.locator("#season-header .stage")).to_contain_text(
             f"week {week} of 12", ignore_case=True
         )
+        lines = page.locator("#replenishment form input[type=number]")
+        if not edited and lines.count():
+            # One line of the week's proposal changed before approving it.
+            edited = lines.first.get_attribute("name").split(":", 1)[1]  # type: ignore[union-attr]
+            proposed = int(lines.first.input_value())
+            lines.first.fill(str(proposed // 2))
+            page.click("#replenishment form button:has-text('Approve week')")
+            expect(page.locator(".message.success")).to_contain_text("Approved week")
+            expect(page.locator("#replenishment")).to_contain_text(
+                f"{proposed // 2:,} (proposed {proposed:,})"
+            )
         if week < 6:  # the next decision: the next week's sales (the markdown comes at week 6)
             expect(page.locator("#season-header .decision")).to_contain_text(
                 f"Upload week {week + 1}'s sales"
             )
     expect(page.locator("#weeks > details > table > tbody > tr")).to_have_count(6)
+    assert edited, "no replenishment was proposed in weeks 2-6"
+    sold = page.locator("#season-header .figures li").first.inner_text()
+    assert float(re.search(r"\(([\d.]+) % of", sold).group(1)) <= 100, sold  # type: ignore[union-attr]
+    # The header's money is the API's.
+    answer = page.request.get(f"{url}/api/workflows/{workflow_id}/results").json()
+    revenue = answer["to_date"]["money"]["revenue"]
+    expect(page.locator("#money-to-date strong").first).to_have_text(f"{round(revenue):,}")
     # A week's drill-down: its clusters and stores with variance and weeks of cover.
     page.click('#weeks a[href="#week-1-drill"]')  # the row's link unfolds its drill-down
     expect(page.locator("#week-1-drill")).to_have_attribute("open", "")
@@ -307,8 +360,9 @@ def test_a_whole_season_in_the_browser(
     decision_on_first_screen(page)
     page.screenshot(path=str(SHOTS / "season-page-1366x768.png"))
     no_serious_accessibility_violations(page, "the markdown decision")
-    page.click("button:has-text('Apply the markdown')")
-    expect(page.locator(".message.success")).to_contain_text("Week 6:")
+    fits_eight_phone_screens(page, f"{url}/seasons/{workflow_id}")
+    page.click("button:has-text('Decline any markdown')")
+    expect(page.locator(".message.success")).to_have_text("Week 6: markdown declined.")
     expect(page.locator("#workflow-status")).to_have_text("In season, week 6 of 12 (week 7 due)")
     expect(page.locator("#report-heading")).to_have_count(0)  # the report waits for week 12
     for week in range(7, 13):
@@ -325,12 +379,14 @@ def test_a_whole_season_in_the_browser(
         page.set_input_files("input[name=file]", str(season_file))
         page.click("button:has-text('Upload week')")
         expect(page.locator(".message.success")).to_contain_text(f"Week {week}:")
+        if week == 11:  # the longest the page gets in season
+            fits_eight_phone_screens(page, f"{url}/seasons/{workflow_id}")
     page.unroute_all()
     expect(page.locator("#workflow-status")).to_have_text("Closed")
     expect(page.locator("#season-header .decision")).to_contain_text("Read the season report")
     expect(page.locator("#report-heading")).to_have_text("Season report")
     # No week 13 on offer once the season's weeks are in.
-    expect(page.locator("text=All 12 weeks are uploaded.")).to_be_visible()
+    expect(page.locator("text=All 12 weeks are uploaded.")).to_be_attached()  # (folded)
     expect(page.locator("button:has-text('Upload week')")).to_have_count(0)
     expect(page.locator("[data-figure] .main-svg").first).to_be_visible()
     shot(page, "08-report")
@@ -344,12 +400,17 @@ def test_a_whole_season_in_the_browser(
             break
         page.wait_for_timeout(500)
     assert page.evaluate(width) <= 390
-    # The weekly table reads as one card a week, each value beside its label.
+    # The weekly table (folded once the season closes) reads as one card a week, each value
+    # beside its label.
+    expect(page.locator("#weeks-details")).not_to_have_attribute("open", "")
+    page.click("#weeks summary")
     week_card = page.locator("#weeks-table tbody tr").first
-    expect(week_card).to_have_css("display", "block")
+    expect(week_card).to_have_css("display", "grid")
     expect(week_card.locator("td").first).to_have_css("display", "flex")
     shot(page, "08b-report-390px")
-    page.set_viewport_size({"width": 1366, "height": 768})
+    # No page is longer than 8 screens on a phone.
+    for path in ("/", "/seasons/new", "/glossary", f"/seasons/{workflow_id}"):
+        fits_eight_phone_screens(page, f"{url}{path}")
     page.click("button:has-text('Replay the policies on this season')")
     hindsight = page.locator("#hindsight-table table")
     expect(hindsight.locator("thead")).to_contain_text("recommended")

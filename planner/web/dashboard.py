@@ -494,7 +494,9 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     context["dc_available"] = allocation.dc_holdback_units
     context["open"].update(
         stores=context["awaiting_action"] == "approve_manufacturing_order",
-        weeks=allocation.status == AllocationStatus.APPROVED,
+        # Once the season closes the report is what needs reading; its weeks stay a click away.
+        weeks=allocation.status == AllocationStatus.APPROVED
+        and workflow.status != WorkflowStatus.CLOSED,
         replenishment=any(
             w["status"] == ShipmentStatus.PROPOSED for w in context["replenishment_weeks"]
         ),

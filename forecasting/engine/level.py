@@ -264,3 +264,25 @@ def level_curve(
         factor=level.adjustment_factor,
         log_sd=lambda ahead: sd,
     )
+
+
+def apply_lift(
+    weeks: Sequence[ForecastWeek], *, from_week: int, lift: float
+) -> tuple[ForecastWeek, ...]:
+    """The plan after a markdown: weeks from `from_week` on are scaled by (1 + lift)."""
+    factor = 1.0 + lift
+    return tuple(
+        week
+        if week.week_number < from_week or week.is_actual
+        else ForecastWeek(
+            week_number=week.week_number,
+            week_start=week.week_start,
+            units=week.units * factor,
+            lower_80=week.lower_80 * factor,
+            upper_80=week.upper_80 * factor,
+            lower_95=week.lower_95 * factor,
+            upper_95=week.upper_95 * factor,
+            members=week.members,
+        )
+        for week in weeks
+    )

@@ -52,9 +52,7 @@ def check_variance(
     actuals: Sequence[float],
     plan_first_week: int,
     horizon_weeks: int,
-    reforecasts_done: int,
     threshold: float = 0.20,
-    max_reforecasts: int | None = None,
 ) -> VarianceCheck:
     """Variance of the latest observed week and the re-forecast decision.
 
@@ -62,8 +60,8 @@ def check_variance(
     1..N. Cumulative variance runs from `plan_first_week`, the first week the current plan did
     not know (1 for the pre-season plan): weeks a re-forecast already absorbed do not count
     again. Re-forecast when abs(cumulative) > threshold, or the last two weeks both exceed it
-    in the same direction; and at least 2 weeks remain (and, when a cap is given, fewer than
-    `max_reforecasts` ran: the loop before issue 10 had one).
+    in the same direction; and at least 2 weeks remain. There is no cap on revisions: the plan
+    follows the evidence every week.
     """
     week = len(actuals)
     if week == 0 or week > len(plan):
@@ -106,14 +104,6 @@ def check_variance(
         )
     elif remaining < 2:
         decision, reason = False, f"no revision: {trigger}, but only {remaining} week(s) remain"
-    elif max_reforecasts is not None and reforecasts_done >= max_reforecasts:
-        decision, reason = (
-            False,
-            (
-                f"no revision: {trigger}, but the season already had {reforecasts_done} "
-                f"re-forecast(s) (limit {max_reforecasts})"
-            ),
-        )
     else:
         decision, reason = True, f"re-forecast: {trigger}"
     return VarianceCheck(

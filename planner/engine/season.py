@@ -28,11 +28,11 @@ from allocation.engine.types import ReplenishmentPlan, ShipmentLine
 from forecasting.engine.level import (
     LevelEstimate,
     LevelObservation,
+    apply_lift,
     estimate_level,
     level_curve,
     observation,
 )
-from forecasting.engine.reforecast import apply_lift, reforecast_curve, update_level
 from forecasting.engine.types import ForecastWeek
 from forecasting.engine.variance import VarianceCheck, check_variance
 from markdowns.engine.markdown import (
@@ -60,12 +60,7 @@ SHARE_PRIOR_WEEKS = 4.0
 
 @dataclass(frozen=True)
 class SeasonPolicy:
-    """The season's parameters and the planning settings the weekly loop follows.
-
-    `max_revisions`, `level_update="at_revision"` and `replenish_from="previous"` reproduce
-    the loop as it was before the plan followed the evidence every week, so the change can be
-    measured (`evaluate_engine --compare`); the product runs the defaults.
-    """
+    """The season's parameters and the planning settings the weekly loop follows."""
 
     horizon_weeks: int
     strategy: str
@@ -79,22 +74,12 @@ class SeasonPolicy:
     allow_transfers: bool = False
     auto_approve_replenishment: bool = False
     auto_approve_markdown: bool = False
-    max_revisions: int | None = None
-    level_update: str = "weekly"  # "weekly" (robust, every week) or "at_revision" (Kalman)
-    replenish_from: str = "updated"  # "updated": after this week's update; "previous"
     # Stores are stocked up to this quantile of their demand until the next shipment while
-    # the chain holds more than the season still needs, else the DC rations (`_dc_allowance`);
-    # None: one period's plan x (1 + safety stock), the rule before order-up-to.
-    store_service_level: float | None = 0.999
+    # the chain holds more than the season still needs, else the DC rations (`_dc_allowance`).
+    store_service_level: float = 0.999
     # Prices the markdown options at the checkpoint and recommends the highest expected
     # margin (`markdowns.engine.pricing`); None: the seed's rule alone.
     economics: Economics | None = None
-
-    def __post_init__(self) -> None:
-        if self.level_update not in ("weekly", "at_revision"):
-            raise ValueError(f"unknown level update {self.level_update!r}")
-        if self.replenish_from not in ("updated", "previous"):
-            raise ValueError(f"unknown replenishment plan {self.replenish_from!r}")
 
 
 @dataclass(frozen=True)
@@ -425,9 +410,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         actuals=sold_by_week,
         plan_first_week=last_revision + 1,
         horizon_weeks=horizon,
-        reforecasts_done=len(state.revision_weeks),
         threshold=policy.variance_threshold,
-        max_reforecasts=policy.max_revisions,
     )
     revision_reason = (
         f"re-forecast asked for: {week.revision_reason}" if week.revision_reason else check.reason
@@ -439,35 +422,13 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         *state.observations,
         observation(evidence, base[number - 1].units, lower_bound=lower_bound),
     )
-    level = state.level
-    plan = state.plan
-    if policy.level_update == "weekly":
-        level = estimate_level(
-            observations,
-            prior_sd=setup.prior_sd,
-            noise_sd=setup.noise_sd,
-            breaks=tuple(start - 1 for start, _ in state.lifts),
-        )
-        plan = level_curve(plan_weeks=base, actuals=sold_by_week, level=level)
-    elif revision:
-        update = update_level(
-            plan=[w.units for w in base],
-            actuals=sold_by_week,
-            prior_sd=setup.prior_sd,
-            noise_sd=setup.noise_sd,
-        )
-        plan = reforecast_curve(plan_weeks=base, actuals=sold_by_week, update=update)
-        level = LevelEstimate(
-            observed_weeks=number,
-            prior_sd=update.prior_sd,
-            noise_sd=update.noise_sd,
-            posterior_mean=update.posterior_mean,
-            posterior_sd=update.posterior_sd,
-            prior_weight=update.prior_weight,
-            likelihood_weight=update.likelihood_weight,
-            adjustment_factor=update.adjustment_factor,
-        )
-    plan_before_update = state.plan
+    level = estimate_level(
+        observations,
+        prior_sd=setup.prior_sd,
+        noise_sd=setup.noise_sd,
+        breaks=tuple(start - 1 for start, _ in state.lifts),
+    )
+    plan = level_curve(plan_weeks=base, actuals=sold_by_week, level=level)
 
     # 5. The markdown checkpoint: recommended here, decided by a person (or the policy).
     # Transfers move units between stores; only the initial drop and the DC add to them.
@@ -495,7 +456,7 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
                 PricingInputs(
                     stock=sum(e.closing for e in entries) + state.dc_on_hand - dc_shipped,
                     remaining_units=math.fsum(w.units for w in plan[number:]),
-                    level_sd=level.posterior_sd if level else setup.prior_sd,
+                    level_sd=level.posterior_sd,
                     price=economics.price,
                     unit_cost=economics.unit_cost,
                     salvage_value=economics.salvage_value,
@@ -516,9 +477,6 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
             if decided.markdown_pct > 0 and number < horizon:
                 lifts = (*lifts, (number + 1, decided.expected_lift))
                 plan = apply_lift(plan, from_week=number + 1, lift=decided.expected_lift)
-                plan_before_update = apply_lift(
-                    plan_before_update, from_week=number + 1, lift=decided.expected_lift
-                )
 
     on_hand = {entry.store_id: entry.closing for entry in entries}
     dc_on_hand = state.dc_on_hand - dc_shipped
@@ -536,34 +494,30 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
     proposal = None
     following = number + 1
     if following in cadence_weeks(policy.strategy, horizon) and dc_on_hand > 0:
-        source = plan if policy.replenish_from == "updated" else plan_before_update
         period = period_weeks(policy.strategy, following, horizon)
-        demand = math.fsum(w.units for w in source[following - 1 : following - 1 + period])
-        expected = {s: share * demand for s, share in setup.shares.items()}
-        targets = requested = None
-        if policy.store_service_level is not None:
-            expected = _store_expectations(
-                learned_shares(setup.shares, share_sums, weeks_shared), demand, entries, period
-            )
-            level_sd = level.posterior_sd if level else setup.prior_sd
-            spread = math.hypot(level_sd, store_spread(deviation_ss, deviation_count))
-            allowance = _dc_allowance(
-                [w.units for w in source[following - 1 :]],
-                period,
-                dc_on_hand,
-                sum(on_hand.values()),
-            )
-            targets, service_level = rationed_targets(
-                expected,
-                on_hand,
-                units=allowance,
-                service_level=policy.store_service_level,
-                spread=spread,
-            )
-            if service_level < policy.store_service_level:
-                requested = order_up_to(
-                    expected, service_level=policy.store_service_level, spread=spread
-                )
+        demand = math.fsum(w.units for w in plan[following - 1 : following - 1 + period])
+        expected = _store_expectations(
+            learned_shares(setup.shares, share_sums, weeks_shared), demand, entries, period
+        )
+        spread = math.hypot(level.posterior_sd, store_spread(deviation_ss, deviation_count))
+        allowance = _dc_allowance(
+            [w.units for w in plan[following - 1 :]],
+            period,
+            dc_on_hand,
+            sum(on_hand.values()),
+        )
+        targets, service_level = rationed_targets(
+            expected,
+            on_hand,
+            units=allowance,
+            service_level=policy.store_service_level,
+            spread=spread,
+        )
+        requested = (
+            order_up_to(expected, service_level=policy.store_service_level, spread=spread)
+            if service_level < policy.store_service_level
+            else None
+        )
         proposal = plan_replenishment(
             week_number=following,
             period=period,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
 
 from django.conf import settings
 from django.utils import timezone
@@ -71,18 +70,4 @@ def season_policy(
         store_service_level=planning["STORE_SERVICE_LEVEL"],
         auto_approve_replenishment=settings.AUTO_APPROVE_REPLENISHMENT,
         economics=economics,
-    )
-
-
-def policy_before_issue_10(policy: SeasonPolicy) -> SeasonPolicy:
-    """The loop as it ran before the plan followed the evidence every week: at most two
-    re-forecasts (a Kalman update with its floors), replenishment from the plan in force
-    before the week's re-forecast. Kept only to measure the change (`evaluate_engine`)."""
-    return replace(
-        policy,
-        max_revisions=2,
-        level_update="at_revision",
-        replenish_from="previous",
-        store_service_level=None,
-        economics=None,
     )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from forecasting.engine.level import (
     LevelObservation,
+    apply_lift,
     estimate_level,
     level_curve,
     observation,
@@ -136,3 +137,24 @@ def test_a_markdown_that_lifted_as_expected_keeps_the_plan() -> None:
     observed = [observation(1000, 1000)] * 3 + [observation(1450, 1450)] * 2
 
     assert estimate_level(observed, breaks=(3,), **SD).adjustment_factor == pytest.approx(1.0)
+
+
+def _plan_weeks() -> tuple[ForecastWeek, ...]:
+    return tuple(
+        ForecastWeek(
+            n,
+            dt.date(2025, 2, 17) + dt.timedelta(weeks=n - 1),
+            1000.0,
+            800.0,
+            1200.0,
+            700.0,
+            1300.0,
+        )
+        for n in range(1, 13)
+    )
+
+
+def test_markdown_lift_scales_only_the_weeks_after_it() -> None:
+    lifted = apply_lift(_plan_weeks(), from_week=7, lift=0.15)
+
+    assert [w.units for w in lifted[5:8]] == [1000.0, pytest.approx(1150.0), pytest.approx(1150.0)]

@@ -13,7 +13,6 @@ def _check(actuals, **kwargs):
         "actuals": actuals,
         "plan_first_week": 1,
         "horizon_weeks": 12,
-        "reforecasts_done": 0,
     }
     options.update(kwargs)
     return check_variance(**options)
@@ -62,22 +61,18 @@ def test_two_weeks_beyond_in_opposite_directions_do_not() -> None:
     assert not _check([100, 125, 75]).reforecast
 
 
-def test_no_reforecast_when_under_two_weeks_remain_or_the_limit_is_reached() -> None:
+def test_no_reforecast_when_under_two_weeks_remain() -> None:
     late = _check([70] * 11)
-    uncapped = _check([70, 70], reforecasts_done=5)
-    # The loop before issue 10 had a cap; evaluate_engine still replays it for comparison.
-    capped = _check([70, 70], reforecasts_done=2, max_reforecasts=2)
+    early = _check([70, 70])
 
     assert not late.reforecast
     assert late.reason.endswith("but only 1 week(s) remain")
-    assert uncapped.reforecast
-    assert not capped.reforecast
-    assert capped.reason.endswith("already had 2 re-forecast(s) (limit 2)")
+    assert early.reforecast
 
 
 def test_cumulative_counts_only_weeks_the_current_plan_did_not_know() -> None:
     # Weeks 1-2 ran 30 % low and were absorbed by a re-forecast made after week 2.
-    result = _check([70, 70, 100], plan_first_week=3, reforecasts_done=1)
+    result = _check([70, 70, 100], plan_first_week=3)
 
     assert result.cumulative_variance == 0
     assert not result.reforecast

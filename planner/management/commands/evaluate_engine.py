@@ -1,5 +1,6 @@
 """Replays the generated scenarios through the engine's `run_week` and prints accuracy and
-outcomes, beside the same replay under the loop as it ran before (`--compare`)."""
+outcomes. The loop as it ran before the plan followed the evidence every week is gone; its
+figures are kept in docs/benchmarks.md."""
 
 import datetime as dt
 import time
@@ -33,7 +34,6 @@ from planner.engine.sample_inputs import category_inputs, history_economics, rea
 from planner.engine.scenarios import scenario_demand, scenario_family
 from planner.engine.season import SeasonPolicy, SeasonSetup
 from planner.season.policy import (
-    policy_before_issue_10,
     prior_season_shock,
     safety_stock_for,
     season_policy,
@@ -115,7 +115,7 @@ class Command(BaseCommand):
         "Replay the five generated scenarios as demand (sales = min(demand, stock)) through "
         "run_week: pre-season accuracy of the ensemble, its members and seasonal naive; sales, "
         "lost sales, stockouts, DC units never shipped, leftovers and the rest-of-season error "
-        "after each weekly update, beside the loop as it ran before; then holdout seasons."
+        "after each weekly update; then holdout seasons."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -125,12 +125,6 @@ class Command(BaseCommand):
             help="A sample category name, or 'all' (default: Women's Dresses).",
         )
         parser.add_argument("--directory", type=Path, default=SAMPLE_DIR)
-        parser.add_argument(
-            "--no-compare",
-            action="store_true",
-            help="Skip the replay under the loop as it ran before (at most two re-forecasts, "
-            "replenishment from the plan before the week's update).",
-        )
         parser.add_argument("--skip-holdout", action="store_true")
         parser.add_argument(
             "--family",
@@ -167,9 +161,6 @@ class Command(BaseCommand):
             markdown_checkpoint_week=CHECKPOINT_WEEK,
             markdown_threshold=planning["DEFAULT_MARKDOWN_THRESHOLD"],
         )
-        policies = {"now": policy}
-        if not options["no_compare"]:
-            policies["before"] = policy_before_issue_10(policy)
         history = read_history(directory)
         for category in chosen:
             economics = history_economics(
@@ -179,7 +170,7 @@ class Command(BaseCommand):
                 cost_share=planning["COST_SHARE"],
                 salvage_share=planning["SALVAGE_SHARE"],
             )
-            priced = {**policies, "now": replace(policy, economics=economics)}
+            priced = {"now": replace(policy, economics=economics)}
             evaluation = evaluate_category(directory, category, names[category], preseason, priced)
             self._category(evaluation, preseason)
             self._family(evaluation, priced["now"], everything=options["family"])
@@ -225,9 +216,8 @@ class Command(BaseCommand):
         write(f"Ensemble beats seasonal naive on WAPE in {wins} of {len(evaluation.scenarios)}.")
 
         write(
-            "\nIn season (policy: now = level every week, no cap, replenishment from the "
-            "updated plan; before = at most two re-forecasts, replenishment from the plan before "
-            "the update)"
+            "\nIn season (policy: now = level every week, no cap, order-up-to replenishment "
+            "from the updated plan, the priced markdown)"
         )
         write(
             f"{'scenario':<24}{'policy':<7}{'sales':>8}{'lost':>7}{'(>supply)':>10}{'stockout':>9}"

@@ -361,22 +361,24 @@ def store_spread(squares: float, count: int) -> float:
     return math.sqrt(squares / count)
 
 
-def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekOutcome:
-    """Week `state.week + 1` of the season."""
-    number = state.week + 1
-    horizon = policy.horizon_weeks
-    if week.week_number != number:
-        raise ValueError(f"the season is at week {state.week}: week {number} comes next")
-    if number > horizon:
-        raise ValueError(f"the season has {horizon} weeks")
+@dataclass(frozen=True)
+class Received:
+    """Step 1 of a week: what arrived at the stores and the ledger of every store."""
+
+    arriving: tuple[ShipmentLine, ...]
+    superseded: tuple[ShipmentLine, ...]  # last week's proposal lines nobody approved
+    rationed: bool  # the arrivals were rationed: the DC kept stock back
+    entries: tuple[StoreWeek, ...]
+    sold: int
+    dc_shipped: int
+    received_by_stores: int  # the season's receipts at the stores so far
+
+
+def receive(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> Received:
+    """Receipts (the initial allocation in week 1, approved shipments and transfers), then each
+    store's ledger of opening stock, receipts and sales (or demand served from stock)."""
+    number = week.week_number
     setup = state.setup
-
-    reported = week.sales if week.sales is not None else week.demand or {}
-    unknown = sorted(set(reported) - set(setup.shares))
-    if unknown:
-        raise ValueError(f"week {number}: stores {', '.join(unknown[:5])} are not in the order")
-
-    # 1-2. Receipts, then the ledger of every store.
     arriving, superseded = _arrivals(state, week, policy)
     rationed = bool(arriving) and state.proposal is not None and state.proposal.rationed
     received = {
@@ -397,11 +399,36 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         )
         for store in state.stores
     )
-    sold = sum(entry.sold for entry in entries)
     dc_shipped = sum(line.units for line in arriving if line.from_store is None)
+    # Transfers move units between stores; only the initial drop and the DC add to them.
+    initial = sum(setup.initial_units.values()) if number == 1 else 0
+    return Received(
+        arriving=arriving,
+        superseded=superseded,
+        rationed=rationed,
+        entries=entries,
+        sold=sum(entry.sold for entry in entries),
+        dc_shipped=dc_shipped,
+        received_by_stores=state.received_by_stores + initial + dc_shipped,
+    )
 
-    # 3. Variance against the plan of record; the level; the revision rule.
-    plan_of_record = state.plan[number - 1].units
+
+@dataclass(frozen=True)
+class Graded:
+    """Step 2: the week against its plan of record, and whether the plan's shape is revised."""
+
+    plan_of_record: float
+    plans_of_record: tuple[float, ...]
+    sold_by_week: tuple[int, ...]
+    check: VarianceCheck
+    revision: bool
+    revision_reason: str
+
+
+def grade(state: SeasonState, week: WeekInput, sold: int, policy: SeasonPolicy) -> Graded:
+    """The week's and the cumulative variance against the plans of record; a revision when the
+    variance rule calls for one or a person asked for it."""
+    plan_of_record = state.plan[week.week_number - 1].units
     plans_of_record = (*state.plans_of_record, plan_of_record)
     sold_by_week = (*state.sold_by_week, sold)
     last_revision = state.revision_weeks[-1] if state.revision_weeks else 0
@@ -409,13 +436,39 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         plan=plans_of_record,
         actuals=sold_by_week,
         plan_first_week=last_revision + 1,
-        horizon_weeks=horizon,
+        horizon_weeks=policy.horizon_weeks,
         threshold=policy.variance_threshold,
     )
-    revision_reason = (
-        f"re-forecast asked for: {week.revision_reason}" if week.revision_reason else check.reason
+    return Graded(
+        plan_of_record=plan_of_record,
+        plans_of_record=plans_of_record,
+        sold_by_week=sold_by_week,
+        check=check,
+        revision=check.reforecast or bool(week.revision_reason),
+        revision_reason=(
+            f"re-forecast asked for: {week.revision_reason}"
+            if week.revision_reason
+            else check.reason
+        ),
     )
-    revision = check.reforecast or bool(week.revision_reason)
+
+
+@dataclass(frozen=True)
+class Levelled:
+    """Step 3: the demand level after the week and the plan it gives."""
+
+    observations: tuple[LevelObservation, ...]
+    level: LevelEstimate
+    plan: tuple[ForecastWeek, ...]
+
+
+def level_week(
+    state: SeasonState, entries: Sequence[StoreWeek], sold_by_week: Sequence[int]
+) -> Levelled:
+    """The week's evidence (a sold-out store counts at least its planned share) joins the
+    observations; the level is estimated again and the plan in force follows it."""
+    setup = state.setup
+    number = len(sold_by_week)
     base = state.lifted_base()
     evidence, lower_bound = _evidence(entries, base[number - 1].units, setup.shares)
     observations = (
@@ -428,153 +481,249 @@ def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekO
         noise_sd=setup.noise_sd,
         breaks=tuple(start - 1 for start, _ in state.lifts),
     )
-    plan = level_curve(plan_weeks=base, actuals=sold_by_week, level=level)
-
-    # 5. The markdown checkpoint: recommended here, decided by a person (or the policy).
-    # Transfers move units between stores; only the initial drop and the DC add to them.
-    initial = sum(setup.initial_units.values()) if number == 1 else 0
-    received_by_stores = state.received_by_stores + initial + dc_shipped
-    lifts = state.lifts
-    markdowns = state.markdowns
-    recommendation = None
-    decided = None
-    if number == policy.markdown_checkpoint_week and policy.markdown_threshold is not None:
-        recommendation = recommend_markdown(
-            sell_through=sell_through(state.units_sold + sold, received_by_stores),
-            target=policy.markdown_threshold,
-            elasticity=policy.elasticity,
-            cap=policy.markdown_cap,
-            lift_per_point=policy.lift_per_point,
-        )
-        # A decision is asked for when the seed's rule calls for a markdown; its options are
-        # then priced, and the recommendation may be any of them (no markdown included).
-        needed = recommendation.markdown_pct > 0
-        economics = policy.economics
-        if needed and economics is not None and number < horizon:
-            recommendation = with_options(
-                recommendation,
-                PricingInputs(
-                    stock=sum(e.closing for e in entries) + state.dc_on_hand - dc_shipped,
-                    remaining_units=math.fsum(w.units for w in plan[number:]),
-                    level_sd=level.posterior_sd,
-                    price=economics.price,
-                    unit_cost=economics.unit_cost,
-                    salvage_value=economics.salvage_value,
-                    lift_per_point=policy.lift_per_point,
-                ),
-            )
-        if week.markdown is not None:
-            decided = week.markdown
-        elif policy.auto_approve_markdown or not needed:
-            decided = MarkdownFact(
-                number,
-                recommendation.markdown_pct,
-                recommendation.expected_lift,
-                recommendation.elasticity,
-            )
-        if decided is not None:
-            markdowns = (*markdowns, decided)
-            if decided.markdown_pct > 0 and number < horizon:
-                lifts = (*lifts, (number + 1, decided.expected_lift))
-                plan = apply_lift(plan, from_week=number + 1, lift=decided.expected_lift)
-
-    on_hand = {entry.store_id: entry.closing for entry in entries}
-    dc_on_hand = state.dc_on_hand - dc_shipped
-    squares, count = store_deviations(entries, plan_of_record, setup.shares)
-    deviation_ss = state.store_deviation_ss + squares
-    deviation_count = state.store_deviations + count
-    this_week = week_shares(entries, plan_of_record, setup.shares)
-    share_sums = {
-        store: state.store_share_sums.get(store, 0.0) + this_week.get(store, 0.0)
-        for store in setup.shares
-    }
-    weeks_shared = state.store_share_weeks + (1 if this_week else 0)
-
-    # 4. The replenishment proposal for the next cadence period.
-    proposal = None
-    following = number + 1
-    if following in cadence_weeks(policy.strategy, horizon) and dc_on_hand > 0:
-        period = period_weeks(policy.strategy, following, horizon)
-        demand = math.fsum(w.units for w in plan[following - 1 : following - 1 + period])
-        expected = _store_expectations(
-            learned_shares(setup.shares, share_sums, weeks_shared), demand, entries, period
-        )
-        spread = math.hypot(level.posterior_sd, store_spread(deviation_ss, deviation_count))
-        allowance = _dc_allowance(
-            [w.units for w in plan[following - 1 :]],
-            period,
-            dc_on_hand,
-            sum(on_hand.values()),
-        )
-        targets, service_level = rationed_targets(
-            expected,
-            on_hand,
-            units=allowance,
-            service_level=policy.store_service_level,
-            spread=spread,
-        )
-        requested = (
-            order_up_to(expected, service_level=policy.store_service_level, spread=spread)
-            if service_level < policy.store_service_level
-            else None
-        )
-        proposal = plan_replenishment(
-            week_number=following,
-            period=period,
-            expected_demand=expected,
-            on_hand=on_hand,
-            dc_available=dc_on_hand,
-            safety_stock_pct=policy.safety_stock_pct,
-            targets=targets,
-            allow_transfers=policy.allow_transfers,
-            requested=requested,
-        )
-
-    after = SeasonState(
-        setup=setup,
-        week=number,
-        plan=plan,
-        lifts=lifts,
+    return Levelled(
         observations=observations,
         level=level,
-        plans_of_record=plans_of_record,
-        sold_by_week=sold_by_week,
+        plan=level_curve(plan_weeks=base, actuals=sold_by_week, level=level),
+    )
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Step 4: the markdown recommended at the checkpoint, its decision if made, and the plan
+    with the decided markdown's lift."""
+
+    recommendation: MarkdownRecommendation | None
+    decided: MarkdownFact | None
+    markdowns: tuple[MarkdownFact, ...]
+    lifts: tuple[tuple[int, float], ...]
+    plan: tuple[ForecastWeek, ...]
+
+
+def markdown_checkpoint(
+    state: SeasonState,
+    week: WeekInput,
+    policy: SeasonPolicy,
+    received: Received,
+    levelled: Levelled,
+) -> Checkpoint:
+    """At the checkpoint week, below the sell-through target: the seed's rule, then the priced
+    options (with economics); decided by a person (`week.markdown`), by the policy, or at once
+    when no markdown is needed. Any other week passes the plan through."""
+    number = week.week_number
+    horizon = policy.horizon_weeks
+    plan = levelled.plan
+    unchanged = Checkpoint(None, None, state.markdowns, state.lifts, plan)
+    if number != policy.markdown_checkpoint_week or policy.markdown_threshold is None:
+        return unchanged
+    recommendation = recommend_markdown(
+        sell_through=sell_through(state.units_sold + received.sold, received.received_by_stores),
+        target=policy.markdown_threshold,
+        elasticity=policy.elasticity,
+        cap=policy.markdown_cap,
+        lift_per_point=policy.lift_per_point,
+    )
+    # A decision is asked for when the seed's rule calls for a markdown; its options are
+    # then priced, and the recommendation may be any of them (no markdown included).
+    needed = recommendation.markdown_pct > 0
+    economics = policy.economics
+    if needed and economics is not None and number < horizon:
+        recommendation = with_options(
+            recommendation,
+            PricingInputs(
+                stock=sum(e.closing for e in received.entries)
+                + state.dc_on_hand
+                - received.dc_shipped,
+                remaining_units=math.fsum(w.units for w in plan[number:]),
+                level_sd=levelled.level.posterior_sd,
+                price=economics.price,
+                unit_cost=economics.unit_cost,
+                salvage_value=economics.salvage_value,
+                lift_per_point=policy.lift_per_point,
+            ),
+        )
+    decided = None
+    if week.markdown is not None:
+        decided = week.markdown
+    elif policy.auto_approve_markdown or not needed:
+        decided = MarkdownFact(
+            number,
+            recommendation.markdown_pct,
+            recommendation.expected_lift,
+            recommendation.elasticity,
+        )
+    if decided is None:
+        return Checkpoint(recommendation, None, state.markdowns, state.lifts, plan)
+    lifts = state.lifts
+    if decided.markdown_pct > 0 and number < horizon:
+        lifts = (*lifts, (number + 1, decided.expected_lift))
+        plan = apply_lift(plan, from_week=number + 1, lift=decided.expected_lift)
+    return Checkpoint(recommendation, decided, (*state.markdowns, decided), lifts, plan)
+
+
+@dataclass(frozen=True)
+class StoreEvidence:
+    """What the season's weeks so far say about the stores: how far a store's week lands from
+    its share of the plan (squared log deviations and their count) and the shares they sold."""
+
+    deviation_ss: float
+    deviations: int
+    share_sums: Mapping[str, float]
+    weeks_shared: int
+
+
+def store_evidence(
+    state: SeasonState, entries: Sequence[StoreWeek], plan_of_record: float
+) -> StoreEvidence:
+    """The season's store evidence with this week's."""
+    shares = state.setup.shares
+    squares, count = store_deviations(entries, plan_of_record, shares)
+    this_week = week_shares(entries, plan_of_record, shares)
+    return StoreEvidence(
+        deviation_ss=state.store_deviation_ss + squares,
+        deviations=state.store_deviations + count,
+        share_sums={
+            store: state.store_share_sums.get(store, 0.0) + this_week.get(store, 0.0)
+            for store in shares
+        },
+        weeks_shared=state.store_share_weeks + (1 if this_week else 0),
+    )
+
+
+def propose(
+    *,
+    state: SeasonState,
+    policy: SeasonPolicy,
+    week_number: int,
+    entries: Sequence[StoreWeek],
+    plan: Sequence[ForecastWeek],
+    level: LevelEstimate,
+    stores: StoreEvidence,
+    dc_on_hand: int,
+) -> ReplenishmentPlan | None:
+    """Step 5: the replenishment for the next cadence period, order-up-to each store's
+    quantile of demand until the shipment after it while the chain has enough, rationed over
+    the weeks left when it does not; None off the cadence or with an empty DC."""
+    horizon = policy.horizon_weeks
+    following = week_number + 1
+    if following not in cadence_weeks(policy.strategy, horizon) or dc_on_hand <= 0:
+        return None
+    on_hand = {entry.store_id: entry.closing for entry in entries}
+    period = period_weeks(policy.strategy, following, horizon)
+    demand = math.fsum(w.units for w in plan[following - 1 : following - 1 + period])
+    expected = _store_expectations(
+        learned_shares(state.setup.shares, stores.share_sums, stores.weeks_shared),
+        demand,
+        entries,
+        period,
+    )
+    spread = math.hypot(level.posterior_sd, store_spread(stores.deviation_ss, stores.deviations))
+    allowance = _dc_allowance(
+        [w.units for w in plan[following - 1 :]], period, dc_on_hand, sum(on_hand.values())
+    )
+    targets, service_level = rationed_targets(
+        expected,
+        on_hand,
+        units=allowance,
+        service_level=policy.store_service_level,
+        spread=spread,
+    )
+    requested = (
+        order_up_to(expected, service_level=policy.store_service_level, spread=spread)
+        if service_level < policy.store_service_level
+        else None
+    )
+    return plan_replenishment(
+        week_number=following,
+        period=period,
+        expected_demand=expected,
         on_hand=on_hand,
+        dc_available=dc_on_hand,
+        safety_stock_pct=policy.safety_stock_pct,
+        targets=targets,
+        allow_transfers=policy.allow_transfers,
+        requested=requested,
+    )
+
+
+def run_week(state: SeasonState, week: WeekInput, policy: SeasonPolicy) -> WeekOutcome:
+    """Week `state.week + 1` of the season: receive, grade, level, the markdown checkpoint,
+    propose; the season report after the last week."""
+    number = state.week + 1
+    horizon = policy.horizon_weeks
+    if week.week_number != number:
+        raise ValueError(f"the season is at week {state.week}: week {number} comes next")
+    if number > horizon:
+        raise ValueError(f"the season has {horizon} weeks")
+    reported = week.sales if week.sales is not None else week.demand or {}
+    unknown = sorted(set(reported) - set(state.setup.shares))
+    if unknown:
+        raise ValueError(f"week {number}: stores {', '.join(unknown[:5])} are not in the order")
+
+    received = receive(state, week, policy)
+    graded = grade(state, week, received.sold, policy)
+    levelled = level_week(state, received.entries, graded.sold_by_week)
+    checkpoint = markdown_checkpoint(state, week, policy, received, levelled)
+    stores = store_evidence(state, received.entries, graded.plan_of_record)
+    dc_on_hand = state.dc_on_hand - received.dc_shipped
+    proposal = propose(
+        state=state,
+        policy=policy,
+        week_number=number,
+        entries=received.entries,
+        plan=checkpoint.plan,
+        level=levelled.level,
+        stores=stores,
         dc_on_hand=dc_on_hand,
-        received_by_stores=received_by_stores,
+    )
+    entries = received.entries
+    after = SeasonState(
+        setup=state.setup,
+        week=number,
+        plan=checkpoint.plan,
+        lifts=checkpoint.lifts,
+        observations=levelled.observations,
+        level=levelled.level,
+        plans_of_record=graded.plans_of_record,
+        sold_by_week=graded.sold_by_week,
+        on_hand={entry.store_id: entry.closing for entry in entries},
+        dc_on_hand=dc_on_hand,
+        received_by_stores=received.received_by_stores,
         proposal=proposal,
-        revision_weeks=(*state.revision_weeks, number) if revision else state.revision_weeks,
-        markdowns=markdowns,
+        revision_weeks=(
+            (*state.revision_weeks, number) if graded.revision else state.revision_weeks
+        ),
+        markdowns=checkpoint.markdowns,
         ledger=(*state.ledger, *entries),
         demand_known=state.demand_known and week.demand is not None,
-        store_deviation_ss=deviation_ss,
-        store_deviations=deviation_count,
-        store_share_sums=share_sums,
-        store_share_weeks=weeks_shared,
+        store_deviation_ss=stores.deviation_ss,
+        store_deviations=stores.deviations,
+        store_share_sums=stores.share_sums,
+        store_share_weeks=stores.weeks_shared,
         dc_by_week=(*state.dc_by_week, dc_on_hand),
-        rationed_weeks=(*state.rationed_weeks, number) if rationed else state.rationed_weeks,
+        rationed_weeks=(
+            (*state.rationed_weeks, number) if received.rationed else state.rationed_weeks
+        ),
     )
-    # 6. After the last week, the season report.
-    report = season_report_of(after, policy) if number == horizon else None
     return WeekOutcome(
         state=after,
         week_number=number,
-        plan_of_record=plan_of_record,
-        units_sold=sold,
+        plan_of_record=graded.plan_of_record,
+        units_sold=received.sold,
         lost_units=sum(entry.lost for entry in entries),
         stockouts=sum(1 for entry in entries if entry.stockout),
         flags=tuple(entry.flag for entry in entries if entry.excess),
-        variance=check,
-        revision=revision,
-        revision_reason=revision_reason,
-        arrivals=arriving,
-        superseded=superseded,
-        markdown=recommendation,
-        markdown_decided=decided,
+        variance=graded.check,
+        revision=graded.revision,
+        revision_reason=graded.revision_reason,
+        arrivals=received.arriving,
+        superseded=received.superseded,
+        markdown=checkpoint.recommendation,
+        markdown_decided=checkpoint.decided,
         proposal=proposal,
-        report=report,
+        report=season_report_of(after, policy) if number == horizon else None,
         store_weeks=entries,
-        rationed=rationed,
+        rationed=received.rationed,
     )
 
 

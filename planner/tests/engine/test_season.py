@@ -31,11 +31,17 @@ from planner.engine.season import (
     SeasonSetup,
     SeasonState,
     WeekInput,
+    grade,
     learned_shares,
+    level_week,
+    markdown_checkpoint,
+    propose,
+    receive,
     run_week,
     run_weeks,
     season_start,
     store_deviations,
+    store_evidence,
     store_spread,
     week_shares,
 )
@@ -495,3 +501,108 @@ def test_the_report_tells_starved_stores_from_a_chain_that_ran_out() -> None:
     assert no_dc.causes.chain_out_store_weeks == no_dc.stockout_store_weeks > 0
     assert no_dc.causes.chain_out_units == no_dc.lost_units
     assert no_dc.advice[0].startswith("The chain ran out")
+
+
+# Each step of a week alone (`run_week` composes them in this order).
+
+
+def _after(weeks: int, sold: int = 100, policy: SeasonPolicy = POLICY) -> SeasonState:
+    state = season_start(_setup())
+    for number in range(1, weeks + 1):
+        state = run_week(
+            state, WeekInput(number, demand={"S1": sold // 2, "S2": sold // 2}), policy
+        ).state
+    return state
+
+
+def test_receive_brings_the_initial_allocation_in_week_1_and_serves_demand_from_stock() -> None:
+    received = receive(season_start(_setup()), WeekInput(1, demand={"S1": 200, "S2": 50}), POLICY)
+
+    assert [(e.store_id, e.received, e.sold, e.lost) for e in received.entries] == [
+        ("S1", 150, 150, 50),
+        ("S2", 150, 50, 0),
+    ]
+    assert (received.sold, received.dc_shipped, received.received_by_stores) == (200, 0, 300)
+    assert received.arriving == () and not received.rationed
+
+
+def test_grade_reads_the_week_against_its_plan_of_record_and_takes_a_revision_asked_for() -> None:
+    state = _after(2)
+    asked = grade(state, WeekInput(3, revision_reason="new competitor"), 100, POLICY)
+    quiet = grade(state, WeekInput(3), 100, POLICY)
+
+    assert asked.plan_of_record == pytest.approx(state.plan[2].units)
+    assert asked.sold_by_week == (100, 100, 100)
+    assert asked.revision and asked.revision_reason == "re-forecast asked for: new competitor"
+    assert not quiet.revision and quiet.revision_reason.startswith("no revision")
+
+
+def test_level_week_follows_a_shortfall_but_reads_a_sold_out_store_as_at_least_its_share() -> None:
+    state = season_start(_setup())
+    short = receive(state, WeekInput(1, demand={"S1": 35, "S2": 35}), POLICY)
+    sold_out = receive(state, WeekInput(1, demand={"S1": 35, "S2": 500}), POLICY)
+
+    fell = level_week(state, short.entries, (short.sold,))
+    held = level_week(state, sold_out.entries, (sold_out.sold,))
+
+    assert fell.level.adjustment_factor < 1.0
+    assert fell.plan[1].units < state.plan[1].units
+    # S2 sold out at 150: it counts as at least its 50 of the week's plan, not as weak demand.
+    assert held.level.adjustment_factor > fell.level.adjustment_factor
+    assert len(held.observations) == 1
+
+
+def test_markdown_checkpoint_passes_other_weeks_asks_for_a_decision_and_lifts_once_decided() -> (
+    None
+):
+    state = _after(5, sold=20)
+    received = receive(state, WeekInput(6, demand={"S1": 10, "S2": 10}), POLICY)
+    levelled = level_week(state, received.entries, (*state.sold_by_week, received.sold))
+    week_five = receive(_after(4, sold=20), WeekInput(5, demand={"S1": 10, "S2": 10}), POLICY)
+
+    other = markdown_checkpoint(_after(4, sold=20), WeekInput(5), POLICY, week_five, levelled)
+    waiting = markdown_checkpoint(state, WeekInput(6), POLICY, received, levelled)
+    fact = MarkdownFact(6, 0.20, 0.30, 2.0)
+    decided = markdown_checkpoint(state, WeekInput(6, markdown=fact), POLICY, received, levelled)
+
+    assert other.recommendation is None and other.plan == levelled.plan
+    assert waiting.recommendation is not None and waiting.recommendation.markdown_pct > 0
+    assert waiting.decided is None and waiting.plan == levelled.plan and waiting.lifts == ()
+    assert decided.decided == fact and decided.markdowns == (fact,)
+    assert decided.lifts == ((7, 0.30),)
+    assert decided.plan[6].units == pytest.approx(levelled.plan[6].units * 1.30)
+    assert decided.plan[5].units == pytest.approx(levelled.plan[5].units)
+
+
+def test_store_evidence_adds_the_weeks_shares_to_the_seasons() -> None:
+    state = season_start(_setup())
+    received = receive(state, WeekInput(1, demand={"S1": 75, "S2": 25}), POLICY)
+
+    first = store_evidence(state, received.entries, 100.0)
+
+    assert first.weeks_shared == 1
+    assert first.share_sums["S1"] > first.share_sums["S2"]
+    assert first.deviations == 2 and first.deviation_ss > 0
+
+
+def test_propose_stocks_the_next_period_on_the_cadence_and_nothing_else() -> None:
+    state = season_start(_setup())
+    received = receive(state, WeekInput(1, demand={"S1": 140, "S2": 140}), POLICY)
+    levelled = level_week(state, received.entries, (received.sold,))
+    stores = store_evidence(state, received.entries, 100.0)
+    common = {
+        "state": state,
+        "week_number": 1,
+        "entries": received.entries,
+        "plan": levelled.plan,
+        "level": levelled.level,
+        "stores": stores,
+    }
+
+    weekly = propose(policy=POLICY, dc_on_hand=400, **common)
+    none = propose(policy=dataclasses.replace(POLICY, strategy="none"), dc_on_hand=400, **common)
+    empty = propose(policy=POLICY, dc_on_hand=0, **common)
+
+    assert weekly is not None and weekly.week_number == 2
+    assert {line.store_id for line in weekly.lines if line.units} == {"S1", "S2"}
+    assert none is None and empty is None

@@ -8,9 +8,9 @@ from django.db.models import OuterRef, Subquery
 
 from forecasting.models import Forecast
 from markdowns.choices import MarkdownStatus
+from markdowns.engine.markdown import MarkdownFact
 from markdowns.models import MarkdownDecision
 from planner.choices import WorkflowStatus
-from planner.engine.season import MarkdownFact
 
 
 def markdown_summary(decision: MarkdownDecision) -> dict[str, Any]:

@@ -19,6 +19,17 @@ LIFT_PRIOR_SEASONS = 3.0
 
 
 @dataclass(frozen=True)
+class MarkdownFact:
+    """A decided markdown (0 when none was needed)."""
+
+    week_number: int
+    markdown_pct: float
+    expected_lift: float
+    elasticity: float
+    declined: bool = False  # a person declined the markdown (not "applied 0 %")
+
+
+@dataclass(frozen=True)
 class MarkdownRecommendation:
     sell_through: float
     target: float

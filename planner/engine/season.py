@@ -36,6 +36,7 @@ from forecasting.engine.level import (
 from forecasting.engine.types import ForecastWeek
 from forecasting.engine.variance import VarianceCheck, check_variance
 from markdowns.engine.markdown import (
+    MarkdownFact,
     MarkdownRecommendation,
     recommend_markdown,
     sell_through,
@@ -96,17 +97,6 @@ class SeasonSetup:
     @property
     def manufactured(self) -> int:
         return self.dc_units + sum(self.initial_units.values())
-
-
-@dataclass(frozen=True)
-class MarkdownFact:
-    """A decided markdown (0 when none was needed)."""
-
-    week_number: int
-    markdown_pct: float
-    expected_lift: float
-    elasticity: float
-    declined: bool = False  # a person declined the markdown (not "applied 0 %")
 
 
 @dataclass(frozen=True)

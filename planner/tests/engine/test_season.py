@@ -15,6 +15,7 @@ from allocation.engine.ledger import store_week
 from allocation.engine.types import ShipmentLine
 from forecasting.engine.risk import SeasonShock
 from forecasting.engine.types import ForecastWeek, Season
+from markdowns.engine.markdown import MarkdownFact
 from planner.engine.evaluation import replay_scenario, season_setup
 from planner.engine.preseason import (
     CategoryInput,
@@ -26,7 +27,6 @@ from planner.engine.sample_inputs import category_inputs, scenario_actuals
 from planner.engine.season import (
     DEFAULT_STORE_SPREAD,
     SHARE_PRIOR_WEEKS,
-    MarkdownFact,
     SeasonPolicy,
     SeasonSetup,
     SeasonState,

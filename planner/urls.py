@@ -33,6 +33,11 @@ urlpatterns = [
     path("seasons/<int:workflow_id>", views.season, name="season"),
     path("seasons/<int:workflow_id>/live", views.season_live, name="season-live"),
     path(
+        "seasons/<int:workflow_id>/weeks/<int:week_number>/drill",
+        views.season_week_drill,
+        name="season-week-drill",
+    ),
+    path(
         "seasons/<int:workflow_id>/manufacturing",
         views.approve_manufacturing,
         name="season-manufacturing",

@@ -298,9 +298,11 @@ def test_a_whole_season_in_the_browser(
             week_file = tmp_path / f"sample-week-{week}.csv"
             download.value.save_as(week_file)
             if week == 4:  # and S001 sells all it holds, so it needs stock from the DC
+                page.click("#week-3-drill summary")  # the week's stores load when unfolded
                 held = page.locator(
                     "#week-3-drill table.stores tbody tr:has(td:text-is('S001')) td"
                 ).nth(5)
+                expect(held).to_be_visible()
                 sample_week = pd.read_csv(week_file)
                 stock = int((held.text_content() or "").split()[0].replace(",", ""))
                 sample_week.loc[sample_week["store_id"] == "S001", "units_sold"] = stock

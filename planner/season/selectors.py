@@ -3,6 +3,7 @@ engine's `run_week`, and the figures the API and the pages show (one source for 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -212,11 +213,19 @@ def order_margin_range(allocation: Allocation, economics: Economics | None) -> M
     pre-season forecast's season distribution; None while the economics do not hold."""
     if economics is None:
         return None
-    root = allocation.forecast
+    return _margin_range_of(allocation.forecast_id, allocation.manufacturing_qty, economics)
+
+
+@functools.lru_cache(maxsize=512)
+def _margin_range_of(forecast_id: int, order_units: int, economics: Economics) -> MarginRange:
+    """Computed once a process for its inputs: a stored forecast's distribution never changes
+    (a new plan is a new forecast), and its 200 quantiles cost about a quarter of a second,
+    which every render of the season page and its live part would otherwise pay again."""
+    root = Forecast.objects.get(pk=forecast_id)
     return margin_range(
         factor_quantile=forecasting_fetch.stored_risk(root).factor_quantile,
         planned_units=math.fsum(w.units for w in forecasting_fetch.forecast_weeks(root)),
-        order_units=allocation.manufacturing_qty,
+        order_units=order_units,
         economics=economics,
     )
 

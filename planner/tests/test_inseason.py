@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -33,8 +34,8 @@ from planner.engine.season import (
 from planner.models import Workflow, WorkflowTransition
 from planner.season.policy import season_policy
 from planner.season.queue import work_queue
-from planner.season.selectors import season_outcomes, season_record
-from planner.selectors import category_economics
+from planner.season.selectors import order_margin_range, season_outcomes, season_record
+from planner.selectors import category_economics, usable_economics
 from planner.tests.test_workflows import start
 
 pytestmark = [
@@ -833,6 +834,12 @@ def test_the_plan_shows_the_orders_expected_margin_with_its_range(
     assert f"gross margin of about <strong>{round(ranged.expected):,}</strong>" in (
         page.content.decode()
     )
+    # Its inputs never change for a stored forecast: the next render reads the same range
+    # without computing it again.
+    with CaptureQueriesContext(connection) as again:
+        repeated = order_margin_range(allocation, usable_economics("womens-dresses"))
+    assert repeated == ranged
+    assert not [q for q in again.captured_queries if "forecasting_forecast" in q["sql"]]
 
 
 def test_the_demos_sample_weeks_never_sell_more_than_the_stores_held(

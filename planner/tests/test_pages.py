@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import ScopedRateThrottle
 
 from allocation.models import Allocation, Shipment
@@ -488,12 +490,19 @@ def test_the_live_part_drill_down_and_chart_agree_with_the_data(
     signed_in: Client, sample_dir: Path
 ) -> None:
     workflow_id, frame = _started(signed_in, sample_dir, "low_demand.csv")
+    queries = []
     for week in (1, 2):
         raw = frame[frame["week_number"] == week].to_csv(index=False).encode()
         signed_in.post(
             f"/seasons/{workflow_id}/weeks",
             {"week_number": week, "file": SimpleUploadedFile("w.csv", raw)},
         )
+        signed_in.get(f"/seasons/{workflow_id}/live")
+        with CaptureQueriesContext(connection) as read:
+            signed_in.get(f"/seasons/{workflow_id}/live")
+        queries.append(len(read.captured_queries))
+    # Each part is read once a render: a week more adds no query (33 on a 12-week season).
+    assert queries[0] == queries[1] <= 40, queries
     # The live part alone: the week rows and the header, no layout, and the page's pending
     # message (the week 2 confirmation, not yet shown) left for the page.
     live = signed_in.get(f"/seasons/{workflow_id}/live")
@@ -504,10 +513,13 @@ def test_the_live_part_drill_down_and_chart_agree_with_the_data(
     page = signed_in.get(f"/seasons/{workflow_id}")
     assert "Week 2: " in page.content.decode()
 
-    # The drill-down adds up to the week: stores to the actual, shares of the plan of record
-    # to the plan, clusters to their stores.
+    # The drill-down, read when unfolded, adds up to the week: stores to the actual, shares of
+    # the plan of record to the plan, clusters to their stores.
+    assert "Loading the week's clusters and stores" in fragment and "By store (" not in fragment
     for review in page.context["reviews"]:
-        drill = review.drill
+        unfolded = signed_in.get(f"/seasons/{workflow_id}/weeks/{review.week_number}/drill")
+        assert "By store (click a heading to sort)" in unfolded.content.decode()
+        drill = unfolded.context["drill"]
         assert sum(s["sold"] for s in drill["stores"]) == review.actual_units
         assert sum(s["planned"] for s in drill["stores"]) == pytest.approx(review.forecast_units)
         assert sum(c["sold"] for c in drill["clusters"]) == review.actual_units
@@ -534,6 +546,7 @@ def test_the_live_part_drill_down_and_chart_agree_with_the_data(
     assert actual["visible"] is False
     first_two = [reviews[0].actual_units, reviews[0].actual_units + reviews[1].actual_units]
     assert actual["y"] == first_two
+    assert signed_in.get(f"/seasons/{workflow_id}/weeks/3/drill").status_code == 404
     buttons = figure["layout"]["updatemenus"][0]["buttons"]
     assert [b["label"] for b in buttons] == ["Weekly", "Cumulative"]
     assert buttons[1]["args"][0]["visible"][figure["data"].index(actual)] is True

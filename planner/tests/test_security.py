@@ -83,6 +83,7 @@ def test_every_page_needs_a_sign_in(client: Client) -> None:
         f"/seasons/{workflow.pk}/export/weeks.csv",
         f"/seasons/{workflow.pk}/export/report.xlsx",
         f"/seasons/{workflow.pk}/sample-week.csv",
+        f"/seasons/{workflow.pk}/weeks/1/drill",
         "/glossary",
     ]
     for path in paths:

@@ -521,20 +521,39 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
             "stores": to_date.store_units / weekly if weekly else None,
             "dc": to_date.dc_available / weekly if weekly else None,
         }
-    clusters_of = {row.store_id: row.cluster.label for row in store_rows}
-    by_number = {outcome.week_number: outcome for outcome in outcomes}
+    # Each week's clusters and stores are read when a person unfolds them (`week_drill`):
+    # rendered for every week on every live update they were most of the page's cost.
+    weeks_run = {outcome.week_number for outcome in outcomes}
     for review in reviews:
-        outcome = by_number.get(review.week_number)
-        if outcome is not None:
-            review.drill = week_drilldown(  # type: ignore[attr-defined]
-                outcome, record.setup.shares, clusters_of
-            )
+        review.has_drill = review.week_number in weeks_run  # type: ignore[attr-defined]
     if outcomes and outcomes[-1].report is not None:
         context["report"] = outcomes[-1].report
     if reviews and original is not None:
         received = [o.state.received_by_stores for o in outcomes]
         context["report_chart"] = report_chart(reviews, original, received)
     return context
+
+
+def week_drill(workflow: Workflow, week_number: int) -> dict[str, Any] | None:
+    """One uploaded week of the season by cluster and store, with the week's flags; None for
+    a week not uploaded (or a season without an approved order)."""
+    allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
+    if allocation is None or allocation.status != AllocationStatus.APPROVED:
+        return None
+    record = season_record(workflow)
+    outcomes = season_outcomes(record)
+    if not 1 <= week_number <= len(outcomes):
+        return None
+    outcome = outcomes[week_number - 1]
+    clusters_of = {
+        row.store_id: row.cluster.label for row in allocation.store_rows.select_related("cluster")
+    }
+    return {
+        "week_number": week_number,
+        "drill": week_drilldown(outcome, record.setup.shares, clusters_of),
+        "flags": outcome.flags,
+        "cover_weeks": COVER_WEEKS,
+    }
 
 
 def weekly_demand_ahead(plan: Sequence[EngineWeek], *, after_week: int) -> float:

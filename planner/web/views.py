@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -356,6 +356,18 @@ def season_live(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """The season page's live part alone: the page asks for it on every streamed event and
     swaps it in place (no reload; the page's messages are left for the page)."""
     return render(request, "planner/season_live.html", _season_page(workflow_id))
+
+
+@role_required("view")
+def season_week_drill(request: HttpRequest, workflow_id: int, week_number: int) -> HttpResponse:
+    """One uploaded week by cluster and store, read when the page unfolds it."""
+    workflow = get_object_or_404(
+        Workflow.objects.select_related("category", "parameters"), pk=workflow_id
+    )
+    context = dashboard.week_drill(workflow, week_number)
+    if context is None:
+        raise Http404(f"Week {week_number} of season {workflow_id} is not uploaded.")
+    return render(request, "planner/week_drill.html", context)
 
 
 def _season_page(workflow_id: int) -> dict[str, Any]:

@@ -1,56 +1,18 @@
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from rest_framework import serializers
 
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from planner.models import Workflow
-from planner.season.policy import season_start_problem
+from planner.season.parameters import SeasonParametersSerializer
 from planner.season.states import AWAITING_ACTION, describe
 from season_agents.extraction.types import STRATEGIES
 
 
-class ParametersInSerializer(serializers.Serializer):
-    """The confirmed season parameters."""
-
-    forecast_horizon_weeks = serializers.IntegerField(min_value=4, max_value=52)
-    season_start_date = serializers.DateField()
-    replenishment_strategy = serializers.ChoiceField(choices=STRATEGIES)
-    dc_holdback_percentage = serializers.FloatField(min_value=0.0, max_value=1.0)
-    markdown_checkpoint_week = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-    markdown_threshold = serializers.FloatField(
-        min_value=0.0, max_value=1.0, allow_null=True, default=None
-    )
-    extraction_confidence = serializers.ChoiceField(
-        choices=["high", "medium", "low"], default="high"
-    )
-    extraction_reasoning = serializers.CharField(default="", allow_blank=True)
-
-    def validate_season_start_date(self, value: dt.date) -> dt.date:
-        problem = season_start_problem(value)
-        if problem:
-            raise serializers.ValidationError(problem)
-        return value
-
-    def validate(self, data: dict) -> dict:
-        checkpoint = data.get("markdown_checkpoint_week")
-        if checkpoint is not None and checkpoint > data["forecast_horizon_weeks"]:
-            weeks = data["forecast_horizon_weeks"]
-            raise serializers.ValidationError(
-                {"markdown_checkpoint_week": f"must be within the {weeks} season weeks"}
-            )
-        if checkpoint is not None and data.get("markdown_threshold") is None:
-            data["markdown_threshold"] = settings.PLANNING["DEFAULT_MARKDOWN_THRESHOLD"]
-        if checkpoint is None:
-            data["markdown_threshold"] = None
-        return data
-
-
 class StartForecastSerializer(serializers.Serializer):
     category = serializers.SlugField(help_text="Category slug, e.g. womens-dresses.")
-    parameters = ParametersInSerializer()
+    parameters = SeasonParametersSerializer()
     extraction_id = serializers.IntegerField(required=False, allow_null=True)
 
 

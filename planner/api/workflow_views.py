@@ -37,11 +37,11 @@ from planner.capacity import SIMULATIONS, Busy, OverBudget
 from planner.data.imports import reject_if_too_large
 from planner.models import Category, Workflow
 from planner.season import exports, weekly, workflows
+from planner.season.parameters import season_parameter_set
 from planner.season.selectors import workflow_results
 from planner.season.states import SeasonConflict
 from planner.season.whatif import season_what_if
 from planner.season.workflows import Keep
-from season_agents.extraction.types import SeasonParameterSet
 
 
 class SimulationStopped(APIException):
@@ -73,17 +73,7 @@ class StartForecastView(APIView):
             known = ", ".join(Category.objects.values_list("slug", flat=True)) or "none yet"
             slug = form.validated_data["category"]
             raise NotFound(f"No category '{slug}' (known: {known}).")
-        p = form.validated_data["parameters"]
-        parameters = SeasonParameterSet(
-            forecast_horizon_weeks=p["forecast_horizon_weeks"],
-            season_start_date=p["season_start_date"],
-            replenishment_strategy=p["replenishment_strategy"],
-            dc_holdback_percentage=p["dc_holdback_percentage"],
-            markdown_checkpoint_week=p["markdown_checkpoint_week"],
-            markdown_threshold=p["markdown_threshold"],
-            extraction_confidence=p["extraction_confidence"],
-            extraction_reasoning=p["extraction_reasoning"],
-        )
+        parameters = season_parameter_set(form.validated_data["parameters"])
         workflow = workflows.workflow_start_forecast(
             category=category,
             parameters=parameters,

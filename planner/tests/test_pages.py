@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, override_settings
@@ -20,6 +21,7 @@ from conftest import user_with_roles
 from planner import selectors
 from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
+from planner.season import workflows
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
 
@@ -380,6 +382,46 @@ def test_a_far_season_start_on_the_page_is_named_not_a_500(signed_in: Client) ->
     assert page.status_code == 200
     assert "must be from " in page.content.decode()
     assert not Workflow.objects.exists()
+
+
+def test_the_page_and_the_api_check_season_parameters_alike(signed_in: Client) -> None:
+    """One check for both: a checkpoint past the season's end is refused with the same words,
+    a checkpoint without a target takes the default target, a target of 0 % stays 0 %."""
+    form = {
+        "start": "1",
+        "category": "womens-dresses",
+        "forecast_horizon_weeks": 12,
+        "season_start_date": "2025-03-03",
+        "replenishment_strategy": "weekly",
+        "dc_holdback_percent": 30,
+    }
+    api = {
+        "forecast_horizon_weeks": 12,
+        "season_start_date": "2025-03-03",
+        "replenishment_strategy": "weekly",
+        "dc_holdback_percentage": 0.30,
+    }
+
+    page = signed_in.post("/seasons/new", {**form, "markdown_checkpoint_week": 14})
+    answer = signed_in.post(
+        "/api/workflows/forecast",
+        {"category": "womens-dresses", "parameters": {**api, "markdown_checkpoint_week": 14}},
+        content_type="application/json",
+    )
+
+    problem = "must be within the 12 season weeks"
+    assert problem in page.content.decode()
+    assert answer.json()["errors"]["parameters"]["markdown_checkpoint_week"] == [problem]
+    assert not Workflow.objects.exists()
+    started = signed_in.post("/seasons/new", {**form, "markdown_checkpoint_week": 6})
+    assert started.status_code == 302, started.context["parameters_form"].errors
+    default = django_settings.PLANNING["DEFAULT_MARKDOWN_THRESHOLD"]
+    assert Workflow.objects.get().parameters.markdown_threshold == default
+    first = Workflow.objects.get()
+    workflows.season_cancel(workflow_id=first.pk)  # one season of a category at a time
+    zero = {**form, "markdown_checkpoint_week": 6, "markdown_threshold_percent": 0}
+    assert signed_in.post("/seasons/new", zero).status_code == 302
+    assert Workflow.objects.exclude(pk=first.pk).get().parameters.markdown_threshold == 0.0
 
 
 def test_page_uploads_and_extractions_count_against_the_api_limits(

@@ -1,4 +1,3 @@
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -7,7 +6,7 @@ from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from planner.choices import ReplenishmentStrategy
 from planner.models import Category
-from planner.season.policy import season_start_problem
+from planner.season.parameters import SeasonParametersSerializer
 from season_agents.extraction.categories import categories_named
 from season_agents.extraction.types import MAX_INPUT_CHARS, MIN_INPUT_CHARS, STRATEGIES
 
@@ -74,18 +73,41 @@ class ParametersForm(forms.Form):
         min_value=0, max_value=100, required=False, label="Sell-through target (%)"
     )
 
-    def clean_season_start_date(self) -> dt.date:
-        start: dt.date = self.cleaned_data["season_start_date"]
-        problem = season_start_problem(start)
-        if problem:
-            raise forms.ValidationError(problem)
-        return start
+    # The serializer's fields -> this form's fields, for its errors.
+    FIELDS = {
+        "forecast_horizon_weeks": "forecast_horizon_weeks",
+        "season_start_date": "season_start_date",
+        "replenishment_strategy": "replenishment_strategy",
+        "dc_holdback_percentage": "dc_holdback_percent",
+        "markdown_checkpoint_week": "markdown_checkpoint_week",
+        "markdown_threshold": "markdown_threshold_percent",
+    }
 
     def clean(self) -> dict:
+        """The same check as the API's (`SeasonParametersSerializer`), on the form's values
+        turned from percentages into fractions; `cleaned_data["parameters"]` holds its answer."""
         data = super().clean() or {}
-        week, horizon = data.get("markdown_checkpoint_week"), data.get("forecast_horizon_weeks")
-        if week and horizon and week > horizon:
-            self.add_error("markdown_checkpoint_week", f"must be within the {horizon} weeks")
+        if self.errors:
+            return data
+        threshold = data.get("markdown_threshold_percent")
+        check = SeasonParametersSerializer(
+            data={
+                "forecast_horizon_weeks": data["forecast_horizon_weeks"],
+                "season_start_date": data["season_start_date"],
+                "replenishment_strategy": data["replenishment_strategy"],
+                "dc_holdback_percentage": data["dc_holdback_percent"] / 100,
+                "markdown_checkpoint_week": data.get("markdown_checkpoint_week"),
+                "markdown_threshold": None if threshold is None else threshold / 100,
+                "extraction_confidence": "high",
+                "extraction_reasoning": "confirmed in the browser",
+            }
+        )
+        if not check.is_valid():
+            for field, problems in check.errors.items():
+                for problem in problems:
+                    self.add_error(self.FIELDS.get(field), str(problem))
+            return data
+        data["parameters"] = check.validated_data
         return data
 
 

@@ -34,6 +34,7 @@ from planner.data.imports import ImportRejected
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
 from planner.models import Store, Workflow
 from planner.season import exports, weekly, workflows
+from planner.season.parameters import season_parameter_set
 from planner.season.queue import work_queue
 from planner.season.selectors import replenishment_lines, sample_week_sales
 from planner.season.workflows import Keep
@@ -47,7 +48,7 @@ from planner.web.forms import (
     ParametersForm,
     WeeklyUploadForm,
 )
-from season_agents.extraction.types import ParameterOutOfRange, SeasonParameterSet
+from season_agents.extraction.types import ParameterOutOfRange
 from season_agents.services import parameters_extract
 
 View = Callable[..., HttpResponse]
@@ -171,24 +172,10 @@ def season_new(request: HttpRequest) -> HttpResponse:
         if parameters_form.is_valid():
             data = parameters_form.cleaned_data
             category = data["category"]
-            week = data["markdown_checkpoint_week"]
-            threshold = data["markdown_threshold_percent"]
-            default_threshold = django_settings.PLANNING["DEFAULT_MARKDOWN_THRESHOLD"]
             try:
                 workflow = workflows.workflow_start_forecast(
                     category=data["category"],
-                    parameters=SeasonParameterSet(
-                        forecast_horizon_weeks=data["forecast_horizon_weeks"],
-                        season_start_date=data["season_start_date"],
-                        replenishment_strategy=data["replenishment_strategy"],
-                        dc_holdback_percentage=data["dc_holdback_percent"] / 100,
-                        markdown_checkpoint_week=week,
-                        markdown_threshold=None
-                        if not week
-                        else (threshold / 100 if threshold else default_threshold),
-                        extraction_confidence="high",
-                        extraction_reasoning="confirmed in the browser",
-                    ),
+                    parameters=season_parameter_set(data["parameters"]),
                     extraction_id=data["extraction_id"],
                 )
             except Conflict as exc:

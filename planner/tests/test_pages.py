@@ -5,12 +5,15 @@ import gzip
 import html
 import json
 import re
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -684,3 +687,16 @@ def test_the_glossary_defines_the_words_the_season_page_links_to(client: Client,
     for term in ("variance", "ensemble", "backtest", "wape", "range", "plan-update", "margin"):
         assert f'<dt id="{term}">' in page
     assert "a positive variance means sales above the plan" in page
+
+
+def test_benchmark_reads_times_each_read_of_a_season_with_its_queries(signed_in: Client) -> None:
+    workflow_id = _plan(signed_in)
+    get_user_model().objects.create_superuser("reader", "reader@example.com", "x" * 20)
+    out = StringIO()
+
+    call_command("benchmark_reads", "--repeat", "1", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"season {workflow_id} (")
+    page = next(line for line in lines if line.startswith(f"/seasons/{workflow_id} "))
+    assert re.search(r" 200 +[\d.]+ ms +\d+ queries$", page), page

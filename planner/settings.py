@@ -18,6 +18,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# The generated sample data (`generate_sample_data`, `seed`, the demo's sample weeks).
+SAMPLE_DATA_DIR = Path(env.str("SAMPLE_DATA_DIR", default=str(BASE_DIR / "fixtures" / "sample")))
+
 # "production" demands a real SECRET_KEY and turns on the HTTPS and cookie protections that
 # `manage.py check --deploy` asks for; "development" (the default) runs on plain HTTP.
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")

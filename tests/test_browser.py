@@ -39,6 +39,7 @@ pytestmark = pytest.mark.skipif(
 def server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("browser")
     env, password, token = fresh_site(folder)
+    env["SAMPLE_DATA_DIR"] = str(sample_dir)  # the demo's sample weeks come from it
     port = free_port()
 
     def launch() -> subprocess.Popen:

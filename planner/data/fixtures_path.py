@@ -4,4 +4,4 @@ from pathlib import Path
 
 from django.conf import settings
 
-SAMPLE_DIR: Path = settings.BASE_DIR / "fixtures" / "sample"
+SAMPLE_DIR: Path = settings.SAMPLE_DATA_DIR

@@ -73,7 +73,7 @@ class ParametersForm(forms.Form):
         min_value=0, max_value=100, required=False, label="Sell-through target (%)"
     )
 
-    # The serializer's fields -> this form's fields, for its errors.
+    # A season parameter -> this form's field that shows it (errors, defaulted fields).
     FIELDS = {
         "forecast_horizon_weeks": "forecast_horizon_weeks",
         "season_start_date": "season_start_date",

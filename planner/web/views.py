@@ -124,17 +124,6 @@ def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "planner/glossary.html")
 
 
-# The extracted parameter -> the confirmation form's field that shows it.
-PARAMETER_FORM_FIELDS = {
-    "forecast_horizon_weeks": "forecast_horizon_weeks",
-    "season_start_date": "season_start_date",
-    "replenishment_strategy": "replenishment_strategy",
-    "dc_holdback_percentage": "dc_holdback_percent",
-    "markdown_checkpoint_week": "markdown_checkpoint_week",
-    "markdown_threshold": "markdown_threshold_percent",
-}
-
-
 @role_required("plan")
 @throttled("extraction", when=lambda request: "describe" in request.POST)
 def season_new(request: HttpRequest) -> HttpResponse:
@@ -152,7 +141,7 @@ def season_new(request: HttpRequest) -> HttpResponse:
             describe.add_error("description", f"{exc}.")
         else:
             p = extraction.parameters
-            defaulted = [PARAMETER_FORM_FIELDS[f] for f in p.defaulted_fields]
+            defaulted = [ParametersForm.FIELDS[f] for f in p.defaulted_fields]
             parameters_form = ParametersForm(
                 initial={
                     "category": describe.cleaned_data["category"],

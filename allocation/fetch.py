@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from allocation.engine.shares import HISTORY_WEEKS, ShareChoice, recent_units
 from allocation.engine.types import StoreProfile
-from planner.models import HistoricalSale, Store
+from shared.models import HistoricalSale, Store
 
 
 def share_choice(category_id: str, *, season_start: dt.date, season_weeks: int) -> ShareChoice:

@@ -43,7 +43,7 @@ class StoreCluster(models.Model):
 
     run = models.ForeignKey(ClusteringRun, on_delete=models.CASCADE, related_name="clusters")
     label = models.CharField(max_length=20)
-    stores = models.ManyToManyField("planner.Store", related_name="clusters")
+    stores = models.ManyToManyField("shared.Store", related_name="clusters")
     mean_weekly_sales = models.FloatField(
         null=True, blank=True, help_text="Mean avg_weekly_sales_12mo of the members, USD."
     )
@@ -134,7 +134,7 @@ class StoreAllocation(models.Model):
     """One store's initial units and its planned share of the season's store demand."""
 
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="store_rows")
-    store = models.ForeignKey("planner.Store", on_delete=models.PROTECT, related_name="+")
+    store = models.ForeignKey("shared.Store", on_delete=models.PROTECT, related_name="+")
     cluster = models.ForeignKey(StoreCluster, on_delete=models.PROTECT, related_name="+")
     initial_units = models.PositiveIntegerField()
     season_share = models.FloatField(help_text="Fraction of the category's store demand, 0-1.")
@@ -161,9 +161,9 @@ class Shipment(models.Model):
     week_number = models.PositiveSmallIntegerField(
         help_text="Season week the units arrive for; 1 for the initial allocation."
     )
-    store = models.ForeignKey("planner.Store", on_delete=models.PROTECT, related_name="+")
+    store = models.ForeignKey("shared.Store", on_delete=models.PROTECT, related_name="+")
     from_store = models.ForeignKey(
-        "planner.Store",
+        "shared.Store",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -7,8 +7,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from allocation.choices import ShipmentKind, ShipmentStatus
 from allocation.engine.types import ShipmentLine
 from allocation.models import Allocation, ClusteringRun, StoreCluster
-from planner.engine.numbers import largest_remainder
-from planner.models import Store
+from shared.models import Store
+from shared.numbers import largest_remainder
 
 
 def clusters_of_run(*, run_id: int | None = None) -> QuerySet[StoreCluster]:

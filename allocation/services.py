@@ -23,7 +23,7 @@ from allocation.models import (
     StoreCluster,
 )
 from forecasting.models import Forecast
-from planner.models import Store
+from shared.models import Store
 
 
 def clustering_create(*, stores: list[StoreProfile], k: int | None = 3) -> ClusteringRun:

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from forecasting.engine.risk import SeasonRisk, normal_risk
 from forecasting.engine.types import ForecastWeek
 from forecasting.models import Forecast
-from planner.models import HistoricalSale
+from shared.models import HistoricalSale
 
 
 def category_daily_units(category_id: str) -> dict[dt.date, float]:

@@ -16,7 +16,7 @@ class Forecast(models.Model):
     """
 
     category = models.ForeignKey(
-        "planner.Category", on_delete=models.PROTECT, related_name="forecasts"
+        "shared.Category", on_delete=models.PROTECT, related_name="forecasts"
     )
     workflow = models.ForeignKey(
         "planner.Workflow",

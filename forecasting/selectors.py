@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from forecasting import fetch
 from forecasting.engine.risk import ClosedSeason, SeasonRisk, SeasonShock, learned_shock
 from forecasting.models import Forecast
-from planner.choices import WorkflowStatus
+from shared.choices import WorkflowStatus
 
 
 def season_forecast(*, workflow_id: int, version: int = 1) -> Forecast | None:

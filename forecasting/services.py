@@ -15,7 +15,7 @@ from forecasting.engine.types import ForecastWeek, Season
 from forecasting.models import Forecast
 from forecasting.models import ForecastWeek as ForecastWeekRow
 from forecasting.selectors import season_shock_for
-from planner.models import Workflow
+from shared.models import Category
 
 
 def _save_weeks(forecast: Forecast, weeks: Sequence[ForecastWeek]) -> None:
@@ -36,26 +36,30 @@ def _save_weeks(forecast: Forecast, weeks: Sequence[ForecastWeek]) -> None:
     )
 
 
-def forecast_create(*, workflow: Workflow, guard: Callable[[], None] = lambda: None) -> Forecast:
-    """The pre-season ensemble forecast of the workflow's category and season.
+def forecast_create(
+    *,
+    workflow_id: int,
+    category: Category,
+    season: Season,
+    guard: Callable[[], None] = lambda: None,
+) -> Forecast:
+    """The pre-season ensemble forecast of `category` for `season`, stored for the workflow.
     `guard` runs in the transaction that stores it, after the writes: raising there stores
     nothing (a season cancelled while the forecast ran).
 
     Raises forecasting.engine.types.ForecastError when the history is too short.
     """
-    parameters = workflow.parameters
-    season = Season(parameters.season_start_date, parameters.forecast_horizon_weeks)
     result = forecast_category(
-        fetch.category_daily_units(workflow.category_id),
+        fetch.category_daily_units(category.pk),
         season,
-        category_name=workflow.category.name,
-        season_shock=season_shock_for(category_id=workflow.category_id),
+        category_name=category.name,
+        season_shock=season_shock_for(category_id=category.pk),
     )
     backtest = result.backtest
     with transaction.atomic():
         forecast = Forecast.objects.create(
-            category_id=workflow.category_id,
-            workflow=workflow,
+            category_id=category.pk,
+            workflow_id=workflow_id,
             version=1,
             season_start_date=season.start,
             season_end_date=season.end,
@@ -82,11 +86,11 @@ def forecast_create(*, workflow: Workflow, guard: Callable[[], None] = lambda: N
     return forecast
 
 
-def forecast_versions_delete(*, workflow: Workflow, from_version: int) -> None:
+def forecast_versions_delete(*, workflow_id: int, from_version: int) -> None:
     """Deletes the season's plan versions from `from_version` on, newest first (each is the
     parent of the next): an earlier week was replaced, so they are recomputed."""
     for forecast in Forecast.objects.filter(
-        workflow=workflow, version__gte=max(from_version, 2)
+        workflow_id=workflow_id, version__gte=max(from_version, 2)
     ).order_by("-version"):
         forecast.delete()
 
@@ -109,7 +113,7 @@ def _learned_lift(level: LevelEstimate, lifts: Sequence[tuple[int, float]]) -> d
 
 def forecast_version_create(
     *,
-    workflow: Workflow,
+    workflow_id: int,
     root: Forecast,
     after_week: int,
     weeks: Sequence[ForecastWeek],
@@ -122,10 +126,10 @@ def forecast_version_create(
     plan (version 1 is the pre-season forecast). Observed weeks hold the actuals. A version
     recomputed (an earlier week replaced, a re-forecast asked for) is updated in place, so
     the id a client holds keeps naming that version."""
-    parent = Forecast.objects.get(workflow=workflow, version=after_week)
+    parent = Forecast.objects.get(workflow_id=workflow_id, version=after_week)
     with transaction.atomic():
         forecast, _ = Forecast.objects.update_or_create(
-            workflow=workflow,
+            workflow_id=workflow_id,
             version=after_week + 1,
             defaults=dict(
                 category_id=root.category_id,

@@ -10,7 +10,7 @@ from forecasting.models import Forecast
 from markdowns.choices import MarkdownStatus
 from markdowns.engine.markdown import MarkdownFact
 from markdowns.models import MarkdownDecision
-from planner.choices import WorkflowStatus
+from shared.choices import WorkflowStatus
 
 
 def markdown_summary(decision: MarkdownDecision) -> dict[str, Any]:

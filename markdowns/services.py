@@ -12,7 +12,7 @@ from markdowns.choices import MarkdownStatus
 from markdowns.engine.markdown import MarkdownRecommendation, recommend_markdown, with_options
 from markdowns.engine.pricing import PricingInputs
 from markdowns.models import MarkdownDecision
-from planner.conflicts import Conflict
+from shared.conflicts import Conflict
 
 
 class MarkdownDecided(Conflict):

@@ -5,16 +5,14 @@ from django.contrib import admin
 
 from planner import selectors
 from planner.models import (
-    Category,
-    HistoricalSale,
     SeasonParameters,
-    Store,
     WeeklyActual,
     WeekReview,
     Workflow,
     WorkflowEvent,
     WorkflowTransition,
 )
+from shared.models import Category, HistoricalSale, Store
 
 
 class CategoryEconomicsForm(forms.ModelForm):

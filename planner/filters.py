@@ -1,6 +1,6 @@
 import django_filters
 
-from planner.models import Store
+from shared.models import Store
 
 
 class StoreFilter(django_filters.FilterSet):

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from shared.errors import error_body
+
 logger = logging.getLogger("planner.requests")
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -48,16 +50,6 @@ class RequestLogMiddleware:
             request_id,
         )
         return response
-
-
-def error_body(request: HttpRequest, status: int, message: str, **extra: object) -> dict:
-    """The one shape of every API error: a message a person can act on, and the request id."""
-    return {
-        "status": status,
-        "message": message,
-        **extra,
-        "request_id": getattr(request, "request_id", ""),
-    }
 
 
 _DEFAULT_MESSAGES = {

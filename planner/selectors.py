@@ -14,9 +14,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
 
-from planner.conflicts import Conflict
 from planner.engine.economics import Economics, economics_with_defaults
-from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
+from planner.models import Workflow, WorkflowEvent
+from shared.conflicts import Conflict
+from shared.models import Category, HistoricalSale
 
 
 def category_list() -> QuerySet[Category]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from planner.choices import ExtractionConfidence
 from season_agents.choices import Extractor
+from shared.choices import ExtractionConfidence
 
 
 class ParameterExtraction(models.Model):

@@ -25,11 +25,12 @@ from channels.layers import get_channel_layer
 from conftest import user_with_roles
 from forecasting.models import Forecast
 from planner.access import ROLES
-from planner.models import Category, WorkflowEvent
+from planner.models import WorkflowEvent
 from planner.season.tasks import advance_workflow
 from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import process_env
 from planner.tests.test_workflows import PARAMETERS
+from shared.models import Category
 from tests.servers import BIN, ROOT, free_port, wait_for_port
 
 SERVICES = ("REDIS_URL", "CELERY_BROKER_URL")

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from allocation.engine.types import AllocationPlan, ClusterLine, StoreLine, StoreProfile
-from planner.engine.numbers import ceil_units, largest_remainder, round_half_up
+from shared.numbers import ceil_units, largest_remainder, round_half_up
 
 SAFETY_STOCK_RANGE = (0.10, 0.30)
 TIER_POINTS = {"A": 3, "B": 2, "C": 1}

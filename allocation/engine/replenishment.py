@@ -12,7 +12,7 @@ import numpy as np
 from scipy.stats import gamma
 
 from allocation.engine.types import ReplenishmentPlan, ShipmentLine
-from planner.engine.numbers import ceil_units
+from shared.numbers import ceil_units
 
 # A store keeps this many weeks of cover before it gives units to a store that ran short.
 TRANSFER_KEEP_WEEKS = 4.0

@@ -8,8 +8,8 @@ import pytest
 from forecasting.engine.risk import SeasonShock, season_risk
 from forecasting.models import Forecast
 from forecasting.selectors import closed_seasons, season_shock_for
-from planner.choices import WorkflowStatus
 from planner.tests.factories import CategoryFactory, WorkflowFactory
+from shared.choices import WorkflowStatus
 
 pytestmark = pytest.mark.django_db
 

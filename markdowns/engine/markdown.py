@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from markdowns.engine.pricing import MarkdownOption, PricingInputs, best_option, price_options
-from planner.engine.numbers import round_half_up
+from shared.numbers import round_half_up
 
 ELASTICITY_RANGE = (1.0, 3.0)
 STEP = 0.05

@@ -3,8 +3,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from planner.models import Category, Store
 from planner.selectors import category_economics_view
+from shared.models import Category, Store
 
 # A category with no history rows that carry revenue.
 NO_HISTORY_TOTALS = {"revenue": None, "units": 0}

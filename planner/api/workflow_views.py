@@ -35,13 +35,14 @@ from planner.api.workflow_serializers import (
 )
 from planner.capacity import SIMULATIONS, Busy, OverBudget
 from planner.data.imports import reject_if_too_large
-from planner.models import Category, Workflow
+from planner.models import Workflow
 from planner.season import exports, weekly, workflows
 from planner.season.parameters import season_parameter_set
 from planner.season.selectors import workflow_results
 from planner.season.states import SeasonConflict
 from planner.season.whatif import season_what_if
 from planner.season.workflows import Keep
+from shared.models import Category
 
 
 class SimulationStopped(APIException):

@@ -32,8 +32,8 @@ from planner.data.imports import (
     read_csv_chunks,
 )
 from planner.engine.economics import Economics
-from planner.models import Category, HistoricalSale, Store
 from planner.selectors import EconomicsInvalid, category_economics
+from shared.models import Category, HistoricalSale, Store
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from planner.engine.numbers import round_half_up
+from shared.numbers import round_half_up
 
 
 @dataclass(frozen=True)

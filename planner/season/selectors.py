@@ -16,7 +16,6 @@ from allocation.models import Allocation
 from forecasting import fetch as forecasting_fetch
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
-from planner.choices import WorkflowStatus
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
 from planner.engine.economics import Economics
 from planner.engine.money import MarginRange, SeasonMoney, margin_range
@@ -37,6 +36,7 @@ from planner.models import WeeklyActual, WeekReview, Workflow
 from planner.season.policy import season_policy
 from planner.season.states import SeasonConflict
 from planner.selectors import usable_economics
+from shared.choices import WorkflowStatus
 
 
 @dataclass(frozen=True)

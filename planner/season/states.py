@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from planner.choices import WorkflowStatus as S
-from planner.conflicts import Conflict
 from planner.models import Workflow, WorkflowTransition
+from shared.choices import WorkflowStatus as S
+from shared.conflicts import Conflict
 
 TERMINAL = (S.CLOSED, S.FAILED, S.CANCELLED)
 # The decision each waiting status needs, by the name the stream's human_input_required uses.

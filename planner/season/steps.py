@@ -26,15 +26,15 @@ from allocation.engine.replenishment import replenishment_words
 from allocation.models import Allocation
 from forecasting import services as forecasting_services
 from forecasting.engine.members import MEMBER_LABELS
-from forecasting.engine.types import ForecastError
+from forecasting.engine.types import ForecastError, Season
 from forecasting.models import Forecast
 from planner.choices import AgentName
-from planner.choices import WorkflowStatus as S
 from planner.models import SeasonParameters, Workflow
 from planner.realtime.events import event_publish
 from planner.season.policy import safety_stock_for
 from planner.season.states import AWAITING_ACTION, SeasonConflict, transition
 from season_agents.runtime import Backend, StepOutcome, StepResult, default_backend, run_chain
+from shared.choices import WorkflowStatus as S
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +122,12 @@ def still_running(workflow: Workflow) -> None:
 def _demand_tool(workflow: Workflow) -> StepResult:
     forecast = Forecast.objects.filter(workflow=workflow, version=1).first()
     if forecast is None:
+        parameters = workflow.parameters
         forecast = forecasting_services.forecast_create(
-            workflow=workflow, guard=partial(still_running, workflow)
+            workflow_id=workflow.pk,
+            category=workflow.category,
+            season=Season(parameters.season_start_date, parameters.forecast_horizon_weeks),
+            guard=partial(still_running, workflow),
         )
     member_totals: dict[str, int] = {
         name: round(total) for name, total in forecast.adjustment["member_totals"].items()

@@ -28,7 +28,6 @@ from markdowns import services as markdown_services
 from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from markdowns.models import MarkdownDecision
 from planner.choices import AgentName
-from planner.choices import WorkflowStatus as S
 from planner.data.imports import check_weekly_actuals, read_csv
 from planner.engine.season import WeekOutcome
 from planner.models import WeeklyActual, WeekReview, Workflow
@@ -48,6 +47,7 @@ from planner.season.states import (
     season_read,
     transition,
 )
+from shared.choices import WorkflowStatus as S
 
 MARKDOWN_ACTION = AWAITING_ACTION[S.AWAITING_MARKDOWN]
 
@@ -98,14 +98,14 @@ def _persist(record: SeasonRecord, outcomes: list[WeekOutcome], from_week: int) 
     WeekReview.objects.filter(workflow=workflow, week_number__gte=from_week).delete()
     # Versions from_week + 1..latest + 1 are rewritten in place (their ids stay); only
     # versions past the latest week, if any, go.
-    forecasting_services.forecast_versions_delete(workflow=workflow, from_version=latest + 2)
+    forecasting_services.forecast_versions_delete(workflow_id=workflow.pk, from_version=latest + 2)
     allocation_services.replenishment_withdraw(allocation=allocation, from_week=from_week + 1)
     for outcome in outcomes[from_week - 1 :]:
         week = outcome.week_number
         state = outcome.state
         plan_of_record = Forecast.objects.get(workflow=workflow, version=week)
         forecasting_services.forecast_version_create(
-            workflow=workflow,
+            workflow_id=workflow.pk,
             root=root,
             after_week=week,
             weeks=state.plan,

@@ -14,8 +14,7 @@ from allocation.choices import AllocationStatus
 from forecasting.engine.types import ForecastError
 from forecasting.models import Forecast
 from planner.choices import AgentName, ReplenishmentStrategy
-from planner.choices import WorkflowStatus as S
-from planner.models import Category, SeasonParameters, Workflow
+from planner.models import SeasonParameters, Workflow
 from planner.realtime.events import event_publish
 from planner.season import runner
 from planner.season.states import SeasonConflict, describe, season_lock, transition
@@ -29,6 +28,8 @@ from planner.season.steps import (
 from season_agents.extraction.types import SeasonParameterSet
 from season_agents.models import ParameterExtraction
 from season_agents.runtime import Backend, CollectedOutcomes, default_backend, run_chain
+from shared.choices import WorkflowStatus as S
+from shared.models import Category
 
 
 def workflow_start_forecast(

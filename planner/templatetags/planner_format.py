@@ -2,7 +2,7 @@
 
 from django import template
 
-from planner.engine.numbers import round_half_up
+from shared.numbers import round_half_up
 
 register = template.Library()
 

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import factory
 
-from planner.choices import FashionTier, LocationTier
-from planner.models import Category, HistoricalSale, SeasonParameters, Store, Workflow
+from planner.models import SeasonParameters, Workflow
+from shared.choices import FashionTier, LocationTier
+from shared.models import Category, HistoricalSale, Store
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from allocation.models import ClusteringRun, StoreCluster
 from planner.capacity import LARGE_UPLOADS
 from planner.data.sample_data import STORES_FILE
-from planner.models import HistoricalSale, Store
 from planner.tests.factories import HistoricalSaleFactory, StoreFactory, WorkflowFactory
+from shared.models import HistoricalSale, Store
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from conftest import token_client, user_with_roles
 from planner.access import VIEWERS
 from planner.admin import CategoryAdmin
 from planner.data import services
-from planner.models import Category
 from planner.selectors import category_economics
 from planner.tests.factories import StoreFactory
+from shared.models import Category
 
 pytestmark = pytest.mark.django_db
 

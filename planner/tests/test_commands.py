@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from planner.data.sample_data import HISTORY_FILE
-from planner.models import Category, HistoricalSale, Store
+from shared.models import Category, HistoricalSale, Store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,10 +17,11 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from forecasting.models import Forecast
-from planner.models import Category, SeasonParameters, Store, Workflow, WorkflowEvent
+from planner.models import SeasonParameters, Workflow, WorkflowEvent
 from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import MANAGE, process_env
 from planner.tests.test_workflows import PARAMETERS
+from shared.models import Category, Store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,8 @@ from planner.data.imports import (
     read_csv_chunks,
 )
 from planner.data.sample_data import write_chain_history
-from planner.models import HistoricalSale, Store, WeeklyActual
+from planner.models import WeeklyActual
+from shared.models import HistoricalSale, Store
 
 HEADER = "date,store_id,category,quantity_sold,revenue\n"
 STORES = {"S001", "S002"}

@@ -22,9 +22,10 @@ from rest_framework.throttling import ScopedRateThrottle
 from allocation.models import Allocation, Shipment
 from conftest import user_with_roles
 from planner import selectors
-from planner.models import Category, HistoricalSale, Workflow, WorkflowEvent
+from planner.models import Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
 from planner.season import workflows
+from shared.models import Category, HistoricalSale
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
 
@@ -346,7 +347,7 @@ def test_uploads_on_the_plan_page_list_problems_by_row(signed_in: Client) -> Non
 
 
 def test_store_allocation_exports_as_csv_without_formulas(signed_in: Client) -> None:
-    from planner.models import Store
+    from shared.models import Store
 
     Store.objects.filter(pk="S001").update(name="=HYPERLINK(1)")
     workflow_id = _plan(signed_in)

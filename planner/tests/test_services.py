@@ -8,8 +8,8 @@ import pytest
 from planner.data import services
 from planner.data.imports import ImportRejected
 from planner.data.sample_data import HISTORY_FILE, STORES_FILE
-from planner.models import Category, HistoricalSale, Store
 from planner.tests.factories import StoreFactory
+from shared.models import Category, HistoricalSale, Store
 
 pytestmark = pytest.mark.django_db
 

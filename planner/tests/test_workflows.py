@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from allocation import services as allocation_services
 from allocation.models import Allocation, Shipment
 from forecasting import services as forecasting_services
-from planner.models import Category, SeasonParameters, Workflow
+from planner.models import SeasonParameters, Workflow
 from planner.realtime.stream import validate_message
 from planner.season.runner import recover_in_background, workflow_claim, workflows_recover
 from planner.season.states import SeasonConflict, transition
@@ -21,6 +21,7 @@ from planner.season.steps import workflow_advance
 from planner.season.workflows import season_cancel
 from planner.tests.factories import WorkflowFactory
 from planner.tests.streams import stream_client
+from shared.models import Category
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -379,8 +380,8 @@ def test_the_agents_sdk_backend_runs_the_steps_and_the_stream_says_so(season_dat
 
     from agents.testing import ScriptedModel, assistant_message, function_call
 
-    from planner.models import Category
     from season_agents.runtime import SdkBackend
+    from shared.models import Category
 
     def note(reasoning: str) -> str:
         return json.dumps({"reasoning": reasoning, "stated_figure": None})

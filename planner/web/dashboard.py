@@ -24,7 +24,6 @@ from forecasting.models import Forecast, ForecastWeek
 from markdowns import selectors as markdown_selectors
 from markdowns.choices import MarkdownStatus
 from planner import selectors
-from planner.choices import WorkflowStatus
 from planner.engine.season import WeekOutcome
 from planner.models import WeekReview, Workflow
 from planner.season.selectors import (
@@ -36,6 +35,7 @@ from planner.season.selectors import (
 )
 from planner.season.states import AWAITING_ACTION, RUNNABLE, describe
 from planner.templatetags.planner_format import signed_percent
+from shared.choices import WorkflowStatus
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
 BAND_LABELS = {

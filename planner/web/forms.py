@@ -5,10 +5,10 @@ from django import forms
 from allocation.engine.allocation import SAFETY_STOCK_RANGE
 from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from planner.choices import ReplenishmentStrategy
-from planner.models import Category
 from planner.season.parameters import SeasonParametersSerializer
 from season_agents.extraction.categories import categories_named
 from season_agents.extraction.types import MAX_INPUT_CHARS, MIN_INPUT_CHARS, STRATEGIES
+from shared.models import Category
 
 
 class DescribeSeasonForm(forms.Form):

@@ -27,12 +27,11 @@ from allocation.services import ShipmentEditRefused
 from markdowns.engine.markdown import MAX_MARKDOWN_PCT
 from planner import selectors
 from planner.access import user_can
-from planner.conflicts import Conflict
 from planner.data import services
 from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.imports import ImportRejected
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
-from planner.models import Store, Workflow
+from planner.models import Workflow
 from planner.season import exports, weekly, workflows
 from planner.season.parameters import season_parameter_set
 from planner.season.queue import work_queue
@@ -50,6 +49,8 @@ from planner.web.forms import (
 )
 from season_agents.extraction.types import ParameterOutOfRange
 from season_agents.services import parameters_extract
+from shared.conflicts import Conflict
+from shared.models import Store
 
 View = Callable[..., HttpResponse]
 

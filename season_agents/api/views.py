@@ -3,10 +3,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planner.middleware import error_body
 from season_agents import services
 from season_agents.api.serializers import ExtractRequestSerializer, ExtractResponseSerializer
 from season_agents.extraction.types import ParameterOutOfRange
+from shared.errors import error_body
 
 
 class ExtractParametersView(APIView):

@@ -16,9 +16,10 @@ from rest_framework.authtoken.models import Token
 
 from planner.access import VIEWERS
 from planner.data.throwaway import throwaway_database
-from planner.models import Category, SeasonParameters, Workflow
+from planner.models import SeasonParameters, Workflow
 from planner.realtime.events import event_publish
 from planner.realtime.routing import websocket_application
+from shared.models import Category
 
 
 class Command(BaseCommand):

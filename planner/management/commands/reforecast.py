@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forecasting.models import Forecast
-from planner.conflicts import Conflict
 from planner.season import weekly
+from shared.conflicts import Conflict
 
 
 class Command(BaseCommand):

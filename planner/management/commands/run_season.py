@@ -11,16 +11,17 @@ from django.db import transaction
 
 from allocation.models import Allocation
 from allocation.selectors import approved_arrivals
-from planner.choices import WorkflowStatus
 from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.sample_data import CATEGORIES, SCENARIO_DIR, SCENARIOS
 from planner.engine.season import WeekInput, demand_at_prices, run_week, season_start
-from planner.models import Category, Workflow
+from planner.models import Workflow
 from planner.season import weekly, workflows
 from planner.season.selectors import season_outcomes, season_record, season_report_for
 from season_agents.extraction.rules import extract_rules
 from season_agents.extraction.types import SeasonParameterSet
 from season_agents.services import extraction_defaults
+from shared.choices import WorkflowStatus
+from shared.models import Category
 
 DEFAULT_TEXT = (
     "12-week season starting February 17, 2025 with weekly replenishment and 45% DC holdback. "

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.engine.numbers import ceil_units, largest_remainder, round_half_up
+from shared.numbers import ceil_units, largest_remainder, round_half_up
 
 
 @pytest.mark.parametrize(

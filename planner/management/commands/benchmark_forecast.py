@@ -13,14 +13,8 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from forecasting.engine.benchmark import (
-    METHOD_LABELS,
-    PEERS,
-    SplitScore,
-    forecast_scores,
-    origins_for,
-    split_scores,
-)
+from allocation.engine.split_benchmark import SplitScore, split_scores
+from forecasting.engine.benchmark import METHOD_LABELS, PEERS, forecast_scores, origins_for
 
 DEFAULT_METHODS = "ensemble,arima,sarima,mstl,ratio,seasonal_naive,autoets,mstl_raw,prophet"
 

@@ -29,7 +29,7 @@ from planner.models import WorkflowEvent
 from planner.season.tasks import advance_workflow
 from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import process_env
-from planner.tests.test_workflows import PARAMETERS
+from planner.tests.seasons import PARAMETERS
 from shared.models import Category
 from tests.servers import BIN, ROOT, free_port, wait_for_port
 

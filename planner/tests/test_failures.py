@@ -20,7 +20,7 @@ from forecasting.models import Forecast
 from planner.models import SeasonParameters, Workflow, WorkflowEvent
 from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import MANAGE, process_env
-from planner.tests.test_workflows import PARAMETERS
+from planner.tests.seasons import PARAMETERS
 from shared.models import Category, Store
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,6 +16,7 @@ from allocation.models import ClusteringRun, StoreCluster
 from planner.capacity import LARGE_UPLOADS
 from planner.data.sample_data import STORES_FILE
 from planner.tests.factories import HistoricalSaleFactory, StoreFactory, WorkflowFactory
+from planner.tests.seasons import start
 from shared.models import HistoricalSale, Store
 
 pytestmark = pytest.mark.django_db
@@ -459,3 +460,36 @@ def test_large_uploads_go_one_per_user_and_a_few_per_process(api_client: APIClie
     assert "LARGE_UPLOADS_PER_PROCESS" in full.json()["message"]
     assert small.status_code == free.status_code == 200
     assert Store.objects.count() == 201
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_browsable_api_renders_every_read_endpoint(season_data, api_client: APIClient) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+    api_client.post(
+        "/api/approvals/manufacturing",
+        {"workflow_id": workflow_id, "action": "accept"},
+        format="json",
+    )
+    forecast_id = api_client.get("/api/forecasts").json()["results"][0]["id"]
+    paths = [
+        "/api/health",
+        "/api/categories",
+        "/api/stores",
+        "/api/stores/clusters",
+        "/api/workflows",
+        f"/api/workflows/{workflow_id}",
+        f"/api/workflows/{workflow_id}/results",
+        "/api/forecasts",
+        f"/api/forecasts/{forecast_id}",
+        f"/api/allocations/{forecast_id}",
+        f"/api/markdowns/{forecast_id}",
+        "/api/parameters/extract",
+        "/api/workflows/forecast",
+        "/api/approvals/manufacturing",
+        "/api/data/upload-weekly-sales",
+    ]
+    for path in paths:
+        response = api_client.get(path, HTTP_ACCEPT="text/html")
+        assert response.status_code in (200, 405), path
+        assert response["Content-Type"].startswith("text/html"), path

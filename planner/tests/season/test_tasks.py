@@ -6,7 +6,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from planner.celery import app
-from planner.tests.test_workflows import start, wait_for
+from planner.tests.seasons import start, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

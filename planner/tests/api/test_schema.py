@@ -1,12 +1,10 @@
-"""OpenAPI schema, Swagger UI served offline, the home page."""
+"""The OpenAPI schema (planner.api.schema) and Swagger UI served offline."""
 
 import re
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-
-from planner.tests.factories import HistoricalSaleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +37,3 @@ def test_swagger_ui_uses_only_local_assets(client: Client) -> None:
     assert urls and all(url.startswith("/") and not url.startswith("//") for url in urls), urls
     asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
-
-
-def test_home_page_shows_loaded_data(client: Client, member) -> None:
-    HistoricalSaleFactory(category__name="Accessories", category__slug="accessories")
-    client.force_login(member)
-
-    page = client.get("/").content.decode()
-
-    assert "Accessories" in page
-    assert "1 store." in page

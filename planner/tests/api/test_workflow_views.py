@@ -14,8 +14,14 @@ from allocation.models import Allocation
 from planner.capacity import SIMULATIONS
 from planner.models import Workflow
 from planner.season.selectors import season_outcomes, season_record
-from planner.tests.test_inseason import approve_proposal, approved_season, upload, week_csv
-from planner.tests.test_workflows import start, wait_for
+from planner.tests.seasons import (
+    approve_proposal,
+    approved_season,
+    start,
+    upload,
+    wait_for,
+    week_csv,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -156,3 +162,35 @@ def test_one_run_per_user_and_a_few_per_process_the_rest_wait_with_429(
     assert stopped.status_code == 503
     assert "longer than 0.001 s and was stopped" in stopped.json()["message"]
     assert ask().status_code == 200  # the slot was given back
+
+
+@override_settings(WORKFLOW_EXECUTION="inline")
+def test_reforecast_and_variance_error_paths(season_data, api_client: APIClient) -> None:
+    workflow_id = start(api_client)["workflow_id"]
+    forecast_id = api_client.get("/api/forecasts").json()["results"][0]["id"]
+
+    unknown = api_client.post(
+        "/api/workflows/reforecast", {"forecast_id": 999, "reason": "x"}, format="json"
+    )
+    no_actuals = api_client.post(
+        "/api/workflows/reforecast", {"forecast_id": forecast_id, "reason": "x"}, format="json"
+    )
+    no_week = api_client.get(f"/api/variance/{forecast_id}/week/3")
+    no_allocation = api_client.get("/api/allocations/999")
+    replenish = api_client.post(
+        "/api/approvals/replenishment",
+        {"workflow_id": workflow_id, "week_number": 2},
+        format="json",
+    )
+
+    assert (unknown.status_code, unknown.json()["message"]) == (404, "No forecast with id 999.")
+    assert no_actuals.status_code == 409
+    assert no_actuals.json()["message"] == (
+        f"Season {workflow_id} has no actuals yet; nothing to re-forecast."
+    )
+    assert no_week.status_code == 404
+    assert no_week.json()["message"] == (
+        f"Week 3 of forecast {forecast_id}'s season has no actuals yet."
+    )
+    assert no_allocation.status_code == 404
+    assert replenish.status_code == 409

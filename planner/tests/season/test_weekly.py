@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -36,7 +35,14 @@ from planner.season.policy import season_policy
 from planner.season.queue import work_queue
 from planner.season.selectors import order_margin_range, season_outcomes, season_record
 from planner.selectors import category_economics, usable_economics
-from planner.tests.test_workflows import start
+from planner.tests.seasons import (
+    approve_proposal,
+    approved_season,
+    sales_csv,
+    start,
+    upload,
+    week_csv,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -48,53 +54,6 @@ pytestmark = [
 def inline_steps():
     with override_settings(WORKFLOW_EXECUTION="inline"):
         yield
-
-
-def approved_season(client: APIClient, **overrides) -> int:
-    workflow_id = start(client, **overrides)["workflow_id"]
-    response = client.post(
-        "/api/approvals/manufacturing",
-        {"workflow_id": workflow_id, "action": "accept"},
-        format="json",
-    )
-    assert response.status_code == 200
-    return workflow_id
-
-
-def week_csv(sample_dir: Path, scenario: str, week: int, scale: float = 1.0) -> bytes:
-    frame = pd.read_csv(sample_dir / "scenarios" / "womens-dresses" / f"{scenario}.csv")
-    rows = frame[frame["week_number"] == week].copy()
-    rows["units_sold"] = (rows["units_sold"] * scale).round().astype(int)
-    return rows.to_csv(index=False).encode()
-
-
-def sales_csv(week: int, units: dict[str, int]) -> bytes:
-    lines = ["store_id,week_number,units_sold", *(f"{s},{week},{u}" for s, u in units.items())]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def upload(client: APIClient, workflow_id: int, week: int, raw: bytes, **extra):
-    return client.post(
-        "/api/data/upload-weekly-sales",
-        {
-            "workflow_id": workflow_id,
-            "week_number": week,
-            "file": SimpleUploadedFile(f"week{week}.csv", raw),
-            **extra,
-        },
-        format="multipart",
-    )
-
-
-def approve_proposal(client: APIClient, workflow_id: int, outcome: dict) -> None:
-    proposal = outcome["replenishment"]
-    if proposal and proposal["units"]:
-        response = client.post(
-            "/api/approvals/replenishment",
-            {"workflow_id": workflow_id, "week_number": proposal["week_number"]},
-            format="json",
-        )
-        assert response.status_code == 200, response.json()
 
 
 # --- the state machine -----------------------------------------------------------------------

@@ -25,7 +25,8 @@ from planner import selectors
 from planner.models import Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
 from planner.season import workflows
-from shared.models import Category, HistoricalSale
+from planner.tests.factories import HistoricalSaleFactory
+from shared.models import Category, HistoricalSale, Store
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
 
@@ -347,7 +348,6 @@ def test_uploads_on_the_plan_page_list_problems_by_row(signed_in: Client) -> Non
 
 
 def test_store_allocation_exports_as_csv_without_formulas(signed_in: Client) -> None:
-    from shared.models import Store
 
     Store.objects.filter(pk="S001").update(name="=HYPERLINK(1)")
     workflow_id = _plan(signed_in)
@@ -701,3 +701,13 @@ def test_benchmark_reads_times_each_read_of_a_season_with_its_queries(signed_in:
     assert lines[0].startswith(f"season {workflow_id} (")
     page = next(line for line in lines if line.startswith(f"/seasons/{workflow_id} "))
     assert re.search(r" 200 +[\d.]+ ms +\d+ queries$", page), page
+
+
+def test_home_page_shows_loaded_data(client: Client, member) -> None:
+    HistoricalSaleFactory(category__name="Accessories", category__slug="accessories")
+    client.force_login(member)
+
+    page = client.get("/").content.decode()
+
+    assert "Accessories" in page
+    assert f"{Store.objects.count()} stores." in page

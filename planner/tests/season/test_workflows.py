@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -20,39 +19,11 @@ from planner.season.states import SeasonConflict, transition
 from planner.season.steps import workflow_advance
 from planner.season.workflows import season_cancel
 from planner.tests.factories import WorkflowFactory
+from planner.tests.seasons import PARAMETERS, start
 from planner.tests.streams import stream_client
 from shared.models import Category
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PARAMETERS = {
-    "forecast_horizon_weeks": 12,
-    "season_start_date": "2025-02-17",
-    "replenishment_strategy": "weekly",
-    "dc_holdback_percentage": 0.45,
-    "markdown_checkpoint_week": 6,
-    "markdown_threshold": 0.60,
-}
-
-
-def start(client: APIClient, **overrides) -> dict:
-    response = client.post(
-        "/api/workflows/forecast",
-        {"category": "womens-dresses", "parameters": {**PARAMETERS, **overrides}},
-        format="json",
-    )
-    assert response.status_code == 201, response.json()
-    return response.json()
-
-
-def wait_for(workflow_id: int, statuses: set[str], seconds: float = 60) -> Workflow:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        workflow = Workflow.objects.get(pk=workflow_id)
-        if workflow.status in statuses:
-            return workflow
-        time.sleep(0.05)
-    raise AssertionError(f"workflow {workflow_id} stayed {workflow.status}")
 
 
 async def receive_until(communicator: WebsocketCommunicator, kind: str) -> list[dict]:

@@ -12,7 +12,7 @@ from django.test import override_settings
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from planner.tests.test_inseason import approved_season, upload, week_csv
+from planner.tests.seasons import approved_season, upload, week_csv
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from allocation.choices import ShipmentKind, ShipmentStatus
 from allocation.engine.types import ShipmentLine
-from allocation.models import Allocation, ClusteringRun, StoreCluster
+from allocation.models import (
+    Allocation,
+    ClusterAllocation,
+    ClusteringRun,
+    Shipment,
+    StoreAllocation,
+    StoreCluster,
+)
 from shared.models import Store
 from shared.numbers import largest_remainder
 
@@ -26,6 +33,24 @@ def clusters_of_run(*, run_id: int | None = None) -> QuerySet[StoreCluster]:
         .select_related("run")
         .prefetch_related("stores")
         .order_by("label")
+    )
+
+
+def allocation_with_lines(*, forecast_id: int) -> Allocation | None:
+    """The allocation held by a pre-season forecast with its cluster rows, store rows (each
+    with its cluster) and replenishment lines (`replenishment_lines`), in four queries."""
+    return (
+        Allocation.objects.filter(forecast_id=forecast_id)
+        .prefetch_related(
+            Prefetch("cluster_rows", queryset=ClusterAllocation.objects.select_related("cluster")),
+            Prefetch("store_rows", queryset=StoreAllocation.objects.select_related("cluster")),
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.exclude(kind=ShipmentKind.INITIAL),
+                to_attr="replenishment_lines",
+            ),
+        )
+        .first()
     )
 
 

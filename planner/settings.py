@@ -338,6 +338,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderDecisionActionEnum": [("accept", "accept"), ("modify", "modify")],
         "ReplenishmentActionEnum": [("approve", "approve"), ("reject", "reject")],
+        "WorkflowStatusEnum": "shared.choices.WorkflowStatus",
+        "AllocationStatusEnum": "allocation.choices.AllocationStatus",
+        "ShipmentStatusEnum": "allocation.choices.ShipmentStatus",
+        "MarkdownStatusEnum": "markdowns.choices.MarkdownStatus",
+        "AgentNameEnum": "planner.choices.AgentName",
+        "VarianceBandEnum": "planner.api.answers.VARIANCE_BANDS",
     },
 }
 

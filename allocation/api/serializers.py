@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
+from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
 from allocation.models import StoreCluster
+from forecasting.api.serializers import ForecastIdentitySerializer
 
 
 class StoreClusterSerializer(serializers.ModelSerializer):
@@ -30,44 +32,48 @@ class StoreClusterSerializer(serializers.ModelSerializer):
         return len(cluster.stores.all())
 
 
-class AllocationSerializer(serializers.Serializer):
-    """An allocation plan with its cluster and store rows."""
+class ClusterRowSerializer(serializers.Serializer):
+    # A field may share a name with a Field attribute: DRF takes declared fields off the class.
+    label = serializers.CharField(source="cluster.label")  # type: ignore[assignment]
+    share = serializers.FloatField()
+    initial_units = serializers.IntegerField()
 
-    def to_representation(self, allocation):  # type: ignore[no-untyped-def]
-        return {
-            "allocation_id": allocation.pk,
-            "forecast_id": allocation.forecast_id,
-            "status": allocation.status,
-            "manufacturing_qty": allocation.manufacturing_qty,
-            "safety_stock_pct": allocation.safety_stock_pct,
-            "dc_holdback_pct": allocation.dc_holdback_pct,
-            "dc_holdback_units": allocation.dc_holdback_units,
-            "store_initial_units": allocation.store_initial_units,
-            "reasoning": allocation.reasoning,
-            "clusters": [
-                {"label": r.cluster.label, "share": r.share, "initial_units": r.initial_units}
-                for r in allocation.cluster_rows.select_related("cluster")
-            ],
-            "stores": [
-                {
-                    "store_id": r.store_id,
-                    "cluster": r.cluster.label,
-                    "initial_units": r.initial_units,
-                    "season_share": r.season_share,
-                }
-                for r in allocation.store_rows.select_related("cluster")
-            ],
-            "shipments": [
-                {
-                    "kind": s.kind,
-                    "week_number": s.week_number,
-                    "store_id": s.store_id,
-                    "from_store": s.from_store_id,
-                    "requested_units": s.requested_units,
-                    "units": s.units,
-                    "is_partial": s.is_partial,
-                    "status": s.status,
-                }
-                for s in allocation.shipments.exclude(kind="initial")
-            ],
-        }
+
+class StoreRowSerializer(serializers.Serializer):
+    store_id = serializers.CharField()
+    cluster = serializers.CharField(source="cluster.label")
+    initial_units = serializers.IntegerField()
+    season_share = serializers.FloatField()
+
+
+class ShipmentLineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ShipmentKind.choices)
+    week_number = serializers.IntegerField()
+    store_id = serializers.CharField()
+    from_store = serializers.CharField(
+        source="from_store_id", allow_null=True, help_text="Source store of a transfer."
+    )
+    requested_units = serializers.IntegerField()
+    units = serializers.IntegerField()
+    is_partial = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=ShipmentStatus.choices)
+
+
+class AllocationSerializer(serializers.Serializer):
+    """An allocation plan with its cluster and store rows and its replenishment lines."""
+
+    allocation_id = serializers.IntegerField(source="pk")
+    status = serializers.ChoiceField(choices=AllocationStatus.choices)
+    manufacturing_qty = serializers.IntegerField()
+    safety_stock_pct = serializers.FloatField()
+    dc_holdback_pct = serializers.FloatField()
+    dc_holdback_units = serializers.IntegerField()
+    store_initial_units = serializers.IntegerField()
+    reasoning = serializers.CharField()
+    clusters = ClusterRowSerializer(many=True, source="cluster_rows")
+    stores = StoreRowSerializer(many=True, source="store_rows")
+    shipments = ShipmentLineSerializer(many=True, source="replenishment_lines")
+
+
+class ForecastAllocationSerializer(ForecastIdentitySerializer, AllocationSerializer):
+    """The allocation of a forecast's season, named by the forecast asked for."""

@@ -7,9 +7,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from allocation import selectors
-from allocation.api.serializers import AllocationSerializer, StoreClusterSerializer
-from allocation.models import Allocation
+from allocation.api.serializers import (
+    AllocationSerializer,
+    ForecastAllocationSerializer,
+    StoreClusterSerializer,
+)
+from forecasting.api.serializers import ForecastIdentitySerializer
 from forecasting.selectors import forecast_by_id, forecast_identity, root_forecast
+from shared.answers import described
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number is no id (SQLite would overflow)
 
@@ -45,10 +50,11 @@ class AllocationView(APIView):
     answer names it (`forecast_id`, `forecast_version`), its season (`workflow_id`) and the
     pre-season forecast (`season_forecast_id`)."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ForecastAllocationSerializer})
     def get(self, request: Request, forecast_id: int) -> Response:
         forecast = forecast_by_id(forecast_id)
-        allocation = Allocation.objects.filter(forecast=root_forecast(forecast)).first()
+        allocation = selectors.allocation_with_lines(forecast_id=root_forecast(forecast).pk)
         if allocation is None:
             raise NotFound(f"Forecast {forecast_id} has no allocation yet.")
-        return Response({**AllocationSerializer(allocation).data, **forecast_identity(forecast)})
+        identity = described(ForecastIdentitySerializer, forecast_identity(forecast))
+        return Response({**AllocationSerializer(allocation).data, **identity})

@@ -97,3 +97,14 @@ class ForecastDetailSerializer(ForecastListSerializer):
             {"label": row.cluster.label, "share": row.share, "initial_units": row.initial_units}
             for row in allocation.cluster_rows.select_related("cluster")
         ]
+
+
+class ForecastIdentitySerializer(serializers.Serializer):
+    """What an answer keyed by a forecast id says about it (selectors.forecast_identity)."""
+
+    forecast_id = serializers.IntegerField(help_text="The forecast asked for.")
+    forecast_version = serializers.IntegerField()
+    workflow_id = serializers.IntegerField(allow_null=True, help_text="Its season.")
+    season_forecast_id = serializers.IntegerField(
+        help_text="The season's pre-season forecast, which holds its allocation and markdowns."
+    )

@@ -4,8 +4,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forecasting.selectors import forecast_by_id, forecast_identity, root_forecast
+from markdowns.api.serializers import SeasonMarkdownsSerializer
 from markdowns.models import MarkdownDecision
 from markdowns.selectors import markdown_summary
+from shared.answers import described
 
 
 class MarkdownListView(APIView):
@@ -14,10 +16,12 @@ class MarkdownListView(APIView):
     `forecast_version`), its season (`workflow_id`) and the pre-season forecast
     (`season_forecast_id`)."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: SeasonMarkdownsSerializer})
     def get(self, request: Request, forecast_id: int) -> Response:
         forecast = forecast_by_id(forecast_id)
         decisions = MarkdownDecision.objects.filter(forecast=root_forecast(forecast))
-        return Response(
-            {**forecast_identity(forecast), "markdowns": [markdown_summary(d) for d in decisions]}
-        )
+        answer = {
+            **forecast_identity(forecast),
+            "markdowns": [markdown_summary(d) for d in decisions],
+        }
+        return Response(described(SeasonMarkdownsSerializer, answer))

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from allocation import selectors as allocation_selectors
 from planner import selectors
+from planner.api.answers import LivenessSerializer
 from planner.api.permissions import RolePermission
 from planner.api.serializers import (
     CategoryEconomicsSerializer,
@@ -30,6 +31,7 @@ from planner.data import services
 from planner.data.imports import reject_if_too_large
 from planner.filters import StoreFilter
 from season_agents.services import llm_status
+from shared.answers import described
 
 
 class LivenessView(APIView):
@@ -38,9 +40,9 @@ class LivenessView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: LivenessSerializer})
     def get(self, request: Request) -> Response:
-        return Response({"status": "ok"})
+        return Response(described(LivenessSerializer, {"status": "ok"}))
 
 
 class HealthView(APIView):

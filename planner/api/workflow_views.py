@@ -19,7 +19,16 @@ from rest_framework.views import APIView
 
 from allocation.services import ShipmentEditRefused
 from forecasting.selectors import forecast_by_id
+from markdowns.api.serializers import MarkdownSummarySerializer
 from markdowns.selectors import markdown_summary
+from planner.api.answers import (
+    AgentStepSerializer,
+    ReforecastStartedSerializer,
+    ReplenishmentDecidedSerializer,
+    WeekUploadedSerializer,
+    WhatIfComparisonSerializer,
+    WorkflowResultsSerializer,
+)
 from planner.api.permissions import ApproverPermission
 from planner.api.workflow_serializers import (
     AgentStepRequestSerializer,
@@ -42,6 +51,7 @@ from planner.season.selectors import workflow_results
 from planner.season.states import SeasonConflict
 from planner.season.whatif import season_what_if
 from planner.season.workflows import Keep
+from shared.answers import described
 from shared.models import Category
 
 
@@ -88,7 +98,7 @@ class StartReforecastView(APIView):
     follows the evidence every week either way): the latest week is re-run with the revision
     and its reason, and the plan in force is returned. A revision of the season, not a new one."""
 
-    @extend_schema(request=StartReforecastSerializer, responses={201: dict})
+    @extend_schema(request=StartReforecastSerializer, responses={201: ReforecastStartedSerializer})
     def post(self, request: Request) -> Response:
         form = StartReforecastSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -105,7 +115,9 @@ class StartReforecastView(APIView):
             "total_units": plan.total_units,
             "websocket_url": f"/api/workflows/{plan.workflow_id}/stream",
         }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(
+            described(ReforecastStartedSerializer, body), status=status.HTTP_201_CREATED
+        )
 
 
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -116,14 +128,14 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
     filterset_fields = ["status", "category"]
     throttle_scope: str | None = None  # the what-if sets "simulations"
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: WorkflowResultsSerializer})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
         """Ids and headline figures of what the workflow produced."""
         workflow = self.get_object()
-        return Response(workflow_results(workflow))
+        return Response(described(WorkflowResultsSerializer, workflow_results(workflow)))
 
-    @extend_schema(request=WhatIfSerializer, responses={200: dict})
+    @extend_schema(request=WhatIfSerializer, responses={200: WhatIfComparisonSerializer})
     @action(detail=True, methods=["post"], url_path="what-if", throttle_scope="simulations")
     def what_if(self, request: Request, pk: str | None = None) -> Response:
         """What the plan, a push baseline, the recommended policy and your choice would earn:
@@ -150,7 +162,7 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
             raise Throttled(wait=busy.retry_after, detail=str(busy)) from None
         except OverBudget as over:
             raise SimulationStopped(str(over)) from None
-        return Response(answer)
+        return Response(described(WhatIfComparisonSerializer, answer))
 
     @extend_schema(
         parameters=[
@@ -219,7 +231,7 @@ class MarkdownApprovalView(APIView):
 
     permission_classes = [ApproverPermission]
 
-    @extend_schema(request=MarkdownApprovalSerializer, responses={200: dict})
+    @extend_schema(request=MarkdownApprovalSerializer, responses={200: MarkdownSummarySerializer})
     def post(self, request: Request) -> Response:
         form = MarkdownApprovalSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -229,7 +241,7 @@ class MarkdownApprovalView(APIView):
             elasticity=form.validated_data.get("elasticity_coefficient"),
             markdown_pct=form.validated_data.get("markdown_pct"),
         )
-        return Response(markdown_summary(decision))
+        return Response(described(MarkdownSummarySerializer, markdown_summary(decision)))
 
 
 class ReplenishmentApprovalView(APIView):
@@ -240,7 +252,9 @@ class ReplenishmentApprovalView(APIView):
 
     permission_classes = [ApproverPermission]
 
-    @extend_schema(request=ReplenishmentApprovalSerializer, responses={200: dict})
+    @extend_schema(
+        request=ReplenishmentApprovalSerializer, responses={200: ReplenishmentDecidedSerializer}
+    )
     def post(self, request: Request) -> Response:
         form = ReplenishmentApprovalSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -254,14 +268,13 @@ class ReplenishmentApprovalView(APIView):
             )
         except ShipmentEditRefused as refused:
             raise ValidationError({"lines": [str(refused)]}) from None
-        return Response(
-            {
-                "workflow_id": workflow_id,
-                "week_number": week,
-                "approved_shipments": approved,
-                "rejected_shipments": rejected,
-            }
-        )
+        answer = {
+            "workflow_id": workflow_id,
+            "week_number": week,
+            "approved_shipments": approved,
+            "rejected_shipments": rejected,
+        }
+        return Response(described(ReplenishmentDecidedSerializer, answer))
 
 
 class WeeklySalesUploadView(APIView):
@@ -274,7 +287,10 @@ class WeeklySalesUploadView(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "uploads"
 
-    @extend_schema(request={"multipart/form-data": WeeklyUploadSerializer}, responses={200: dict})
+    @extend_schema(
+        request={"multipart/form-data": WeeklyUploadSerializer},
+        responses={200: WeekUploadedSerializer},
+    )
     def post(self, request: Request) -> Response:
         form = WeeklyUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -287,7 +303,7 @@ class WeeklySalesUploadView(APIView):
             raw=upload.read(),
             replace=data["replace"],
         )
-        return Response(outcome)
+        return Response(described(WeekUploadedSerializer, outcome))
 
 
 class AgentStepView(APIView):
@@ -296,12 +312,11 @@ class AgentStepView(APIView):
 
     agent = ""
 
-    @extend_schema(request=AgentStepRequestSerializer, responses={200: dict})
+    @extend_schema(request=AgentStepRequestSerializer, responses={200: AgentStepSerializer})
     def post(self, request: Request) -> Response:
         form = AgentStepRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return Response(
-            workflows.agent_step_run(
-                workflow_id=form.validated_data["workflow_id"], agent=self.agent
-            )
+        answer = workflows.agent_step_run(
+            workflow_id=form.validated_data["workflow_id"], agent=self.agent
         )
+        return Response(described(AgentStepSerializer, answer))

@@ -1,5 +1,6 @@
 """The OpenAPI schema (planner.api.schema) and Swagger UI served offline."""
 
+import json
 import re
 
 import pytest
@@ -37,3 +38,25 @@ def test_swagger_ui_uses_only_local_assets(client: Client) -> None:
     assert urls and all(url.startswith("/") and not url.startswith("//") for url in urls), urls
     asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+def test_every_answer_is_described_field_by_field(tmp_path) -> None:
+    """No 2xx JSON answer is a free-form object: each names a component with its fields."""
+    target = tmp_path / "schema.json"
+    call_command("spectacular", "--format", "openapi-json", "--file", str(target))
+    schema = json.loads(target.read_text())
+    components = schema["components"]["schemas"]
+
+    free_form = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation.get("responses", {}).items():
+                body = response.get("content", {}).get("application/json", {}).get("schema")
+                if not code.startswith("2") or body is None:
+                    continue
+                body = body.get("items", body)
+                name = body.get("$ref", "").rsplit("/", 1)[-1]
+                if not components.get(name, {}).get("properties"):
+                    free_form.append(f"{method.upper()} {path} {code}")
+
+    assert free_form == []

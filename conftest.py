@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
+from forecasting import services as forecasting_services
 from planner.data.sample_data import write_sample_data
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that use the configured database (a django_db or services "
+        "mark, or a database fixture): the second pass of scripts/test, on PostgreSQL and "
+        "Redis. The rest (pure engines, real servers on their own SQLite, the browser) do not "
+        "depend on the configured services and ran in the first pass.",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_database = (
+            item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("services") is not None
+            or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        )
+        (keep if uses_database else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +109,28 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Any:
 
     with django_db_blocker.unblock():
         release_connections()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_season_forecast_computed_once() -> Iterator[None]:
+    """The pre-season ensemble forecast of the same history for the same season, computed
+    once a test session and then reused: the ensemble is deterministic for its inputs, and
+    at about 5 s a season it was the largest shared cost of the suite (most tests start the
+    sample season). Keyed by the daily history itself, the season, the category name and
+    the season shock, so any other input computes afresh; errors (too little history) are
+    raised each time. The forecast's own tests call the engine directly."""
+    computed: dict[tuple[object, ...], Any] = {}
+    real = forecasting_services.forecast_category
+
+    def once(daily_units: Mapping[Any, float], season: Any, **options: Any) -> Any:
+        key = (tuple(sorted(daily_units.items())), season, tuple(sorted(options.items())))
+        if key not in computed:
+            computed[key] = real(daily_units, season, **options)
+        return computed[key]
+
+    forecasting_services.forecast_category = once  # type: ignore[assignment]
+    yield
+    forecasting_services.forecast_category = real
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,29 @@
 """A large chain end to end on a throwaway database of the configured engine: generate it,
 import it through the CSV import services, plan every category (run it on PostgreSQL with
-DATABASE_URL; scripts/services starts one)."""
+DATABASE_URL; scripts/services starts one). With `--workers N` every category is planned as
+Celery tasks on the configured broker by N worker processes this command starts."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import numpy as np
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import override_settings
 
 from allocation import fetch as allocation_fetch
 from forecasting import fetch as forecasting_fetch
+from planner.celery import app as celery_app
 from planner.data import services
 from planner.data.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
 from planner.data.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
@@ -37,16 +46,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--stores", type=int, default=2000)
         parser.add_argument("--categories", type=int, default=20)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=0,
+            help="Celery worker processes to plan the categories with (PostgreSQL and "
+            "CELERY_BROKER_URL needed); 0 plans them one after another in this process.",
+        )
 
-    def handle(self, *args: Any, stores: int, categories: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, stores: int, categories: int, workers: int, **options: Any
+    ) -> None:
+        if stores < 1 or categories < 1 or workers < 0:
+            raise CommandError("--stores and --categories must be at least 1, --workers 0 or more.")
+        if workers and not settings.CELERY_BROKER_URL:
+            raise CommandError("--workers needs a broker: set CELERY_BROKER_URL (Redis).")
+        if workers and connection.vendor != "postgresql":
+            raise CommandError(
+                "--workers needs PostgreSQL: worker processes write to one database at once, "
+                "which SQLite serialises. Set DATABASE_URL."
+            )
         with throwaway_database("chain_benchmark"):
-            self._run(stores, categories)
+            self._run(stores, categories, workers)
 
     def _say(self, label: str, seconds: float, note: str = "") -> None:
         self.stdout.write(f"{label:<44}{seconds:8.2f} s  {note}".rstrip())
         self.stdout.flush()
 
-    def _run(self, store_count: int, category_count: int) -> None:
+    def _run(self, store_count: int, category_count: int, workers: int) -> None:
         self.stdout.write(
             f"database: {connection.vendor}; chain: {store_count:,} stores x "
             f"{category_count} categories, weekly rows 2022-2024"
@@ -107,14 +134,19 @@ class Command(BaseCommand):
             extraction_confidence="high",
             extraction_reasoning="benchmark_chain: fixed parameters",
         )
-        started = time.perf_counter()
-        with override_settings(WORKFLOW_EXECUTION="inline"):
-            for category in Category.objects.order_by("slug"):
-                workflow_start_forecast(category=category, parameters=parameters)
-        planning = time.perf_counter() - started
+        if workers:
+            with celery_workers(workers, self.stdout.write):
+                planning = self._plan_on_workers(parameters)
+        else:
+            started = time.perf_counter()
+            with override_settings(WORKFLOW_EXECUTION="inline"):
+                for category in Category.objects.order_by("slug"):
+                    workflow_start_forecast(category=category, parameters=parameters)
+            planning = time.perf_counter() - started
         waiting = Workflow.objects.filter(status=WorkflowStatus.AWAITING_ORDER).count()
+        where = f"{workers} Celery worker{'s' * (workers > 1)}" if workers else "in this process"
         self._say(
-            f"plan {len(slugs)} categories (forecast, clusters, allocation)",
+            f"plan {len(slugs)} categories ({where})",
             planning,
             f"{planning / len(slugs):.2f} s per category; {waiting} awaiting approval",
         )
@@ -122,3 +154,90 @@ class Command(BaseCommand):
             failed = Workflow.objects.exclude(status=WorkflowStatus.AWAITING_ORDER)
             for workflow in failed:
                 self.stderr.write(f"workflow {workflow.pk}: {workflow.status} {workflow.error}")
+
+    def _plan_on_workers(self, parameters: SeasonParameterSet) -> float:
+        """Starts every category's season as Celery tasks and waits until none is planning;
+        returns the seconds from the first start to the last plan."""
+        started = time.perf_counter()
+        with override_settings(WORKFLOW_EXECUTION="celery"):
+            for category in Category.objects.order_by("slug"):
+                workflow_start_forecast(category=category, parameters=parameters)
+        running = [WorkflowStatus.PENDING, WorkflowStatus.PLANNING]
+        last_report = 0.0
+        while (left := Workflow.objects.filter(status__in=running).count()) > 0:
+            if time.perf_counter() - last_report >= 10:
+                last_report = time.perf_counter()
+                self.stdout.write(f"  planning: {left} categories left")
+                self.stdout.flush()
+            time.sleep(0.2)
+        return time.perf_counter() - started
+
+
+def _database_url() -> str:
+    """The URL of the database this process uses now (the throwaway one), for the workers."""
+    database = connection.settings_dict
+    configured = urlsplit(os.environ.get("DATABASE_URL", ""))
+    credentials = quote(database["USER"] or "", safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = f"{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}"
+    netloc = f"{credentials}@{host}" if credentials else host
+    return urlunsplit(
+        (configured.scheme or "postgres", netloc, "/" + database["NAME"], configured.query, "")
+    )
+
+
+QUEUE = "chain_benchmark"
+
+
+@contextmanager
+def celery_workers(count: int, say: Callable[[str], object]) -> Iterator[None]:
+    """`count` Celery worker processes (one task at a time each) on the throwaway database and
+    a queue of their own, so tasks already on a shared broker are neither run nor taken. They
+    start and warm up before the clock starts, and stop after."""
+    names = [f"chain{index}@benchmark" for index in range(1, count + 1)]
+    env = {**os.environ, "DATABASE_URL": _database_url(), "WORKFLOW_EXECUTION": "celery"}
+    celery = str(Path(sys.executable).with_name("celery"))
+    processes = [
+        subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "planner",
+                "worker",
+                "--concurrency",
+                "1",
+                "--queues",
+                QUEUE,
+                "--hostname",
+                name,
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,  # the banner; problems go to stderr
+        )
+        for name in names
+    ]
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = QUEUE
+    try:
+        deadline = time.monotonic() + 120
+        while len(celery_app.control.ping(destination=names, timeout=1.0)) < count:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                raise CommandError(f"the {count} Celery workers did not start; see their log above")
+        say(f"{count} Celery worker{'s' * (count > 1)} ready on queue {QUEUE}")
+        yield
+    finally:
+        celery_app.conf.task_default_queue = default_queue
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from allocation.engine.shares import HISTORY_WEEKS, ShareChoice, recent_units
 from allocation.engine.types import StoreProfile
-from shared.models import HistoricalSale, Store
+from shared.models import HistoricalSale, Store, WeeklySale
+
+
+def _recent_rows(
+    category_id: str, *, season_start: dt.date, weeks: int
+) -> tuple[QuerySet[Any], str, str]:
+    """The category's rows of the `weeks` weeks before the season with the names of their
+    date and units: the weekly totals when the season starts on a Monday (their weeks are the
+    season's 7-day buckets, so every bucket sums the same), else the dated rows."""
+    since = season_start - dt.timedelta(weeks=weeks)
+    if season_start.weekday() == 0:
+        weekly = WeeklySale.objects.filter(
+            category_id=category_id, week_start__gte=since, week_start__lt=season_start
+        )
+        return weekly, "week_start", "units"
+    daily = HistoricalSale.objects.filter(
+        category_id=category_id, date__gte=since, date__lt=season_start
+    )
+    return daily, "date", "quantity_sold"
 
 
 def share_choice(category_id: str, *, season_start: dt.date, season_weeks: int) -> ShareChoice:
     """The store share rule chosen on this category's recent history, with its backtest
     error (allocation.engine.shares)."""
-    rows = HistoricalSale.objects.filter(
-        category_id=category_id,
-        date__gte=season_start - dt.timedelta(weeks=HISTORY_WEEKS),
-        date__lt=season_start,
-    ).values_list("date", "store_id", "quantity_sold")
+    rows, day_field, units_field = _recent_rows(
+        category_id, season_start=season_start, weeks=HISTORY_WEEKS
+    )
+    dated = rows.values_list(day_field, "store_id", units_field)
     _, choice = recent_units(
-        ((day, store, float(sold)) for day, store, sold in rows.iterator(chunk_size=5000)),
+        ((day, store, float(sold)) for day, store, sold in dated.iterator(chunk_size=5000)),
         season_start=season_start,
         season_weeks=season_weeks,
     )
@@ -65,14 +83,8 @@ def store_profiles(
 def last_year_units(category_id: str, *, season_start: dt.date) -> dict[str, float]:
     """Each store's units of the category in the 52 weeks before the season (the push
     baseline's shares)."""
-    rows = (
-        HistoricalSale.objects.filter(
-            category_id=category_id,
-            date__gte=season_start - dt.timedelta(weeks=52),
-            date__lt=season_start,
-        )
-        .values("store_id")
-        .annotate(units=Sum("quantity_sold"))
-        .values_list("store_id", "units")
+    rows, _, units_field = _recent_rows(category_id, season_start=season_start, weeks=52)
+    totals = (
+        rows.values("store_id").annotate(units=Sum(units_field)).values_list("store_id", "units")
     )
-    return {store: float(units) for store, units in rows}
+    return {store: float(units) for store, units in totals}

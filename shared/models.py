@@ -182,3 +182,33 @@ class HistoricalSale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.store_id} {self.category_id}: {self.quantity_sold}"
+
+
+class WeeklySale(models.Model):
+    """One store's units of one category in one week (Monday to Sunday), summed from the sales
+    history by the history import, so the reads of recent weeks by store scan a seventh of
+    the daily rows. On PostgreSQL the table is partitioned by category (hash, 16 parts): a
+    category's weeks sit in one partition."""
+
+    pk = models.CompositePrimaryKey("category", "store", "week_start")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    week_start = models.DateField(help_text="The week's Monday.")
+    units = models.PositiveIntegerField()
+    revenue = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The sum of the week's known revenue; empty when no row had any.",
+    )
+    days = models.PositiveSmallIntegerField(
+        help_text="Dated rows summed: up to 7 for daily history, 1 for a weekly row."
+    )
+
+    class Meta:
+        ordering = ["category", "week_start", "store"]
+        indexes = [models.Index(fields=["category", "week_start"], name="weekly_category_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week_start} {self.store_id} {self.category_id}: {self.units}"

@@ -34,6 +34,7 @@ from planner.data.imports import (
 from planner.engine.economics import Economics
 from planner.selectors import EconomicsInvalid, category_economics
 from shared.models import Category, HistoricalSale, Store
+from shared.services import weekly_sales_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +165,11 @@ def history_import(*, raw: Source, progress: Progress = _quiet) -> ImportSummary
                 f"{created:,} inserted, {updated:,} updated"
             )
         _refresh_category_counts(list(slugs.values()))
+        spans = rows.changed_spans()
+        for slug, (first, last) in spans.items():
+            weekly_sales_refresh(category_id=slug, first=first, last=last)
+        if spans:
+            progress("history: weekly totals by store summed")
 
     summary = ImportSummary(
         rows=rows.count,
@@ -221,6 +227,7 @@ class _HistoryRows:
         self.units_only = bool(np.isnan(self.cents).all())
         self.key = self.key_of(self.day, self.store_code, self.category_code)
         self.table = HistoricalSale._meta.db_table
+        self.changed = np.zeros(len(self.slugs), dtype=bool)  # by category code
 
     def key_of(self, days: np.ndarray, stores: np.ndarray, categories: np.ndarray) -> np.ndarray:
         key = days * len(self.stores)  # int64: a new array, then worked in place
@@ -245,6 +252,8 @@ class _HistoryRows:
         cents = old_cents if self.units_only else self.cents[held]  # units only: revenue stays
         same_revenue = (cents == old_cents) | (np.isnan(cents) & np.isnan(old_cents))
         differs = (self.quantity[held] != stored["quantity"][at]) | ~same_revenue
+        self.changed[self.category_code[new]] = True
+        self.changed[self.category_code[held[differs]]] = True
         if len(new):
             self._insert(new)
         if differs.any():
@@ -261,6 +270,17 @@ class _HistoryRows:
                     ),
                 )
         return len(new), int(differs.sum())
+
+    def changed_spans(self) -> dict[str, tuple[dt.date, dt.date]]:
+        """The first and last day of the file's rows of each category that had a row inserted
+        or updated: the weeks whose totals change."""
+        epoch = np.datetime64("1970-01-01", "D")
+        spans = {}
+        for code in np.flatnonzero(self.changed):
+            days = self.day[self.category_code == code]
+            first, last = (epoch + int(days.min()), epoch + int(days.max()))
+            spans[str(self.slugs[code])] = (first.item(), last.item())
+        return spans
 
     def _stored(self, first: int, last: int) -> dict[str, np.ndarray]:
         """The stored rows of the file's categories from day `first` to `last` (days since

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from allocation.models import StoreCluster
 from planner.models import WeeklyActual, Workflow
-from shared.models import Category, HistoricalSale, Store
+from shared.models import Category, HistoricalSale, Store, WeeklySale
 
 BEFORE_THE_MOVE = [
     ("planner", "0008_category_economics"),
@@ -76,3 +76,11 @@ def test_a_database_filled_by_the_old_layout_keeps_its_rows_and_links(old_layout
     assert WeeklyActual.objects.get().store == Store.objects.get(pk="S001")
     assert list(StoreCluster.objects.get().stores.values_list("id", flat=True)) == ["S001"]
     assert ContentType.objects.get_for_model(Store).pk == old_store_type.pk
+    # The weekly totals are summed from the history already held.
+    week = WeeklySale.objects.get()
+    assert (week.week_start, week.store_id, week.units, week.days) == (
+        dt.date(2025, 3, 3),
+        "S001",
+        7,
+        1,
+    )

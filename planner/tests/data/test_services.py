@@ -1,5 +1,6 @@
 """Imports against the real database: atomic, idempotent, only changed rows written."""
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from planner.data import services
 from planner.data.imports import ImportRejected
 from planner.data.sample_data import HISTORY_FILE, STORES_FILE
 from planner.tests.factories import StoreFactory
-from shared.models import Category, HistoricalSale, Store
+from shared.models import Category, HistoricalSale, Store, WeeklySale
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,33 @@ def test_sample_history_imports_fully_and_idempotently(sample_dir: Path) -> None
     assert (second.created, second.updated, second.unchanged) == (0, 0, 164_400)
     assert HistoricalSale.objects.count() == 164_400
     assert sorted(Category.objects.values_list("history_row_count", flat=True)) == [54_800] * 3
+
+
+def _weekly() -> list[tuple]:
+    return list(
+        WeeklySale.objects.order_by("week_start", "store_id").values_list(
+            "week_start", "store_id", "category_id", "units", "revenue", "days"
+        )
+    )
+
+
+def test_the_import_keeps_the_weekly_totals_by_store_in_step_with_the_history() -> None:
+    StoreFactory(id="S001")
+    StoreFactory(id="S002")
+    # Sunday 2024-01-07 closes the week of Monday 2024-01-01; 2024-01-08 opens the next.
+    raw = HEADER + (
+        "2024-01-01,S001,Dresses,3,30\n2024-01-07,S001,Dresses,4,40\n"
+        "2024-01-08,S001,Dresses,5,50\n2024-01-03,S002,Dresses,1,10\n"
+    )
+    services.history_import(raw=raw.encode())
+    first = _weekly()
+    services.history_import(raw=(HEADER + "2024-01-07,S001,Dresses,6,60\n").encode())
+
+    week = dt.date(2024, 1, 1)
+    assert first == [
+        (week, "S001", "dresses", 7, Decimal("70.00"), 2),
+        (week, "S002", "dresses", 1, Decimal("10.00"), 1),
+        (week + dt.timedelta(days=7), "S001", "dresses", 5, Decimal("50.00"), 1),
+    ]
+    assert _weekly()[0] == (week, "S001", "dresses", 9, Decimal("90.00"), 2)
+    assert _weekly()[1:] == first[1:]

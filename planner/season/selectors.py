@@ -10,9 +10,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Count, Max, Q, Sum
+
 from allocation import selectors as allocation_selectors
-from allocation.choices import AllocationStatus, ShipmentKind
-from allocation.models import Allocation
+from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
+from allocation.models import Allocation, Shipment
 from forecasting import fetch as forecasting_fetch
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
@@ -32,7 +34,7 @@ from planner.engine.season import (
     run_weeks,
     season_start,
 )
-from planner.models import WeeklyActual, WeekReview, Workflow
+from planner.models import WeeklyActual, WeekReview, Workflow, WorkflowEvent
 from planner.season.policy import season_policy
 from planner.season.states import SeasonConflict
 from planner.selectors import usable_economics
@@ -288,3 +290,33 @@ def replenishment_lines(allocation: Allocation) -> list[Any]:
     return list(
         allocation.shipments.exclude(kind=ShipmentKind.INITIAL).order_by("-week_number", "store_id")
     )
+
+
+def season_stamp(workflow_id: int) -> tuple[object, ...] | None:
+    """What the season page's figures are made of, in three reads: the season's stream
+    position and last change, its category's economics, and its shipments' count, units and
+    statuses. Equal stamps mean equal figures (the season page answers 304 on one); None for
+    no such season."""
+    season = (
+        Workflow.objects.filter(pk=workflow_id)
+        .values_list(
+            "updated_at",
+            "season_week",
+            "category__price",
+            "category__unit_cost",
+            "category__salvage_value",
+            "category__shipment_cost",
+            "category__history_row_count",
+        )
+        .first()
+    )
+    if season is None:
+        return None
+    stream = WorkflowEvent.objects.filter(workflow_id=workflow_id).aggregate(last=Max("sequence"))
+    shipments = Shipment.objects.filter(allocation__forecast__workflow_id=workflow_id).aggregate(
+        lines=Count("id"),
+        units=Sum("units"),
+        approved=Count("id", filter=Q(status=ShipmentStatus.APPROVED)),
+        rejected=Count("id", filter=Q(status=ShipmentStatus.REJECTED)),
+    )
+    return (*season, stream["last"], *shipments.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -17,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_POST
 from rest_framework.throttling import ScopedRateThrottle
 
 from allocation import selectors as allocation_selectors
@@ -35,7 +37,7 @@ from planner.models import Workflow
 from planner.season import exports, weekly, workflows
 from planner.season.parameters import season_parameter_set
 from planner.season.queue import work_queue
-from planner.season.selectors import replenishment_lines, sample_week_sales
+from planner.season.selectors import replenishment_lines, sample_week_sales, season_stamp
 from planner.season.workflows import Keep
 from planner.web import dashboard
 from planner.web.forms import (
@@ -328,10 +330,23 @@ def season(request: HttpRequest, workflow_id: int) -> HttpResponse:
     return render(request, "planner/season.html", _season_page(workflow_id))
 
 
+def _live_part_etag(request: HttpRequest, workflow_id: int) -> str | None:
+    """The live part's version: the season's stamp (its figures) for this reader and this
+    form token, so an unchanged season is answered 304 without replaying its weeks."""
+    stamp = season_stamp(workflow_id)
+    if stamp is None:
+        return None
+    reader = (request.user.pk, request.META.get("CSRF_COOKIE", ""))
+    return hashlib.sha256(repr((stamp, reader)).encode()).hexdigest()[:32]
+
+
 @role_required("view")
+@cache_control(private=True, no_cache=True)  # kept, but asked again with its ETag each time
+@condition(etag_func=_live_part_etag)
 def season_live(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """The season page's live part alone: the page asks for it on every streamed event and
-    swaps it in place (no reload; the page's messages are left for the page)."""
+    swaps it in place (no reload; the page's messages are left for the page). The answer
+    carries an ETag; asked again with it while nothing in the season changed, it is a 304."""
     return render(request, "planner/season_live.html", _season_page(workflow_id))
 
 

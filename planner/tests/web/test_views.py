@@ -5,6 +5,7 @@ import gzip
 import html
 import json
 import re
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -711,3 +712,28 @@ def test_home_page_shows_loaded_data(client: Client, member) -> None:
 
     assert "Accessories" in page
     assert f"{Store.objects.count()} stores." in page
+
+
+def test_the_live_part_of_an_unchanged_season_is_a_304_without_reading_the_season(
+    signed_in: Client, sample_dir: Path
+) -> None:
+    workflow_id, frame = _started(signed_in, sample_dir, "low_demand.csv")
+    raw = frame[frame["week_number"] == 1].to_csv(index=False).encode()
+    signed_in.post(
+        f"/seasons/{workflow_id}/weeks",
+        {"week_number": 1, "file": SimpleUploadedFile("w.csv", raw)},
+    )
+    first = signed_in.get(f"/seasons/{workflow_id}/live")
+    etag = first["ETag"]
+
+    with CaptureQueriesContext(connection) as read:
+        again = signed_in.get(f"/seasons/{workflow_id}/live", HTTP_IF_NONE_MATCH=etag)
+    # A change that streams no event: the category's price, set in the admin.
+    Category.objects.filter(slug="womens-dresses").update(price=Decimal("61.00"))
+    repriced = signed_in.get(f"/seasons/{workflow_id}/live", HTTP_IF_NONE_MATCH=etag)
+
+    assert first.status_code == 200 and "no-cache" in first["Cache-Control"]
+    assert (again.status_code, again.content) == (304, b"")
+    # The session, the user and the three reads of the stamp; no week is replayed.
+    assert len(read.captured_queries) <= 6, [q["sql"] for q in read.captured_queries]
+    assert repriced.status_code == 200 and repriced["ETag"] != etag

@@ -23,10 +23,8 @@ class CreatePartitionedOnPostgres(migrations.CreateModel):
         table = model._meta.db_table
         schema_editor.execute(
             f"""CREATE TABLE {table} (
-                category_id varchar(80) NOT NULL REFERENCES planner_category (slug)
-                    DEFERRABLE INITIALLY DEFERRED,
-                store_id varchar(20) NOT NULL REFERENCES planner_store (id)
-                    DEFERRABLE INITIALLY DEFERRED,
+                category_id varchar(80) NOT NULL,
+                store_id varchar(20) NOT NULL,
                 week_start date NOT NULL,
                 units integer NOT NULL CHECK (units >= 0),
                 revenue numeric(14, 2) NULL,
@@ -69,8 +67,8 @@ class Migration(migrations.Migration):
                 ('units', models.PositiveIntegerField()),
                 ('revenue', models.DecimalField(blank=True, decimal_places=2, help_text="The sum of the week's known revenue; empty when no row had any.", max_digits=14, null=True)),
                 ('days', models.PositiveSmallIntegerField(help_text='Dated rows summed: up to 7 for daily history, 1 for a weekly row.')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shared.category')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shared.store')),
+                ('category', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shared.category')),
+                ('store', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shared.store')),
             ],
             options={
                 'ordering': ['category', 'week_start', 'store'],

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, models
 from django.test import override_settings
 
 from allocation import fetch as allocation_fetch
@@ -32,7 +32,7 @@ from planner.models import Workflow
 from planner.season.workflows import workflow_start_forecast
 from season_agents.extraction.types import SeasonParameterSet
 from shared.choices import WorkflowStatus
-from shared.models import Category
+from shared.models import Category, HistoricalSale, WeeklySale
 
 
 class Command(BaseCommand):
@@ -109,6 +109,9 @@ class Command(BaseCommand):
         self._say(
             f"import {rows:,} history rows", imported, f"{rows / imported:,.0f} rows/s, validated"
         )
+        if connection.vendor == "postgresql":
+            for model in (HistoricalSale, WeeklySale):
+                self._table_size(model)
 
         slugs = list(Category.objects.order_by("slug").values_list("slug", flat=True))
         season_start = dt.date(2025, 2, 17)
@@ -154,6 +157,24 @@ class Command(BaseCommand):
             failed = Workflow.objects.exclude(status=WorkflowStatus.AWAITING_ORDER)
             for workflow in failed:
                 self.stderr.write(f"workflow {workflow.pk}: {workflow.status} {workflow.error}")
+
+    def _table_size(self, model: type[models.Model]) -> None:
+        """A table's rows and bytes on disk with its indexes (PostgreSQL; partitions summed)."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            # A partitioned table's own size is 0 and its tree lists its partitions; a plain
+            # table's tree is empty.
+            cursor.execute(
+                "SELECT pg_total_relation_size(%s::regclass) + COALESCE((SELECT "
+                "SUM(pg_total_relation_size(relid)) FROM pg_partition_tree(%s::regclass)), 0)",
+                [table, table],
+            )
+            (size,) = cursor.fetchone()
+        count = model._default_manager.count()
+        self.stdout.write(
+            f"  {table}: {count:,} rows, {size / 2**20:,.0f} MB with indexes"
+            + (f", {size / count:,.0f} bytes a row" if count else "")
+        )
 
     def _plan_on_workers(self, parameters: SeasonParameterSet) -> float:
         """Starts every category's season as Celery tasks and waits until none is planning;

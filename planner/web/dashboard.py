@@ -7,6 +7,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import plotly.graph_objects as go
@@ -16,6 +17,7 @@ from plotly.subplots import make_subplots
 from allocation import selectors as allocation_selectors
 from allocation.choices import AllocationStatus, ShipmentStatus
 from allocation.engine.allocation import SAFETY_STOCK_RANGE, order_split
+from allocation.models import Allocation, StoreAllocation
 from forecasting import selectors as forecasting_selectors
 from forecasting.engine.members import MEMBER_LABELS
 from forecasting.engine.types import ForecastWeek as EngineWeek
@@ -23,10 +25,14 @@ from forecasting.engine.variance import variance
 from forecasting.models import Forecast, ForecastWeek
 from markdowns import selectors as markdown_selectors
 from markdowns.choices import MarkdownStatus
+from markdowns.models import MarkdownDecision
 from planner import selectors
+from planner.engine.money import MarginRange
+from planner.engine.report import SeasonReport
 from planner.engine.season import WeekOutcome
-from planner.models import WeekReview, Workflow
+from planner.models import SeasonParameters, WeekReview, Workflow
 from planner.season.selectors import (
+    SeasonToDate,
     order_margin_range,
     replenishment_lines,
     season_outcomes,
@@ -414,7 +420,51 @@ def report_chart(
     return figure_data(figure)
 
 
-def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
+@dataclass
+class SeasonView:
+    """Everything the season page and its live part show, read once a render by
+    `season_view`; the templates see its fields as their context."""
+
+    workflow: Workflow
+    status_text: str
+    awaiting_action: str
+    agents_working: bool
+    last_sequence: int
+    parameters: SeasonParameters
+    cards: list[dict[str, Any]]
+    original: Forecast | None
+    current: Forecast | None
+    allocation: Allocation | None
+    reviews: list[WeekReview]
+    next_week: int | None
+    markdowns: list[MarkdownDecision]
+    pending_markdown: MarkdownDecision | None
+    weeks_to_checkpoint: int
+    markdown_cap: float
+    lift_per_point: float
+    cover_weeks: int
+    # The sections shown unfolded (the reader's choice wins).
+    open: dict[str, bool] = field(default_factory=lambda: {"plan": True})
+    chart: dict[str, Any] | None = None
+    chart_summary: str | None = None
+    season_range: Any = None
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+    order_previews: dict[int, Any] = field(default_factory=dict)
+    store_rows: list[StoreAllocation] = field(default_factory=list)
+    replenishment_weeks: list[dict[str, Any]] = field(default_factory=list)
+    dc_available: int | None = None
+    margin_range: MarginRange | None = None
+    to_date: SeasonToDate | None = None
+    cover: dict[str, float | None] | None = None
+    report: SeasonReport | None = None
+    report_chart: dict[str, Any] | None = None
+    decisions: list[dict[str, str]] = field(default_factory=list)
+
+    def as_context(self) -> dict[str, Any]:
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+def season_view(workflow: Workflow, *, last_sequence: int) -> SeasonView:
     """Everything the season page shows. `last_sequence` is the stream position read before
     the season was: events after it are replayed to the page."""
     original = forecasting_selectors.season_forecast(workflow_id=workflow.pk)
@@ -422,33 +472,41 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     allocation = allocation_selectors.season_allocation(workflow_id=workflow.pk)
     reviews = list(WeekReview.objects.filter(workflow=workflow).order_by("week_number"))
     horizon = workflow.parameters.forecast_horizon_weeks
-    context: dict[str, Any] = {
-        "workflow": workflow,
-        "status_text": describe(workflow),
-        "awaiting_action": AWAITING_ACTION.get(workflow.status, ""),
-        "agents_working": workflow.status in RUNNABLE,
-        "last_sequence": last_sequence,
-        "parameters": workflow.parameters,
-        "cards": agent_cards(workflow),
-        "original": original,
-        "current": current,
-        "allocation": allocation,
-        "reviews": reviews,
-        "next_week": workflow.season_week + 1 if workflow.season_week < horizon else None,
-        "markdowns": markdown_selectors.season_markdowns(root=original) if original else [],
-        "pending_markdown": markdown_selectors.pending_markdown(root=original)
-        if original
-        else None,
-        "weeks_to_checkpoint": max(
+    view = SeasonView(
+        workflow=workflow,
+        status_text=describe(workflow),
+        awaiting_action=AWAITING_ACTION.get(workflow.status, ""),
+        agents_working=workflow.status in RUNNABLE,
+        last_sequence=last_sequence,
+        parameters=workflow.parameters,
+        cards=agent_cards(workflow),
+        original=original,
+        current=current,
+        allocation=allocation,
+        reviews=reviews,
+        next_week=workflow.season_week + 1 if workflow.season_week < horizon else None,
+        markdowns=markdown_selectors.season_markdowns(root=original) if original else [],
+        pending_markdown=markdown_selectors.pending_markdown(root=original) if original else None,
+        weeks_to_checkpoint=max(
             0, (workflow.parameters.markdown_checkpoint_week or 0) - workflow.season_week
         ),
-        "markdown_cap": settings.PLANNING["MARKDOWN_CAP"],
-        "lift_per_point": settings.PLANNING["MARKDOWN_LIFT_PER_POINT"],
-        "report": None,
-        "to_date": None,
-        "cover_weeks": COVER_WEEKS,
-        "open": {"plan": True},  # the sections shown unfolded (the reader's choice wins)
-    }
+        markdown_cap=settings.PLANNING["MARKDOWN_CAP"],
+        lift_per_point=settings.PLANNING["MARKDOWN_LIFT_PER_POINT"],
+        cover_weeks=COVER_WEEKS,
+    )
+    _fill(view, workflow)
+    view.decisions = pending_decisions(view)
+    return view
+
+
+def _fill(view: SeasonView, workflow: Workflow) -> None:
+    """The plan's chart, the order and, once it is accepted, the season to date and report."""
+    original, current, allocation, reviews = (
+        view.original,
+        view.current,
+        view.allocation,
+        view.reviews,
+    )
     if original is not None and current is not None:
         weeks = list(original.weeks.order_by("week_number"))
         in_force = (
@@ -458,66 +516,60 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
         last_year = selectors.category_units_a_year_before(workflow.category_id, starts)
         decided = [
             (m.week_number, m.applied_pct)
-            for m in context["markdowns"]
+            for m in view.markdowns
             if m.status == MarkdownStatus.APPLIED
         ]
-        context["chart"] = forecast_chart(
-            original, current, weeks, in_force, reviews, last_year, decided
-        )
-        context["chart_summary"] = chart_summary(current, weeks, in_force, reviews, last_year)
-        context["season_range"] = forecasting_selectors.season_range(original)
+        view.chart = forecast_chart(original, current, weeks, in_force, reviews, last_year, decided)
+        view.chart_summary = chart_summary(current, weeks, in_force, reviews, last_year)
+        view.season_range = forecasting_selectors.season_range(original)
     if allocation is None:
-        return context
-    clusters = []
+        return
     store_rows = list(allocation.store_rows.select_related("store", "cluster"))
     for row in allocation.cluster_rows.select_related("cluster").order_by("-share"):
         stores = [s for s in store_rows if s.cluster_id == row.cluster_id]
         name = row.cluster.label.replace("_", " ").capitalize()
         tiers = Counter(s.store.fashion_tier or "unknown tier" for s in stores)
         described = ", ".join(f"{count} {tier}" for tier, count in tiers.most_common())
-        clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
-    context["clusters"] = clusters
+        view.clusters.append({"row": row, "stores": stores, "name": name, "tiers": described})
     if original is not None:
         total = math.fsum(w.units for w in original.weeks.all())
         low, high = SAFETY_STOCK_RANGE
-        context["order_previews"] = {
+        view.order_previews = {
             percent: order_split(total, percent / 100, allocation.dc_holdback_pct)
             for percent in range(round(100 * low), round(100 * high) + 1)
         }
     reserve = allocation_selectors.dc_reserve_by_store(allocation=allocation)
     for store_row in store_rows:
         store_row.dc_reserve = reserve[store_row.store_id]  # type: ignore[attr-defined]
-    context["store_rows"] = store_rows
-    context["replenishment_weeks"] = replenishment_weeks(
+    view.store_rows = store_rows
+    view.replenishment_weeks = replenishment_weeks(
         replenishment_lines(allocation), dc_units=allocation.dc_holdback_units
     )
-    context["dc_available"] = allocation.dc_holdback_units
-    context["open"].update(
-        stores=context["awaiting_action"] == "approve_manufacturing_order",
+    view.dc_available = allocation.dc_holdback_units
+    view.open.update(
+        stores=view.awaiting_action == "approve_manufacturing_order",
         # Once the season closes the report is what needs reading; its weeks stay a click away.
         weeks=allocation.status == AllocationStatus.APPROVED
         and workflow.status != WorkflowStatus.CLOSED,
-        replenishment=any(
-            w["status"] == ShipmentStatus.PROPOSED for w in context["replenishment_weeks"]
-        ),
-        markdown=context["awaiting_action"] == "approve_markdown",
+        replenishment=any(w["status"] == ShipmentStatus.PROPOSED for w in view.replenishment_weeks),
+        markdown=view.awaiting_action == "approve_markdown",
         report=workflow.status == WorkflowStatus.CLOSED,
     )
     if allocation.status != AllocationStatus.APPROVED:
-        context["margin_range"] = order_margin_range(
+        view.margin_range = order_margin_range(
             allocation, selectors.usable_economics(workflow.category_id)
         )
-        return context
+        return
     record = season_record(workflow)
     # The season's own economics (read once, with its policy), not a second read of them.
-    context["margin_range"] = order_margin_range(allocation, record.policy.economics)
+    view.margin_range = order_margin_range(allocation, record.policy.economics)
     outcomes = season_outcomes(record)
     to_date = season_to_date(record, outcomes)
-    context["to_date"] = to_date
-    context["dc_available"] = to_date.dc_available
+    view.to_date = to_date
+    view.dc_available = to_date.dc_available
     if outcomes:
         weekly = weekly_demand_ahead(outcomes[-1].state.plan, after_week=to_date.week)
-        context["cover"] = {
+        view.cover = {
             "stores": to_date.store_units / weekly if weekly else None,
             "dc": to_date.dc_available / weekly if weekly else None,
         }
@@ -527,11 +579,10 @@ def season_context(workflow: Workflow, *, last_sequence: int) -> dict[str, Any]:
     for review in reviews:
         review.has_drill = review.week_number in weeks_run  # type: ignore[attr-defined]
     if outcomes and outcomes[-1].report is not None:
-        context["report"] = outcomes[-1].report
+        view.report = outcomes[-1].report
     if reviews and original is not None:
         received = [o.state.received_by_stores for o in outcomes]
-        context["report_chart"] = report_chart(reviews, original, received)
-    return context
+        view.report_chart = report_chart(reviews, original, received)
 
 
 def week_drill(workflow: Workflow, week_number: int) -> dict[str, Any] | None:
@@ -611,11 +662,11 @@ def week_drilldown(
     return {"clusters": sorted(clusters.values(), key=lambda c: -c["sold"]), "stores": stores}
 
 
-def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
+def pending_decisions(view: SeasonView) -> list[dict[str, str]]:
     """What waits for a person now, each with where on the page to do it (the season
     header's buttons) and the role that may do it ("approve", "plan" or "view")."""
-    workflow: Workflow = context["workflow"]
-    action = context["awaiting_action"]
+    workflow = view.workflow
+    action = view.awaiting_action
     decisions = []
     if action == "approve_manufacturing_order":
         decisions.append(
@@ -630,20 +681,20 @@ def pending_decisions(context: dict[str, Any]) -> list[dict[str, str]]:
                 "role": "approve",
             }
         )
-    for week in context.get("replenishment_weeks", []):
-        if week["status"] == ShipmentStatus.PROPOSED:
+    for proposal in view.replenishment_weeks:
+        if proposal["status"] == ShipmentStatus.PROPOSED:
             decisions.append(
                 {
-                    "label": f"Approve week {week['week_number']}'s replenishment: "
-                    f"{week['units']:,} units to {week['stores']} stores",
-                    "href": f"#replenishment-week-{week['week_number']}",
+                    "label": f"Approve week {proposal['week_number']}'s replenishment: "
+                    f"{proposal['units']:,} units to {proposal['stores']} stores",
+                    "href": f"#replenishment-week-{proposal['week_number']}",
                     "role": "approve",
                 }
             )
-    if workflow.status == WorkflowStatus.IN_SEASON and context.get("next_week"):
+    if workflow.status == WorkflowStatus.IN_SEASON and view.next_week:
         decisions.append(
             {
-                "label": f"Upload week {context['next_week']}'s sales",
+                "label": f"Upload week {view.next_week}'s sales",
                 "href": "#week-upload",
                 "role": "plan",
             }

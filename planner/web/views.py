@@ -369,8 +369,7 @@ def _season_page(workflow_id: int) -> dict[str, Any]:
     workflow = get_object_or_404(
         Workflow.objects.select_related("category", "parameters"), pk=workflow_id
     )
-    context = dashboard.season_context(workflow, last_sequence=last_sequence)
-    context["decisions"] = dashboard.pending_decisions(context)
+    context = dashboard.season_view(workflow, last_sequence=last_sequence).as_context()
     context.update(
         manufacturing_form=ManufacturingForm(
             initial={

@@ -50,7 +50,7 @@ def forecast_create(
     Raises forecasting.engine.types.ForecastError when the history is too short.
     """
     result = forecast_category(
-        fetch.category_daily_units(category.pk),
+        fetch.category_units_for_season(category.pk, season_start=season.start),
         season,
         category_name=category.name,
         season_shock=season_shock_for(category_id=category.pk),

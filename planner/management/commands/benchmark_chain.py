@@ -116,7 +116,9 @@ class Command(BaseCommand):
         slugs = list(Category.objects.order_by("slug").values_list("slug", flat=True))
         season_start = dt.date(2025, 2, 17)
         aggregations: dict[str, Callable[[str], object]] = {
-            "weekly category series (SQL SUM by date)": forecasting_fetch.category_daily_units,
+            "category series (weekly totals)": partial(
+                forecasting_fetch.category_units_for_season, season_start=season_start
+            ),
             "store profiles (recent weeks by store)": partial(
                 allocation_fetch.store_profiles, season_start=season_start, season_weeks=12
             ),

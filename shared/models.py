@@ -215,7 +215,6 @@ class WeeklySale(models.Model):
 
     class Meta:
         ordering = ["category", "week_start", "store"]
-        indexes = [models.Index(fields=["category", "week_start"], name="weekly_category_week")]
 
     def __str__(self) -> str:
         return f"{self.week_start} {self.store_id} {self.category_id}: {self.units}"

@@ -150,9 +150,24 @@ class HistoricalSale(models.Model):
     """Units and revenue of one category in one store on one date (a day or a week's row)."""
 
     date = models.DateField()
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="historical_sales")
+    # The history import is the table's one writer: it refuses a row of an unknown store and
+    # creates its categories, and deleting a store or category with history is refused
+    # (PROTECT). So the database keeps no foreign key constraints here, whose per-row checks
+    # at commit took longer than the COPY of the rows; and no index of their own, since the
+    # composite indexes below lead with each (a store's rows, a category's dates).
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        related_name="historical_sales",
+        db_index=False,
+        db_constraint=False,
+    )
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="historical_sales"
+        Category,
+        on_delete=models.PROTECT,
+        related_name="historical_sales",
+        db_index=False,
+        db_constraint=False,
     )
     quantity_sold = models.PositiveIntegerField()
     revenue = models.DecimalField(

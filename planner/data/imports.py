@@ -240,26 +240,12 @@ def _scan(stream: BinaryIO, what: str) -> list[str]:
             [Problem(message="binary content; expected comma-separated text")],
         )
     stream.seek(0)
-    content = False
-
-    def text_lines() -> Iterator[str]:
-        nonlocal content
-        offset = 0
-        for number, line in enumerate(stream):
-            try:
-                text = line.decode("utf-8-sig" if number == 0 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise ImportRejected(
-                    f"The {what} file is not UTF-8 text; save it as CSV (UTF-8).",
-                    [Problem(message=f"byte {offset + exc.start} is not valid UTF-8")],
-                ) from None
-            offset += len(line)
-            content = content or not text.isspace()
-            yield text
-
-    reader = csv.reader(text_lines())
-    ragged = _Collector()
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
+        content = any(chunk.strip() for chunk in iter(lambda: text.read(1 << 20), ""))
+        text.seek(0)
+        reader = csv.reader(text)
+        ragged = _Collector()
         header = [name.strip() for name in next(reader, [])]
         for fields in reader:
             if fields and len(fields) != len(header):
@@ -269,11 +255,16 @@ def _scan(stream: BinaryIO, what: str) -> list[str]:
                         row=reader.line_num,
                     )
                 )
+    except UnicodeDecodeError:
+        stream.seek(0)
+        raise _not_utf8(stream, what) from None
     except csv.Error as exc:
         raise ImportRejected(
             f"The {what} file is not valid CSV: {exc}",
             [Problem(message=f"not parseable as CSV: {exc}")],
         ) from None
+    finally:
+        text.detach()  # the caller reads the stream again
     if not content:
         raise ImportRejected(
             f"The {what} file is empty.", [Problem(message="the file has no content")]
@@ -291,6 +282,23 @@ def _scan(stream: BinaryIO, what: str) -> list[str]:
             total=ragged.count,
         )
     return header
+
+
+def _not_utf8(stream: BinaryIO, what: str) -> ImportRejected:
+    """The rejection of a file that is not UTF-8, naming the first byte that is not (found
+    line by line: the decoder reading the file whole only knows its place in a buffer)."""
+    offset = 0
+    for number, line in enumerate(stream):
+        try:
+            line.decode("utf-8-sig" if number == 0 else "utf-8")
+        except UnicodeDecodeError as exc:
+            offset += exc.start
+            break
+        offset += len(line)
+    return ImportRejected(
+        f"The {what} file is not UTF-8 text; save it as CSV (UTF-8).",
+        [Problem(message=f"byte {offset} is not valid UTF-8")],
+    )
 
 
 def _frames(stream: BinaryIO, header: list[str], what: str, rows: int) -> Iterator[pd.DataFrame]:
@@ -489,9 +497,13 @@ def _history_rows(
     """One chunk's rows checked and typed (problem cells empty)."""
     dates = _dates_in(frame, problems, "date", window)
     stores = frame["store_id"]
+    known = pd.Series(  # unknown stores: missing
+        pd.Categorical.from_codes(stores_type.categories.get_indexer(stores), dtype=stores_type),
+        index=stores.index,
+    )
     problems.add_rows(_empty(stores), "store_id", "a value is required")
     problems.add_rows(
-        ~_empty(stores) & ~stores.isin(stores_type.categories),
+        ~_empty(stores) & known.isna(),
         "store_id",
         "unknown store; import the store attributes file first",
     )
@@ -507,7 +519,7 @@ def _history_rows(
     return pd.DataFrame(
         {
             "date": dates,
-            "store_id": stores.where(stores.isin(stores_type.categories)).astype(stores_type),
+            "store_id": known,
             "category": categories.where(~_empty(categories)).astype("category"),
             "quantity_sold": quantities,
             "revenue": revenue.round(2),

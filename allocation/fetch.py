@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+import pandas as pd
+from django.db import connection
 from django.db.models import QuerySet, Sum
 
-from allocation.engine.shares import HISTORY_WEEKS, ShareChoice, recent_units
+from allocation.engine.shares import (
+    HISTORY_WEEKS,
+    ShareChoice,
+    StoreWeeks,
+    recent_shares,
+    store_weeks,
+)
 from allocation.engine.types import StoreProfile
 from shared.models import HistoricalSale, Store, WeeklySale
 
@@ -30,19 +39,52 @@ def _recent_rows(
     return daily, "date", "quantity_sold"
 
 
-def share_choice(category_id: str, *, season_start: dt.date, season_weeks: int) -> ShareChoice:
-    """The store share rule chosen on this category's recent history, with its backtest
-    error (allocation.engine.shares)."""
+# Days from a date column to a season's start (a parameter), per engine.
+_DAYS_BEFORE = {
+    "postgresql": "%s::date - {column}",
+    "sqlite": "CAST(julianday(%s) - julianday({column}) AS INTEGER)",
+}
+
+
+def recent_store_weeks(category_id: str, *, season_start: dt.date) -> StoreWeeks:
+    """The category's units by store and week in the `HISTORY_WEEKS` before the season, read
+    in one query as plain columns (no model instance or field conversion a row)."""
     rows, day_field, units_field = _recent_rows(
         category_id, season_start=season_start, weeks=HISTORY_WEEKS
     )
-    dated = rows.values_list(day_field, "store_id", units_field)
-    _, choice = recent_units(
-        ((day, store, float(sold)) for day, store, sold in dated.iterator(chunk_size=5000)),
-        season_start=season_start,
-        season_weeks=season_weeks,
+    days_before = _DAYS_BEFORE[connection.vendor].format(column=day_field)
+    since = season_start - dt.timedelta(weeks=HISTORY_WEEKS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {days_before}, store_id, {units_field} FROM {rows.model._meta.db_table} "
+            f"WHERE category_id = %s AND {day_field} >= %s AND {day_field} < %s",
+            [season_start, category_id, since, season_start],
+        )
+        columns = np.array(cursor.fetchall(), dtype=object).reshape(-1, 3).T
+    store, stores = pd.factorize(columns[1], sort=True)
+    return store_weeks(
+        columns[0].astype(np.int64), store, stores.tolist(), columns[2].astype(float)
     )
-    return choice
+
+
+def share_choice(category_id: str, *, season_start: dt.date, season_weeks: int) -> ShareChoice:
+    """The store share rule chosen on this category's recent history, with its backtest
+    error (allocation.engine.shares)."""
+    return recent_shares(
+        recent_store_weeks(category_id, season_start=season_start), season_weeks=season_weeks
+    )
+
+
+# The store attributes a profile carries as numbers (the same names on both).
+_PROFILE_NUMBERS = (
+    "avg_weekly_sales_12mo",
+    "size_sqft",
+    "median_income",
+    "foot_traffic",
+    "competitor_density",
+    "online_penetration",
+    "population_density",
+)
 
 
 def store_profiles(
@@ -63,20 +105,15 @@ def store_profiles(
     def number(value: object) -> float | None:
         return None if value is None else float(value)  # type: ignore[arg-type]
 
+    attributes = Store.objects.order_by("id").values_list("id", *_PROFILE_NUMBERS, "location_tier")
     return [
         StoreProfile(
-            store_id=store.pk,
-            avg_weekly_sales_12mo=number(store.avg_weekly_sales_12mo),
-            size_sqft=number(store.size_sqft),
-            median_income=number(store.median_income),
-            foot_traffic=number(store.foot_traffic),
-            competitor_density=number(store.competitor_density),
-            online_penetration=number(store.online_penetration),
-            population_density=number(store.population_density),
-            location_tier=store.location_tier or None,
-            category_units=float(units.get(store.pk, 0)),
+            store_id=store_id,
+            **{name: number(value) for name, value in zip(_PROFILE_NUMBERS, numbers, strict=True)},
+            location_tier=tier or None,
+            category_units=float(units.get(store_id, 0)),
         )
-        for store in Store.objects.order_by("id")
+        for store_id, *numbers, tier in attributes
     ]
 
 

@@ -23,7 +23,6 @@ from allocation.models import (
     StoreCluster,
 )
 from forecasting.models import Forecast
-from shared.models import Store
 
 
 def clustering_create(*, stores: list[StoreProfile], k: int | None = 3) -> ClusteringRun:
@@ -35,14 +34,17 @@ def clustering_create(*, stores: list[StoreProfile], k: int | None = 3) -> Clust
             features=list(result.features),
             seed=result.seed,
         )
-        members: dict[str, list[str]] = {label: [] for label in result.labels}
-        for store_id, label in result.assignments.items():
-            members[label].append(store_id)
-        for label in result.labels:
-            cluster = StoreCluster.objects.create(
+        clusters = {
+            label: StoreCluster.objects.create(
                 run=run, label=label, mean_weekly_sales=result.mean_sales[label]
             )
-            cluster.stores.set(Store.objects.filter(pk__in=members[label]))
+            for label in result.labels
+        }
+        # The memberships as rows of ids: a new run's clusters have none to compare with.
+        StoreCluster.stores.through.objects.bulk_create(
+            StoreCluster.stores.through(storecluster_id=clusters[label].pk, store_id=store_id)
+            for store_id, label in result.assignments.items()
+        )
     return run
 
 
@@ -53,11 +55,11 @@ def _plan(
     safety: float,
     holdback: float,
 ) -> AllocationPlan:
-    assignments = {
-        store.pk: cluster.label
-        for cluster in run.clusters.prefetch_related("stores")
-        for store in cluster.stores.all()
-    }
+    assignments = dict(
+        StoreCluster.stores.through.objects.filter(storecluster__run=run).values_list(
+            "store_id", "storecluster__label"
+        )
+    )
     return plan_allocation(
         weekly_forecast=[w.units for w in forecast.weeks.order_by("week_number")],
         stores=[s for s in stores if s.store_id in assignments],
@@ -84,16 +86,20 @@ def allocation_create(
     strategy: str,
     dc_holdback_pct: float,
     guard: Callable[[], None] = lambda: None,
+    stores: list[StoreProfile] | None = None,
 ) -> Allocation:
     """The manufacturing order and its split; replaces a proposed (unapproved) allocation of
     the same forecast, so `modify` at approval recomputes without committing anything.
     `guard` runs in the transaction that stores it, after the writes: raising there stores
-    nothing (a season cancelled while the order was sized)."""
-    stores = fetch.store_profiles(
-        forecast.category_id,
-        season_start=forecast.season_start_date,
-        season_weeks=forecast.horizon_weeks,
-    )
+    nothing (a season cancelled while the order was sized). Pass `stores` when the caller has
+    read the season's store profiles already (`fetch.store_profiles`), so history is read
+    once."""
+    if stores is None:
+        stores = fetch.store_profiles(
+            forecast.category_id,
+            season_start=forecast.season_start_date,
+            season_weeks=forecast.horizon_weeks,
+        )
     plan = _plan(forecast, stores, run, safety_stock_pct, dc_holdback_pct)
     clusters = {c.label: c for c in run.clusters.all()}
     with transaction.atomic():

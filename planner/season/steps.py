@@ -183,6 +183,7 @@ def inventory_tool(workflow: Workflow, safety_stock_pct: float | None = None) ->
             strategy=p.replenishment_strategy,
             dc_holdback_pct=p.dc_holdback_percentage,
             guard=partial(still_running, workflow),
+            stores=stores,
         )
     summary = allocation_summary(allocation)
     return StepResult(

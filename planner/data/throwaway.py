@@ -36,9 +36,12 @@ def release_connections() -> None:
     connections (workflow threads, Channels' database threads) and the PostgreSQL pool."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Client sessions only: an autovacuum worker on a large table belongs to the
+            # superuser (not ours to end), and DROP DATABASE stops it itself.
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
             )
     close_old_connections()
     if getattr(connection, "pool", None) is not None:

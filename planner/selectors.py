@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -122,25 +120,21 @@ def economics_with_history(
     unit_cost: float | None,
     salvage_value: float | None,
     shipment_cost: float,
-    totals: Mapping[str, Any] | None = None,
 ) -> Economics:
     """The economics these values would give the category, the empty ones derived from its
-    history revenue / units (`totals`, read when not given) and the PLANNING_* shares
-    (planner.engine.economics); raises EconomicsInvalid when the combination does not hold
-    together."""
-    if totals is None:
-        totals = HistoricalSale.objects.filter(
-            category_id=category.pk, revenue__isnull=False
-        ).aggregate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
+    history revenue / units (kept on the category by the history import) and the PLANNING_*
+    shares (planner.engine.economics); raises EconomicsInvalid when the combination does not
+    hold together."""
     planning = settings.PLANNING
+    revenue = category.history_revenue
     try:
         return economics_with_defaults(
             price=price,
             unit_cost=unit_cost,
             salvage_value=salvage_value,
             shipment_cost=shipment_cost,
-            history_revenue=None if totals["revenue"] is None else float(totals["revenue"]),
-            history_units=float(totals["units"] or 0),
+            history_revenue=None if revenue is None else float(revenue),
+            history_units=float(category.history_priced_units),
             default_price=planning["DEFAULT_PRICE"],
             cost_share=planning["COST_SHARE"],
             salvage_share=planning["SALVAGE_SHARE"],
@@ -149,11 +143,10 @@ def economics_with_history(
         raise EconomicsInvalid(category, str(error)) from None
 
 
-def category_economics(category_id: str, *, totals: Mapping[str, Any] | None = None) -> Economics:
-    """The category's price, unit cost, salvage value and shipment cost: as set on the category,
-    else from history revenue / units and the PLANNING_* shares. Raises EconomicsInvalid when
-    they do not hold together (values set earlier can stop holding as the history changes)."""
-    category = Category.objects.get(pk=category_id)
+def economics_of(category: Category) -> Economics:
+    """The category's price, unit cost, salvage value and shipment cost: as set on it, else
+    from history revenue / units and the PLANNING_* shares. Raises EconomicsInvalid when they
+    do not hold together (values set earlier can stop holding as the history changes)."""
 
     def number(value: object) -> float | None:
         return None if value is None else float(value)  # type: ignore[arg-type]
@@ -164,8 +157,12 @@ def category_economics(category_id: str, *, totals: Mapping[str, Any] | None = N
         unit_cost=number(category.unit_cost),
         salvage_value=number(category.salvage_value),
         shipment_cost=float(category.shipment_cost),
-        totals=totals,
     )
+
+
+def category_economics(category_id: str) -> Economics:
+    """`economics_of` the category with this id."""
+    return economics_of(Category.objects.get(pk=category_id))
 
 
 def usable_economics(category_id: str) -> Economics | None:
@@ -177,23 +174,11 @@ def usable_economics(category_id: str) -> Economics | None:
         return None
 
 
-def history_totals() -> dict[str, dict[str, Any]]:
-    """Every category's history revenue and units (rows with revenue), in one query."""
-    rows = (
-        HistoricalSale.objects.filter(revenue__isnull=False)
-        .values("category_id")
-        .annotate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
-    )
-    return {row["category_id"]: {"revenue": row["revenue"], "units": row["units"]} for row in rows}
-
-
-def category_economics_view(
-    category_id: str, *, totals: Mapping[str, Any] | None = None
-) -> dict[str, object]:
+def category_economics_view(category: Category) -> dict[str, object]:
     """The economics as the API shows them: the values in use with their sources, or the
-    problem when they do not hold together (`totals`: `history_totals()`'s entry, if read)."""
+    problem when they do not hold together."""
     try:
-        economics = category_economics(category_id, totals=totals)
+        economics = economics_of(category)
     except EconomicsInvalid as invalid:
         return {"economics": None, "economics_problem": invalid.problem}
     return {

@@ -19,6 +19,18 @@ class Category(models.Model):
     history_row_count = models.PositiveIntegerField(
         default=0, help_text="Rows of historical sales held for this category."
     )
+    # The history's price evidence, kept by the history import (shared.services), so that
+    # reading a category's economics never sums its history.
+    history_revenue = models.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Revenue of the history rows that carry any; empty when none does.",
+    )
+    history_priced_units = models.PositiveBigIntegerField(
+        default=0, help_text="Units of the history rows that carry revenue."
+    )
     # Economics; empty = the default, see planner.selectors.category_economics.
     price = models.DecimalField(
         max_digits=10,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
+from django.db.models import Sum
 
-from shared.models import HistoricalSale, WeeklySale
+from shared.models import Category, HistoricalSale, WeeklySale
 
 # The Monday of a history row's date, per engine (the weekly table's week_start).
 _MONDAY = {
@@ -38,3 +39,15 @@ def weekly_sales_refresh(*, category_id: str, first: dt.date, last: dt.date) -> 
             f"GROUP BY category_id, store_id, {monday}",
             [category_id, start, end],
         )
+
+
+def category_history_price_refresh(*, category_id: str) -> None:
+    """Sums the revenue and units of the category's history rows that carry revenue onto the
+    category (the evidence its default price is derived from); the history import calls it
+    for each category it changed, in its transaction."""
+    totals = HistoricalSale.objects.filter(
+        category_id=category_id, revenue__isnull=False
+    ).aggregate(revenue=Sum("revenue"), units=Sum("quantity_sold"))
+    Category.objects.filter(pk=category_id).update(
+        history_revenue=totals["revenue"], history_priced_units=totals["units"] or 0
+    )

@@ -6,9 +6,6 @@ from rest_framework import serializers
 from planner.selectors import category_economics_view
 from shared.models import Category, Store
 
-# A category with no history rows that carry revenue.
-NO_HISTORY_TOTALS = {"revenue": None, "units": 0}
-
 
 class CategorySerializer(serializers.ModelSerializer):
     history_start = serializers.DateField(read_only=True, allow_null=True)
@@ -21,12 +18,7 @@ class CategorySerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Category) -> dict[str, Any]:
         """The category with its economics as the what-if uses them (price, unit cost, salvage
         value, shipment cost and where each came from), or why they do not hold together."""
-        totals = self.context.get("history_totals")
-        view = category_economics_view(
-            instance.pk,
-            totals=None if totals is None else totals.get(instance.pk, NO_HISTORY_TOTALS),
-        )
-        return {**super().to_representation(instance), **view}
+        return {**super().to_representation(instance), **category_economics_view(instance)}
 
 
 class CategoryEconomicsSerializer(serializers.Serializer):

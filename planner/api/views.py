@@ -84,10 +84,6 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.category_list()
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        # Every category's history totals in one query, for the economics of the list.
-        return {**super().get_serializer_context(), "history_totals": selectors.history_totals()}
-
     @extend_schema(request=CategoryEconomicsSerializer, responses={200: CategorySerializer})
     @action(detail=True, methods=["put"], permission_classes=[RolePermission])
     def economics(self, request: Request, slug: str | None = None) -> Response:

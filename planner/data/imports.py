@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 # A bad file can have a problem on every row; the response lists this many and counts all.
@@ -188,6 +189,12 @@ class _Collector:
 
 Source = bytes | BinaryIO
 
+# pandas holds the text of the chunks read in Arrow memory. Arrow's default allocator
+# (mimalloc) keeps the pages of chunks already freed: checking a file then held about 2.9 times
+# its size at the peak, against 2.7 with the system allocator, which gives them back. Set for
+# the process, as Arrow allows.
+pa.set_memory_pool(pa.system_memory_pool())
+
 # Rows parsed and checked at a time: a history file of a million rows never sits in memory as
 # strings, only as typed columns (about 30 bytes a row, less than its text).
 CHUNK_ROWS = 10_000
@@ -242,7 +249,7 @@ def _scan(stream: BinaryIO, what: str) -> list[str]:
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        content = any(chunk.strip() for chunk in iter(lambda: text.read(1 << 20), ""))
+        content = any(chunk.strip() for chunk in iter(lambda: text.read(1 << 16), ""))
         text.seek(0)
         reader = csv.reader(text)
         ragged = _Collector()
@@ -481,7 +488,7 @@ def _repeated_rows(
     key += category
     key[invalid] = -1 - invalid  # a row with a missing part repeats nothing
     order = np.argsort(key, kind="stable")  # stable: equal keys keep file order
-    key = key[order]
+    key.sort()  # the same values as key[order], without a second array
     repeats = np.flatnonzero(key[1:] == key[:-1]) + 1
     rows, first = order[repeats], order[np.searchsorted(key, key[repeats])]
     in_file_order = np.argsort(rows)

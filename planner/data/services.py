@@ -36,7 +36,7 @@ from planner.data.imports import (
 from planner.engine.economics import Economics
 from planner.selectors import EconomicsInvalid, category_economics
 from shared.models import Category, HistoricalSale, Store
-from shared.services import weekly_sales_refresh
+from shared.services import category_history_price_refresh, weekly_sales_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +173,7 @@ def history_import(*, raw: Source, progress: Progress = _quiet) -> ImportSummary
         spans = rows.changed_spans()
         for slug, (first, last) in spans.items():
             weekly_sales_refresh(category_id=slug, first=first, last=last)
+            category_history_price_refresh(category_id=slug)
         if spans:
             progress("history: weekly totals by store summed")
 

@@ -1,11 +1,13 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import factory
 
 from planner.models import SeasonParameters, Workflow
 from shared.choices import FashionTier, LocationTier
 from shared.models import Category, HistoricalSale, Store
+from shared.services import category_history_price_refresh, weekly_sales_refresh
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -47,6 +49,17 @@ class HistoricalSaleFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     quantity_sold = 10
     revenue = Decimal("550.00")
+
+    @classmethod
+    def _create(
+        cls, model_class: type[HistoricalSale], *args: Any, **kwargs: Any
+    ) -> HistoricalSale:
+        """The row, with what the history import keeps from it: the category's weekly totals
+        and price evidence."""
+        sale = super()._create(model_class, *args, **kwargs)
+        weekly_sales_refresh(category_id=sale.category_id, first=sale.date, last=sale.date)
+        category_history_price_refresh(category_id=sale.category_id)
+        return sale
 
 
 class SeasonParametersFactory(factory.django.DjangoModelFactory):

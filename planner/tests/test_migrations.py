@@ -70,6 +70,8 @@ def test_a_database_filled_by_the_old_layout_keeps_its_rows_and_links(old_layout
 
     category = Category.objects.get()
     assert (category.slug, category.price, category.unit_cost) == ("tops", 20, 8)
+    # The price evidence is summed from the history already held.
+    assert (category.history_revenue, category.history_priced_units) == (140, 7)
     sale = HistoricalSale.objects.get()
     assert (sale.store_id, sale.category_id, sale.quantity_sold) == ("S001", "tops", 7)
     assert Workflow.objects.get().category == category

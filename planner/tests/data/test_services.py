@@ -39,6 +39,28 @@ def test_history_import_creates_categories_from_the_data() -> None:
     assert Category.objects.get(slug="accessories").history_row_count == 1
 
 
+def test_the_import_keeps_each_categorys_priced_history_on_the_category() -> None:
+    StoreFactory(id="S001")
+    StoreFactory(id="S002")
+
+    def evidence() -> tuple[Decimal | None, int]:
+        category = Category.objects.get(slug="dresses")
+        return category.history_revenue, category.history_priced_units
+
+    services.history_import(
+        raw=(HEADER + "2024-01-01,S001,Dresses,3,165\n2024-01-01,S002,Dresses,2,100\n").encode()
+    )
+    assert evidence() == (Decimal("265.00"), 5)
+
+    # A changed row replaces its part; a units-only row adds units but no price evidence.
+    services.history_import(raw=(HEADER + "2024-01-01,S002,Dresses,4,180\n").encode())
+    services.history_import(
+        raw=b"date,store_id,category,quantity_sold\n2024-01-02,S001,Dresses,9\n"
+    )
+    assert evidence() == (Decimal("345.00"), 7)
+    assert Category.objects.get(slug="dresses").history_row_count == 3
+
+
 def test_units_only_history_is_stored_without_revenue_and_keeps_known_revenue() -> None:
     StoreFactory(id="S001")
     services.history_import(raw=(HEADER + "2024-01-01,S001,Dresses,3,165\n").encode())

@@ -23,6 +23,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from allocation.models import Allocation, Shipment
 from conftest import user_with_roles
 from planner import selectors
+from planner.data import services
 from planner.models import Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
 from planner.season import workflows
@@ -658,12 +659,11 @@ def test_economics_that_became_invalid_warn_on_the_page_and_never_answer_500(
     assert "unit cost 54.99" in saved
     # One legitimate history row sold at no revenue moves the derived price below the cost.
     first = HistoricalSale.objects.filter(category_id="womens-dresses").order_by("date").first()
-    HistoricalSale.objects.create(
-        date=first.date - dt.timedelta(days=1),
-        store_id=first.store_id,
-        category_id="womens-dresses",
-        quantity_sold=5_000,
-        revenue=0,
+    services.history_import(
+        raw=(
+            "date,store_id,category,quantity_sold,revenue\n"
+            f"{first.date - dt.timedelta(days=1)},{first.store_id},Women's Dresses,5000,0\n"
+        ).encode()
     )
 
     page = signed_in.get(f"/seasons/{workflow_id}")

@@ -22,6 +22,7 @@ bands take the same shock with each week's own backtest error at its step ahead.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,17 +92,7 @@ class SeasonRisk:
     def log_quantile(self, probability: float, extra_sd: float = 0.0) -> float:
         """The `probability` quantile of the season's log error (plus a normal(0, `extra_sd`)
         term, a week's shape deviation)."""
-        errors = np.asarray(self.history_errors)
-        scale = math.hypot(self.spread, extra_sd)
-        if scale <= 0:
-            return float(np.quantile(errors, probability))
-
-        def below(x: float) -> float:
-            return float(np.mean(norm.cdf((x - errors) / scale))) - probability
-
-        low = float(errors.min()) - 12 * scale
-        high = float(errors.max()) + 12 * scale
-        return float(brentq(below, low, high, xtol=1e-9))
+        return _log_quantile(self, probability, extra_sd)
 
     def factor_quantile(self, probability: float) -> float:
         """The `probability` quantile of season demand / planned total."""
@@ -160,6 +151,23 @@ class SeasonRisk:
             shape_b=float(str(data["shape_b"])),
             note=str(data.get("note", "")),
         )
+
+
+# A quantile is a root search over the history errors' normal mixture: pure in the (frozen)
+# risk and its arguments, and asked again at every read of a season's range and money.
+@functools.lru_cache(maxsize=4096)
+def _log_quantile(risk: SeasonRisk, probability: float, extra_sd: float) -> float:
+    errors = np.asarray(risk.history_errors)
+    scale = math.hypot(risk.spread, extra_sd)
+    if scale <= 0:
+        return float(np.quantile(errors, probability))
+
+    def below(x: float) -> float:
+        return float(np.mean(norm.cdf((x - errors) / scale))) - probability
+
+    low = float(errors.min()) - 12 * scale
+    high = float(errors.max()) + 12 * scale
+    return float(brentq(below, low, high, xtol=1e-9))
 
 
 def season_risk(

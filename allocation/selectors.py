@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from allocation.choices import ShipmentKind, ShipmentStatus
 from allocation.engine.types import ShipmentLine
 from allocation.models import (
     Allocation,
-    ClusterAllocation,
     ClusteringRun,
-    Shipment,
-    StoreAllocation,
     StoreCluster,
 )
 from shared.models import Store
@@ -31,26 +32,53 @@ def clusters_of_run(*, run_id: int | None = None) -> QuerySet[StoreCluster]:
     return (
         StoreCluster.objects.filter(run_id=run_id)
         .select_related("run")
-        .prefetch_related("stores")
+        .prefetch_related(Prefetch("stores", queryset=Store.objects.only("pk")))
         .order_by("label")
     )
 
 
-def allocation_with_lines(*, forecast_id: int) -> Allocation | None:
-    """The allocation held by a pre-season forecast with its cluster rows, store rows (each
-    with its cluster) and replenishment lines (`replenishment_lines`), in four queries."""
-    return (
-        Allocation.objects.filter(forecast_id=forecast_id)
-        .prefetch_related(
-            Prefetch("cluster_rows", queryset=ClusterAllocation.objects.select_related("cluster")),
-            Prefetch("store_rows", queryset=StoreAllocation.objects.select_related("cluster")),
-            Prefetch(
-                "shipments",
-                queryset=Shipment.objects.exclude(kind=ShipmentKind.INITIAL),
-                to_attr="replenishment_lines",
-            ),
-        )
-        .first()
+@dataclass(frozen=True)
+class AllocationLines:
+    """An allocation with its rows as plain values, for reading out: cluster rows (`label`,
+    `share`, `initial_units`), store rows (`store_id`, `cluster_label`, `initial_units`,
+    `season_share`) and replenishment and transfer lines (`Shipment`'s fields)."""
+
+    allocation: Allocation
+    clusters: Sequence[Mapping[str, Any]]
+    stores: Sequence[Mapping[str, Any]]
+    shipments: Sequence[Mapping[str, Any]]
+
+
+def allocation_with_lines(*, forecast_id: int) -> AllocationLines | None:
+    """The allocation held by a pre-season forecast with its cluster rows, store rows and
+    replenishment lines, in four queries and no model instance a row."""
+    allocation = Allocation.objects.filter(forecast_id=forecast_id).first()
+    if allocation is None:
+        return None
+    return AllocationLines(
+        allocation=allocation,
+        clusters=list(
+            allocation.cluster_rows.annotate(label=F("cluster__label")).values(
+                "label", "share", "initial_units"
+            )
+        ),
+        stores=list(
+            allocation.store_rows.annotate(cluster_label=F("cluster__label")).values(
+                "store_id", "cluster_label", "initial_units", "season_share"
+            )
+        ),
+        shipments=list(
+            allocation.shipments.exclude(kind=ShipmentKind.INITIAL).values(
+                "kind",
+                "week_number",
+                "store_id",
+                "from_store_id",
+                "requested_units",
+                "units",
+                "is_partial",
+                "status",
+            )
+        ),
     )
 
 

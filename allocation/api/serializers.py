@@ -34,14 +34,14 @@ class StoreClusterSerializer(serializers.ModelSerializer):
 
 class ClusterRowSerializer(serializers.Serializer):
     # A field may share a name with a Field attribute: DRF takes declared fields off the class.
-    label = serializers.CharField(source="cluster.label")  # type: ignore[assignment]
+    label = serializers.CharField()  # type: ignore[assignment]
     share = serializers.FloatField()
     initial_units = serializers.IntegerField()
 
 
 class StoreRowSerializer(serializers.Serializer):
     store_id = serializers.CharField()
-    cluster = serializers.CharField(source="cluster.label")
+    cluster = serializers.CharField(source="cluster_label")
     initial_units = serializers.IntegerField()
     season_share = serializers.FloatField()
 
@@ -60,19 +60,20 @@ class ShipmentLineSerializer(serializers.Serializer):
 
 
 class AllocationSerializer(serializers.Serializer):
-    """An allocation plan with its cluster and store rows and its replenishment lines."""
+    """An allocation plan with its cluster and store rows and its replenishment lines
+    (`selectors.allocation_with_lines`)."""
 
-    allocation_id = serializers.IntegerField(source="pk")
-    status = serializers.ChoiceField(choices=AllocationStatus.choices)
-    manufacturing_qty = serializers.IntegerField()
-    safety_stock_pct = serializers.FloatField()
-    dc_holdback_pct = serializers.FloatField()
-    dc_holdback_units = serializers.IntegerField()
-    store_initial_units = serializers.IntegerField()
-    reasoning = serializers.CharField()
-    clusters = ClusterRowSerializer(many=True, source="cluster_rows")
-    stores = StoreRowSerializer(many=True, source="store_rows")
-    shipments = ShipmentLineSerializer(many=True, source="replenishment_lines")
+    allocation_id = serializers.IntegerField(source="allocation.pk")
+    status = serializers.ChoiceField(choices=AllocationStatus.choices, source="allocation.status")
+    manufacturing_qty = serializers.IntegerField(source="allocation.manufacturing_qty")
+    safety_stock_pct = serializers.FloatField(source="allocation.safety_stock_pct")
+    dc_holdback_pct = serializers.FloatField(source="allocation.dc_holdback_pct")
+    dc_holdback_units = serializers.IntegerField(source="allocation.dc_holdback_units")
+    store_initial_units = serializers.IntegerField(source="allocation.store_initial_units")
+    reasoning = serializers.CharField(source="allocation.reasoning")
+    clusters = ClusterRowSerializer(many=True)
+    stores = StoreRowSerializer(many=True)
+    shipments = ShipmentLineSerializer(many=True)
 
 
 class ForecastAllocationSerializer(ForecastIdentitySerializer, AllocationSerializer):

@@ -5,6 +5,7 @@ not a silent omission."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache, cached_property
 from typing import Any
 
 from rest_framework import serializers
@@ -42,3 +43,29 @@ def described(serializer_class: type[serializers.Serializer], answer: Any) -> di
     serializer = serializer_class(answer)
     _check(serializer, answer, "")
     return dict(serializer.data)
+
+
+class ValuesRowSerializer(serializers.Serializer):
+    """A row given as a mapping of plain values (`QuerySet.values`), rendered as the base
+    serializer renders it (each field's `to_representation` of its source value, None as
+    None) without its attribute lookups a field: lists of hundreds of rows are the API's
+    costliest answers. Fields read their `source` key, which must be a plain name."""
+
+    @classmethod
+    @cache
+    def value_keys(cls) -> tuple[str, ...]:
+        """The keys a row must hold, each readable field's source: what to ask
+        `QuerySet.values` for."""
+        return tuple(str(field.source) for field in cls().fields.values() if not field.write_only)
+
+    @cached_property
+    def _plain_fields(self) -> list[tuple[str, str, serializers.Field]]:
+        return [
+            (str(field.field_name), str(field.source), field) for field in self._readable_fields
+        ]
+
+    def to_representation(self, instance: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: None if (value := instance[source]) is None else field.to_representation(value)
+            for name, source, field in self._plain_fields
+        }

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
 from allocation.models import StoreCluster
 from forecasting.api.serializers import ForecastIdentitySerializer
+from shared.answers import ValuesRowSerializer
 
 
 class StoreClusterSerializer(serializers.ModelSerializer):
@@ -32,21 +33,21 @@ class StoreClusterSerializer(serializers.ModelSerializer):
         return len(cluster.stores.all())
 
 
-class ClusterRowSerializer(serializers.Serializer):
+class ClusterRowSerializer(ValuesRowSerializer):
     # A field may share a name with a Field attribute: DRF takes declared fields off the class.
     label = serializers.CharField()  # type: ignore[assignment]
     share = serializers.FloatField()
     initial_units = serializers.IntegerField()
 
 
-class StoreRowSerializer(serializers.Serializer):
+class StoreRowSerializer(ValuesRowSerializer):
     store_id = serializers.CharField()
     cluster = serializers.CharField(source="cluster_label")
     initial_units = serializers.IntegerField()
     season_share = serializers.FloatField()
 
 
-class ShipmentLineSerializer(serializers.Serializer):
+class ShipmentLineSerializer(ValuesRowSerializer):
     kind = serializers.ChoiceField(choices=ShipmentKind.choices)
     week_number = serializers.IntegerField()
     store_id = serializers.CharField()

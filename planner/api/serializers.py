@@ -4,6 +4,7 @@ from typing import Any
 from rest_framework import serializers
 
 from planner.selectors import category_economics_view
+from shared.answers import ValuesRowSerializer
 from shared.models import Category, Store
 
 
@@ -39,7 +40,9 @@ class CategoryEconomicsSerializer(serializers.Serializer):
     )
 
 
-class StoreSerializer(serializers.ModelSerializer):
+class StoreSerializer(ValuesRowSerializer, serializers.ModelSerializer):
+    """A store as a row of values (`StoreViewSet` reads `value_keys`)."""
+
     cluster = serializers.CharField(
         source="cluster_label",
         read_only=True,

@@ -117,7 +117,7 @@ class StoreViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "name", "avg_weekly_sales_12mo", "size_sqft", "foot_traffic"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return allocation_selectors.store_list()
+        return allocation_selectors.store_list().values(*StoreSerializer.value_keys())
 
 
 _UPLOAD_SCHEMA: dict[str, Any] = {

@@ -5,7 +5,7 @@ import re
 import pytest
 from rest_framework import serializers
 
-from shared.answers import UndescribedAnswer, described
+from shared.answers import UndescribedAnswer, ValuesRowSerializer, described
 
 
 class Line(serializers.Serializer):
@@ -39,3 +39,31 @@ def test_a_key_the_serializer_does_not_declare_is_an_error_naming_it(
 ) -> None:
     with pytest.raises(UndescribedAnswer, match=re.escape(where)):
         described(Answer, answer)
+
+
+class Row(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("replenishment", "Replenishment")])
+    store = serializers.CharField(source="store_id", allow_null=True)
+    units = serializers.IntegerField()
+    share = serializers.FloatField()
+    partial = serializers.BooleanField()
+
+
+class ValuesRow(ValuesRowSerializer, Row):
+    pass
+
+
+def test_rows_of_plain_values_render_as_the_base_serializer_renders_them() -> None:
+    rows = [
+        {"kind": "replenishment", "store_id": "S001", "units": 4, "share": 0.25, "partial": 1},
+        {"kind": "replenishment", "store_id": None, "units": 0, "share": 1, "partial": False},
+    ]
+
+    assert ValuesRow(rows, many=True).data == Row(rows, many=True).data
+    assert ValuesRow(rows, many=True).data[1] == {
+        "kind": "replenishment",
+        "store": None,
+        "units": 0,
+        "share": 1.0,
+        "partial": False,
+    }

@@ -69,8 +69,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "planner.middleware.RequestLogMiddleware",
     "planner.middleware.ApiJsonErrorMiddleware",
-    # Below the JSON errors: its 503 is answered before they would log a 500.
-    "planner.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -81,6 +79,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost, so its 503 is answered before the JSON errors would log a 500 (a view's
+    # exception meets the innermost first). Being sync-only, it also keeps the whole chain in
+    # one thread under ASGI: an async-capable middleware innermost made every middleware
+    # above it hop between the event loop and a thread twice a request.
+    "planner.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Content-Security-Policy: scripts, styles, data and the stream only from this server. The

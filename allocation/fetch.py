@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import IntegerField, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from allocation.engine.shares import (
     HISTORY_WEEKS,
@@ -17,7 +18,7 @@ from allocation.engine.shares import (
     recent_shares,
     store_weeks,
 )
-from allocation.engine.types import StoreProfile
+from allocation.engine.types import STORE_NUMBERS, StoreProfile
 from shared.models import HistoricalSale, Store, WeeklySale
 
 
@@ -48,18 +49,20 @@ _DAYS_BEFORE = {
 
 def recent_store_weeks(category_id: str, *, season_start: dt.date) -> StoreWeeks:
     """The category's units by store and week in the `HISTORY_WEEKS` before the season, read
-    in one query as plain columns (no model instance or field conversion a row)."""
+    as plain columns, the days before the season computed by the database (no model instance,
+    date or converter a row)."""
     rows, day_field, units_field = _recent_rows(
         category_id, season_start=season_start, weeks=HISTORY_WEEKS
     )
-    days_before = _DAYS_BEFORE[connection.vendor].format(column=day_field)
-    since = season_start - dt.timedelta(weeks=HISTORY_WEEKS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {days_before}, store_id, {units_field} FROM {rows.model._meta.db_table} "
-            f"WHERE category_id = %s AND {day_field} >= %s AND {day_field} < %s",
-            [season_start, category_id, since, season_start],
-        )
+    days_before = RawSQL(
+        _DAYS_BEFORE[connection.vendor].format(column=day_field),
+        [season_start],
+        output_field=IntegerField(),
+    )
+    dated = rows.order_by().annotate(days_before=days_before)
+    sql, params = dated.values_list("days_before", "store_id", units_field).query.sql_with_params()
+    with connection.cursor() as cursor:  # the queryset's own SQL, its rows taken as they come
+        cursor.execute(sql, params)
         columns = np.array(cursor.fetchall(), dtype=object).reshape(-1, 3).T
     store, stores = pd.factorize(columns[1], sort=True)
     return store_weeks(
@@ -73,18 +76,6 @@ def share_choice(category_id: str, *, season_start: dt.date, season_weeks: int) 
     return recent_shares(
         recent_store_weeks(category_id, season_start=season_start), season_weeks=season_weeks
     )
-
-
-# The store attributes a profile carries as numbers (the same names on both).
-_PROFILE_NUMBERS = (
-    "avg_weekly_sales_12mo",
-    "size_sqft",
-    "median_income",
-    "foot_traffic",
-    "competitor_density",
-    "online_penetration",
-    "population_density",
-)
 
 
 def store_profiles(
@@ -105,11 +96,11 @@ def store_profiles(
     def number(value: object) -> float | None:
         return None if value is None else float(value)  # type: ignore[arg-type]
 
-    attributes = Store.objects.order_by("id").values_list("id", *_PROFILE_NUMBERS, "location_tier")
+    attributes = Store.objects.order_by("id").values_list("id", *STORE_NUMBERS, "location_tier")
     return [
         StoreProfile(
             store_id=store_id,
-            **{name: number(value) for name, value in zip(_PROFILE_NUMBERS, numbers, strict=True)},
+            **{name: number(value) for name, value in zip(STORE_NUMBERS, numbers, strict=True)},
             location_tier=tier or None,
             category_units=float(units.get(store_id, 0)),
         )

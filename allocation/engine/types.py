@@ -22,7 +22,8 @@ class StoreProfile:
     category_units: float = 0.0
 
 
-CLUSTER_FEATURES = (
+# The store attributes a profile carries as numbers (named as on the store).
+STORE_NUMBERS = (
     "avg_weekly_sales_12mo",
     "size_sqft",
     "median_income",
@@ -31,6 +32,7 @@ CLUSTER_FEATURES = (
     "online_penetration",
     "population_density",
 )
+CLUSTER_FEATURES = STORE_NUMBERS  # clustering may use each of them
 
 
 @dataclass(frozen=True)

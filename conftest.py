@@ -10,7 +10,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from forecasting import services as forecasting_services
-from planner.data.sample_data import write_sample_data
+from planner.data.sample_data import (
+    HISTORY_FILE,
+    STORES_FILE,
+    write_chain_history,
+    write_sample_data,
+)
 
 DATABASE_FIXTURES = {
     "db",
@@ -54,6 +59,25 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("sample")
     write_sample_data(directory)
     return directory
+
+
+@pytest.fixture(scope="session")
+def sample_stores_path(sample_dir: Path) -> Path:
+    """The sample stores file."""
+    return sample_dir / STORES_FILE
+
+
+@pytest.fixture(scope="session")
+def sample_history_path(sample_dir: Path) -> Path:
+    """The sample sales history file (every category, three years of daily rows)."""
+    return sample_dir / HISTORY_FILE
+
+
+@pytest.fixture
+def chain_history_files(tmp_path: Path) -> tuple[Path, Path]:
+    """A generated chain of 120 stores with three years of daily history: the stores file and
+    the history file (about 15 MB)."""
+    return write_chain_history(tmp_path, stores=120)
 
 
 def user_with_roles(username: str, *roles: str) -> Any:
@@ -147,8 +171,6 @@ def dresses_history_csv(sample_dir: Path) -> bytes:
     """The sample history of Women's Dresses only (54,800 rows): quicker to import."""
     import pandas as pd
 
-    from planner.data.sample_data import HISTORY_FILE
-
     history = pd.read_csv(sample_dir / HISTORY_FILE, dtype=str)
     rows = history[history["category"] == "Women's Dresses"]
     return rows.to_csv(index=False).encode()
@@ -157,8 +179,7 @@ def dresses_history_csv(sample_dir: Path) -> bytes:
 @pytest.fixture
 def season_data(sample_dir: Path, dresses_history_csv: bytes) -> None:
     """Stores and Women's Dresses history in the database."""
-    from planner.data import services
-    from planner.data.sample_data import STORES_FILE
+    from shared import services
 
     services.stores_import(raw=(sample_dir / STORES_FILE).read_bytes())
     services.history_import(raw=dresses_history_csv)

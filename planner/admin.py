@@ -3,7 +3,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from planner import selectors
 from planner.models import (
     SeasonParameters,
     WeeklyActual,
@@ -12,6 +11,7 @@ from planner.models import (
     WorkflowEvent,
     WorkflowTransition,
 )
+from shared import selectors as shared_selectors
 from shared.models import Category, HistoricalSale, Store
 
 
@@ -33,14 +33,14 @@ class CategoryEconomicsForm(forms.ModelForm):
             return None if value is None else float(value)
 
         try:
-            selectors.economics_with_history(
+            shared_selectors.economics_with_history(
                 self.instance,
                 price=number("price"),
                 unit_cost=number("unit_cost"),
                 salvage_value=number("salvage_value"),
                 shipment_cost=number("shipment_cost") or 0.0,
             )
-        except selectors.EconomicsInvalid as problem:
+        except shared_selectors.EconomicsInvalid as problem:
             raise forms.ValidationError(str(problem)) from None
         return data
 

@@ -31,7 +31,7 @@ class Category(models.Model):
     history_priced_units = models.PositiveBigIntegerField(
         default=0, help_text="Units of the history rows that carry revenue."
     )
-    # Economics; empty = the default, see planner.selectors.category_economics.
+    # Economics; empty = the default, see shared.selectors.category_economics.
     price = models.DecimalField(
         max_digits=10,
         decimal_places=2,

@@ -6,8 +6,8 @@ import pytest
 
 from forecasting import fetch
 from forecasting.engine.series import weekly_series
-from planner.data import services
-from planner.tests.factories import StoreFactory
+from shared import services
+from shared.tests.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ import pytest
 from forecasting.engine.risk import SeasonShock, season_risk
 from forecasting.models import Forecast
 from forecasting.selectors import closed_seasons, season_shock_for
-from planner.tests.factories import CategoryFactory, WorkflowFactory
+from planner.tests.factories import WorkflowFactory
 from shared.choices import WorkflowStatus
+from shared.tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from forecasting.models import Forecast
-from planner.data.imports import ImportRejected
 from planner.models import Workflow
 from shared.conflicts import Conflict
 from shared.errors import error_body
+from shared.imports import ImportRejected
 
 
 def _first_message(detail: Any) -> str:

@@ -3,9 +3,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from planner.selectors import category_economics_view
 from shared.answers import ValuesRowSerializer
 from shared.models import Category, Store
+from shared.selectors import category_economics_view
 
 
 class CategorySerializer(serializers.ModelSerializer):

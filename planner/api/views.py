@@ -27,11 +27,11 @@ from planner.api.serializers import (
     UploadSerializer,
 )
 from planner.capacity import LARGE_UPLOADS, Busy
-from planner.data import services
-from planner.data.imports import reject_if_too_large
 from planner.filters import StoreFilter
 from season_agents.services import llm_status
+from shared import services
 from shared.answers import described
+from shared.imports import reject_if_too_large
 
 
 class LivenessView(APIView):

@@ -43,7 +43,6 @@ from planner.api.workflow_serializers import (
     WorkflowStartedSerializer,
 )
 from planner.capacity import SIMULATIONS, Busy, OverBudget
-from planner.data.imports import reject_if_too_large
 from planner.models import Workflow
 from planner.season import exports, weekly, workflows
 from planner.season.parameters import season_parameter_set
@@ -52,6 +51,7 @@ from planner.season.states import SeasonConflict
 from planner.season.whatif import season_what_if
 from planner.season.workflows import Keep
 from shared.answers import described
+from shared.imports import reject_if_too_large
 from shared.models import Category
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.data.imports import STORE_COLUMNS
+from shared.imports import STORE_COLUMNS
 
 SEED = 20250217
 HISTORY_START = dt.date(2022, 1, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from planner.engine.economics import Economics
+from shared.economics import Economics
 
 
 def markdown_off(markdowns: Sequence[tuple[int, float]], week_number: int) -> float:

@@ -28,7 +28,6 @@ from forecasting.engine.ensemble import forecast_category
 from forecasting.engine.risk import ClosedSeason, learned_shock
 from forecasting.engine.types import CategoryForecast, Season
 from planner.engine import preseason
-from planner.engine.economics import Economics
 from planner.engine.season import SeasonPolicy, SeasonSetup, WeekOutcome, replay_demand
 from planner.engine.whatif import (
     PolicyChoice,
@@ -41,6 +40,7 @@ from planner.engine.whatif import (
     season_setup_for,
     share_cv,
 )
+from shared.economics import Economics
 
 POLICIES = ("plan as proposed", "push baseline", "recommended")
 

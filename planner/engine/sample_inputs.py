@@ -13,7 +13,7 @@ from allocation.engine.shares import recent_units
 from allocation.engine.types import StoreProfile
 from forecasting.engine.types import Season
 from planner.data.sample_data import HISTORY_FILE, SCENARIO_DIR, STORES_FILE
-from planner.engine.economics import Economics, economics_with_defaults
+from shared.economics import Economics, economics_with_defaults
 
 
 def read_history(directory: Path) -> pd.DataFrame:

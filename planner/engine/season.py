@@ -43,9 +43,9 @@ from markdowns.engine.markdown import (
     with_options,
 )
 from markdowns.engine.pricing import PricingInputs
-from planner.engine.economics import Economics
 from planner.engine.money import SeasonMoney, season_money
 from planner.engine.report import SeasonReport, StockoutCauses, season_report
+from shared.economics import Economics
 
 # A week whose stores that sold out held more than this share of its planned demand says
 # only "demand was at least this" about the level.

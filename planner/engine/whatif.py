@@ -24,8 +24,8 @@ import numpy as np
 from allocation.engine.allocation import plan_allocation
 from allocation.engine.types import StoreProfile
 from forecasting.engine.types import CategoryForecast
-from planner.engine.economics import Economics, critical_ratio, newsvendor_quantity
 from planner.engine.money import markdown_off
+from planner.engine.newsvendor import critical_ratio, newsvendor_quantity
 from planner.engine.season import (
     SeasonPolicy,
     SeasonSetup,
@@ -35,6 +35,7 @@ from planner.engine.season import (
     lift_factor,
     replay_demand,
 )
+from shared.economics import Economics
 
 # Spread of a store's share of the season around its planned share when history gave no
 # share backtest to measure it (`share_cv`).

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from forecasting.engine.risk import SeasonShock, learned_shock
 from markdowns.engine.markdown import learned_lift_per_point
-from planner.engine.economics import Economics
 from planner.engine.season import SeasonPolicy
 from season_agents.extraction.types import start_problem
+from shared.economics import Economics
 
 
 def season_start_problem(start: dt.date) -> str:

@@ -16,11 +16,11 @@ from allocation import selectors as allocation_selectors
 from allocation.choices import AllocationStatus, ShipmentKind, ShipmentStatus
 from forecasting import selectors as forecasting_selectors
 from markdowns import selectors as markdown_selectors
-from planner.engine.economics import Economics
 from planner.models import WeekReview, Workflow
 from planner.season.selectors import season_outcomes, season_record
-from planner.selectors import usable_economics
 from shared.choices import WorkflowStatus
+from shared.economics import Economics
+from shared.selectors import usable_economics
 
 ACTIVE = (
     WorkflowStatus.AWAITING_ORDER,

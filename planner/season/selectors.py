@@ -19,7 +19,6 @@ from forecasting import fetch as forecasting_fetch
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
-from planner.engine.economics import Economics
 from planner.engine.money import MarginRange, SeasonMoney, margin_range
 from planner.engine.report import SeasonReport
 from planner.engine.sample_inputs import scenario_actuals
@@ -37,8 +36,9 @@ from planner.engine.season import (
 from planner.models import WeeklyActual, WeekReview, Workflow, WorkflowEvent
 from planner.season.policy import season_policy
 from planner.season.states import SeasonConflict
-from planner.selectors import usable_economics
 from shared.choices import WorkflowStatus
+from shared.economics import Economics
+from shared.selectors import usable_economics
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from markdowns import services as markdown_services
 from markdowns.engine.markdown import ELASTICITY_RANGE, MAX_MARKDOWN_PCT
 from markdowns.models import MarkdownDecision
 from planner.choices import AgentName
-from planner.data.imports import check_weekly_actuals, read_csv
 from planner.engine.season import WeekOutcome
 from planner.models import WeeklyActual, WeekReview, Workflow
 from planner.realtime.events import event_publish
@@ -48,6 +47,7 @@ from planner.season.states import (
     transition,
 )
 from shared.choices import WorkflowStatus as S
+from shared.imports import check_weekly_actuals, read_csv
 
 MARKDOWN_ACTION = AWAITING_ACTION[S.AWAITING_MARKDOWN]
 

@@ -18,7 +18,7 @@ from forecasting.fetch import forecast_weeks, stored_risk
 from forecasting.models import Forecast
 from markdowns import selectors as markdown_selectors
 from planner.capacity import in_child_process
-from planner.engine.economics import critical_ratio
+from planner.engine.newsvendor import critical_ratio
 from planner.engine.whatif import (
     Comparison,
     PolicyChoice,
@@ -33,8 +33,8 @@ from planner.models import Workflow
 from planner.season.policy import season_policy
 from planner.season.selectors import season_outcomes, season_record
 from planner.season.states import SeasonConflict
-from planner.selectors import category_economics
 from shared.choices import WorkflowStatus
+from shared.selectors import category_economics
 
 
 def _forecast(forecast: Forecast) -> CategoryForecast:

@@ -2,13 +2,18 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from allocation.models import ClusteringRun, StoreCluster
-from planner.tests.factories import HistoricalSaleFactory, SeasonParametersFactory
+from planner.admin import CategoryAdmin
+from planner.tests.factories import SeasonParametersFactory
 from season_agents.models import ParameterExtraction
+from shared import services
+from shared.models import Category
+from shared.tests.factories import HistoricalSaleFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +76,22 @@ def test_admin_pages_load(admin_client_with_data: Client, model: type) -> None:
             reverse("admin:{}_{}_change".format(*info), args=[instance.pk])
         )
         assert change.status_code == 200
+
+
+def test_the_admin_checks_one_field_against_the_defaults_the_others_take() -> None:
+    # Men's Shirts at 35.00 from history: cost 15.75 by default, so a salvage of 30 cannot be.
+    StoreFactory(id="S001")
+    services.history_import(
+        raw=b"date,store_id,category,quantity_sold,revenue\n2024-01-01,S001,Shirts,2,70\n"
+    )
+    form_class = CategoryAdmin(Category, AdminSite()).get_form(request=None)
+    data = {"name": "Shirts", "slug": "shirts", "salvage_value": "30", "shipment_cost": "0"}
+
+    form = form_class(data=data, instance=Category.objects.get(slug="shirts"))
+
+    assert not form.is_valid()
+    assert "salvage value 30.00 must be below the unit cost 15.75" in str(form.errors)
+    assert Category.objects.get(slug="shirts").salvage_value is None
+    assert form_class(
+        data={**data, "salvage_value": "5"}, instance=Category.objects.get(slug="shirts")
+    ).is_valid()

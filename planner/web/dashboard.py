@@ -41,6 +41,7 @@ from planner.season.selectors import (
 )
 from planner.season.states import AWAITING_ACTION, RUNNABLE, describe
 from planner.templatetags.planner_format import signed_percent
+from shared import selectors as shared_selectors
 from shared.choices import WorkflowStatus
 
 BAND_COLOURS = {"on_track": "#2e7d32", "elevated": "#f9a825", "high": "#c62828"}
@@ -557,7 +558,7 @@ def _fill(view: SeasonView, workflow: Workflow) -> None:
     )
     if allocation.status != AllocationStatus.APPROVED:
         view.margin_range = order_margin_range(
-            allocation, selectors.usable_economics(workflow.category_id)
+            allocation, shared_selectors.usable_economics(workflow.category_id)
         )
         return
     record = season_record(workflow)

@@ -29,9 +29,7 @@ from allocation.services import ShipmentEditRefused
 from markdowns.engine.markdown import MAX_MARKDOWN_PCT
 from planner import selectors
 from planner.access import user_can
-from planner.data import services
 from planner.data.fixtures_path import SAMPLE_DIR
-from planner.data.imports import ImportRejected
 from planner.data.sample_data import SCENARIO_DIR, SCENARIO_LIFT_RESPONSE
 from planner.models import Workflow
 from planner.season import exports, weekly, workflows
@@ -51,7 +49,10 @@ from planner.web.forms import (
 )
 from season_agents.extraction.types import ParameterOutOfRange
 from season_agents.services import parameters_extract
+from shared import selectors as shared_selectors
+from shared import services
 from shared.conflicts import Conflict
+from shared.imports import ImportRejected
 from shared.models import Store
 
 View = Callable[..., HttpResponse]
@@ -394,8 +395,8 @@ def _season_page(workflow_id: int) -> dict[str, Any]:
     if context.get("awaiting_action") == "approve_manufacturing_order":
         category = workflow.category
         try:
-            economics, economics_problem = selectors.category_economics(category.pk), ""
-        except selectors.EconomicsInvalid as problem:
+            economics, economics_problem = shared_selectors.category_economics(category.pk), ""
+        except shared_selectors.EconomicsInvalid as problem:
             economics, economics_problem = None, str(problem)
         context.update(
             economics=economics,

@@ -24,14 +24,14 @@ from django.test import override_settings
 from allocation import fetch as allocation_fetch
 from forecasting import fetch as forecasting_fetch
 from planner.celery import app as celery_app
-from planner.data import services
-from planner.data.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
 from planner.data.sample_data import SEED, chain_categories, chain_weekly_history, generate_stores
 from planner.data.throwaway import throwaway_database
 from planner.models import Workflow
 from planner.season.workflows import workflow_start_forecast
 from season_agents.extraction.types import SeasonParameterSet
+from shared import services
 from shared.choices import WorkflowStatus
+from shared.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
 from shared.models import Category, HistoricalSale, WeeklySale
 
 

@@ -27,7 +27,6 @@ from planner.data.sample_data import (
     generate_chain,
     write_sample_data,
 )
-from planner.engine.economics import economics_with_defaults
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import (
     CategoryInput,
@@ -44,6 +43,7 @@ from planner.engine.sample_inputs import (
 from planner.engine.season import WeekInput, auto_approved, replay_demand, run_week
 from planner.engine.whatif import demand_paths, proposed_choice, simulate
 from planner.season.policy import prior_season_shock, safety_stock_for, season_policy
+from shared.economics import economics_with_defaults
 
 T = TypeVar("T")
 

@@ -9,10 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from planner.data import services
-from planner.data.peak_memory import PeakMemory, peak_memory
 from planner.data.sample_data import write_chain_history
 from planner.data.throwaway import throwaway_database
+from shared import services
+from shared.peak_memory import PeakMemory, peak_memory
 
 MB = 1024 * 1024
 

@@ -13,7 +13,6 @@ import pandas as pd
 from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from planner.engine.economics import economics_with_defaults
 from planner.engine.replay import (
     POLICIES,
     ReplayedSeason,
@@ -23,6 +22,7 @@ from planner.engine.replay import (
     totals,
 )
 from planner.season.policy import safety_stock_for, season_policy
+from shared.economics import economics_with_defaults
 
 COLUMNS = {"date", "store_id", "category", "quantity_sold"}
 

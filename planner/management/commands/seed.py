@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from planner.data import services
 from planner.data.fixtures_path import SAMPLE_DIR
 from planner.data.sample_data import HISTORY_FILE, STORES_FILE, write_sample_data
+from shared import services
 
 
 class Command(BaseCommand):

@@ -13,11 +13,15 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from allocation.models import ClusteringRun, StoreCluster
+from conftest import token_client, user_with_roles
+from planner.access import VIEWERS
 from planner.capacity import LARGE_UPLOADS
 from planner.data.sample_data import STORES_FILE
-from planner.tests.factories import HistoricalSaleFactory, StoreFactory, WorkflowFactory
+from planner.tests.factories import WorkflowFactory
 from planner.tests.seasons import start
-from shared.models import HistoricalSale, Store
+from shared import services
+from shared.models import Category, HistoricalSale, Store
+from shared.tests.factories import HistoricalSaleFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -493,3 +497,45 @@ def test_browsable_api_renders_every_read_endpoint(season_data, api_client: APIC
         response = api_client.get(path, HTTP_ACCEPT="text/html")
         assert response.status_code in (200, 405), path
         assert response["Content-Type"].startswith("text/html"), path
+
+
+def _priced_dresses() -> None:
+    StoreFactory(id="S001")
+    services.history_import(raw=(HEADER + "2024-01-01,S001,Dresses,4,220\n").encode())
+
+
+def test_the_categories_api_shows_the_economics_and_planners_set_them(api_client) -> None:
+    _priced_dresses()
+
+    listed = api_client.get("/api/categories").json()["results"][0]
+    saved = api_client.put(
+        "/api/categories/dresses/economics",
+        {"price": None, "unit_cost": "20", "salvage_value": None, "shipment_cost": "1.5"},
+        format="json",
+    )
+    refused = api_client.put(
+        "/api/categories/dresses/economics",
+        {"price": "10", "unit_cost": "20", "salvage_value": None, "shipment_cost": "0"},
+        format="json",
+    )
+
+    assert listed["economics"]["price"] == 55.0
+    assert listed["economics"]["sources"]["price"] == "history revenue / units"
+    assert listed["economics_problem"] == ""
+    assert saved.status_code == 200, saved.json()
+    assert (saved.json()["economics"]["unit_cost"], saved.json()["economics"]["shipment_cost"]) == (
+        20.0,
+        1.5,
+    )
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "price 10.00 must be above the unit cost 20.00"
+    assert Category.objects.get(slug="dresses").unit_cost == 20
+
+
+def test_a_viewer_cannot_set_the_economics() -> None:
+    _priced_dresses()
+    viewer = token_client(user_with_roles("viola", VIEWERS))
+
+    refused = viewer.put("/api/categories/dresses/economics", {"unit_cost": "20"}, format="json")
+
+    assert refused.status_code == 403

@@ -2,8 +2,8 @@
 
 import pytest
 
-from planner.engine.economics import Economics
 from planner.engine.money import margin_range, markdown_off, season_money
+from shared.economics import Economics
 
 ECONOMICS = Economics(price=50.0, unit_cost=20.0, salvage_value=5.0, shipment_cost=0.0)
 

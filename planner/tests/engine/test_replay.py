@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from planner.engine.economics import Economics
 from planner.engine.replay import (
     POLICIES,
     ReplayError,
@@ -22,6 +21,7 @@ from planner.engine.replay import (
     totals,
 )
 from planner.tests.engine.test_season import POLICY
+from shared.economics import Economics
 
 FIRST = dt.date(2021, 1, 4)
 

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from allocation.engine.shares import split_error as split_error_of
-from planner.engine.economics import Economics
 from planner.engine.evaluation import season_setup
 from planner.engine.preseason import plan_preseason
 from planner.engine.sample_inputs import category_inputs
@@ -30,6 +29,7 @@ from planner.engine.whatif import (
     simulate,
 )
 from planner.tests.engine.test_season import POLICY, PRESEASON, SEASON
+from shared.economics import Economics
 
 ECONOMICS = Economics(price=55.0, unit_cost=24.75, salvage_value=7.43)
 

@@ -30,11 +30,10 @@ from planner.engine.season import (
     run_week,
     season_start,
 )
-from planner.models import Workflow, WorkflowTransition
+from planner.models import WeeklyActual, Workflow, WorkflowTransition
 from planner.season.policy import season_policy
 from planner.season.queue import work_queue
 from planner.season.selectors import order_margin_range, season_outcomes, season_record
-from planner.selectors import category_economics, usable_economics
 from planner.tests.seasons import (
     approve_proposal,
     approved_season,
@@ -43,6 +42,8 @@ from planner.tests.seasons import (
     upload,
     week_csv,
 )
+from shared.imports import NUMBER_LIMITS
+from shared.selectors import category_economics, usable_economics
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -904,3 +905,12 @@ def test_the_chart_labels_every_week_by_its_start_and_marks_stockouts(
     marked = next(t for t in chart["data"] if t.get("name") == "Stores sold out that week")
     reviews = Workflow.objects.get(pk=season).week_reviews.filter(stockout_stores__gt=0)
     assert len(marked["x"]) == reviews.count() > 0
+
+
+def test_the_weekly_units_an_upload_accepts_fit_the_column_they_are_stored_in() -> None:
+    field = WeeklyActual._meta.get_field("units_sold")
+    _, highest = NUMBER_LIMITS["units_sold"]
+
+    # A positive integer column holds 2**31 - 1 on every engine.
+    assert field.get_internal_type() == "PositiveIntegerField"
+    assert highest <= 2**31 - 1

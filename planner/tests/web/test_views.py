@@ -23,12 +23,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from allocation.models import Allocation, Shipment
 from conftest import user_with_roles
 from planner import selectors
-from planner.data import services
 from planner.models import Workflow, WorkflowEvent
 from planner.realtime.events import event_publish
 from planner.season import workflows
-from planner.tests.factories import HistoricalSaleFactory
+from shared import services
 from shared.models import Category, HistoricalSale, Store
+from shared.tests.factories import HistoricalSaleFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("season_data")]
 

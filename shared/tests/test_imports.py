@@ -4,22 +4,22 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import models
 
-from planner.data.imports import (
+from shared.imports import (
     MAX_LISTED_PROBLEMS,
     NUMBER_LIMITS,
     ImportRejected,
     check_history,
     check_store_attributes,
+    check_weekly_actuals,
     read_csv,
     read_csv_chunks,
 )
-from planner.data.sample_data import write_chain_history
-from planner.models import WeeklyActual
 from shared.models import HistoricalSale, Store
 
 HEADER = "date,store_id,category,quantity_sold,revenue\n"
@@ -278,10 +278,6 @@ def test_missing_store_attributes_are_allowed_and_reported() -> None:
 
 
 def test_a_whole_season_file_gives_the_rows_of_the_week_asked_for() -> None:
-    import datetime as dt
-
-    from planner.data.imports import check_weekly_actuals
-
     raw = b"store_id,week_number,units_sold\nS001,1,5\nS002,1,7\nS001,2,50\nS002,2,70\n"
     frame = read_csv(raw, what="weekly sales", max_bytes=LIMIT)
 
@@ -345,22 +341,27 @@ def test_out_of_range_store_values_are_named(value: str, column: str, message: s
     assert [(p.row, p.column, p.message) for p in caught.value.problems] == [(2, column, message)]
 
 
+def column_capacity(field: models.Field) -> float:
+    """The largest value a column holds on every database engine."""
+    if isinstance(field, models.DecimalField):
+        return 10 ** (field.max_digits - field.decimal_places) - 10**-field.decimal_places
+    if isinstance(field, models.PositiveIntegerField):
+        return 2**31 - 1  # the smallest of the engines' integer columns
+    return float("inf")  # a float column
+
+
 def test_every_limit_fits_the_database_column_it_is_stored_in() -> None:
+    # units_sold is stored by the season's weekly actuals: planner/tests/season/test_weekly.py
     columns = {
         "quantity_sold": HistoricalSale._meta.get_field("quantity_sold"),
         "revenue": HistoricalSale._meta.get_field("revenue"),
-        "units_sold": WeeklyActual._meta.get_field("units_sold"),
         "store_size_sqft": Store._meta.get_field("size_sqft"),
     }
     for name, (_, highest) in NUMBER_LIMITS.items():
+        if name == "units_sold":
+            continue
         field = columns.get(name) or Store._meta.get_field(name)
-        if isinstance(field, models.DecimalField):
-            capacity = 10 ** (field.max_digits - field.decimal_places) - 10**-field.decimal_places
-        elif isinstance(field, models.PositiveIntegerField):
-            capacity = 2**31 - 1  # the smallest of the engines' integer columns
-        else:
-            capacity = float("inf")  # a float column
-        assert highest <= capacity, (name, highest, capacity)
+        assert highest <= column_capacity(field), (name, highest, column_capacity(field))
 
 
 def test_a_file_of_one_repeated_row_is_rejected_with_bounded_problems_and_all_counted() -> None:
@@ -383,8 +384,8 @@ def test_a_file_of_one_repeated_row_is_rejected_with_bounded_problems_and_all_co
 _MEASURE_CHECK = """
 import datetime as dt, json, sys
 import pandas as pd
-from planner.data.imports import check_history, read_csv_chunks
-from planner.data.peak_memory import peak_memory
+from shared.imports import check_history, read_csv_chunks
+from shared.peak_memory import peak_memory
 
 stores = set(pd.read_csv(sys.argv[1], dtype=str)["store_id"])
 with open(sys.argv[2], "rb") as file, peak_memory() as measured:
@@ -397,11 +398,13 @@ print(json.dumps({"rows": len(checked.frame), "added": measured.added}))
 """
 
 
-def test_a_large_history_file_is_checked_in_less_than_three_times_its_size(tmp_path) -> None:
+def test_a_large_history_file_is_checked_in_less_than_three_times_its_size(
+    chain_history_files: tuple[Path, Path],
+) -> None:
     # A 45 MB file once raised a server by 380 MB (five at once: 3.2 GB): the text, its
     # strings and their stripped copies were all held at once. In a fresh process, so that
     # nothing freed earlier is reused and hides the cost.
-    stores_path, history_path = write_chain_history(tmp_path, stores=120)
+    stores_path, history_path = chain_history_files
     size = history_path.stat().st_size
 
     result = subprocess.run(

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.data import services
-from planner.data.imports import ImportRejected
-from planner.data.sample_data import HISTORY_FILE, STORES_FILE
-from planner.tests.factories import StoreFactory
+from shared import services
+from shared.imports import ImportRejected
 from shared.models import Category, HistoricalSale, Store, WeeklySale
+from shared.tests.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,8 +131,8 @@ def test_names_that_make_the_same_slug_are_rejected() -> None:
     assert not Category.objects.exists()
 
 
-def test_store_import_creates_then_reports_unchanged(sample_dir: Path) -> None:
-    raw = (sample_dir / STORES_FILE).read_bytes()
+def test_store_import_creates_then_reports_unchanged(sample_stores_path: Path) -> None:
+    raw = sample_stores_path.read_bytes()
 
     first = services.stores_import(raw=raw)
     second = services.stores_import(raw=raw)
@@ -156,9 +155,11 @@ def test_store_import_keeps_attributes_of_absent_columns() -> None:
     assert store.name == "Store S001"
 
 
-def test_sample_history_imports_fully_and_idempotently(sample_dir: Path) -> None:
-    services.stores_import(raw=(sample_dir / STORES_FILE).read_bytes())
-    raw = (sample_dir / HISTORY_FILE).read_bytes()
+def test_sample_history_imports_fully_and_idempotently(
+    sample_stores_path: Path, sample_history_path: Path
+) -> None:
+    services.stores_import(raw=sample_stores_path.read_bytes())
+    raw = sample_history_path.read_bytes()
 
     first = services.history_import(raw=raw)
     second = services.history_import(raw=raw)

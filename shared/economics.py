@@ -1,15 +1,12 @@
-"""What a unit earns and costs, and the order quantity that balances the two. No Django
-imports.
+"""What a unit of a category earns and costs: the values set on it, else derived from its
+history and the planning shares. No Django imports.
 
-Selling a unit earns price - cost; a unit left over loses cost - salvage. The newsvendor
-orders up to the demand quantile at the critical ratio (price - cost) / (price - salvage):
-the more a lost sale costs against a leftover, the further above the mean.
+Selling a unit earns price - cost; a unit left over loses cost - salvage
+(the season sizes its order on the balance of the two).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shared.numbers import round_half_up
@@ -87,15 +84,3 @@ def economics_with_defaults(
 def cents(value: float) -> float:
     """Money to the cent, halves up, as every page shows it."""
     return round_half_up(value, 0.01)
-
-
-def critical_ratio(economics: Economics) -> float:
-    """(price - cost) / (price - salvage): the share of demand outcomes the order should cover."""
-    return (economics.price - economics.unit_cost) / (economics.price - economics.salvage_value)
-
-
-def newsvendor_quantity(*, demand_quantile: Callable[[float], float], economics: Economics) -> int:
-    """The order that maximises expected margin: season demand's quantile at the critical
-    ratio (`demand_quantile(p)` gives units), in whole units rounded up."""
-    quantile = demand_quantile(critical_ratio(economics))
-    return max(0, math.ceil(round(quantile, 6)))

@@ -1,28 +1,16 @@
-"""Reads of the planner core that views and other apps call."""
+"""Reads of the project: the health of the database and the channel layer, a season's events."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
-from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Max
 
 from planner.models import Workflow, WorkflowEvent
-from shared.models import Category, HistoricalSale
-
-
-def category_list() -> QuerySet[Category]:
-    """Categories with the first and last date of their history: two index seeks on
-    (category, date) per category, not a scan of every history row."""
-    dates = HistoricalSale.objects.filter(category=OuterRef("pk")).values("date")
-    return Category.objects.annotate(
-        history_start=Subquery(dates.order_by("date")[:1]),
-        history_end=Subquery(dates.order_by("-date")[:1]),
-    ).order_by("name")
 
 
 def database_status() -> dict[str, object]:
@@ -94,31 +82,3 @@ def workflow_messages(workflow_id: int) -> list[dict[str, object]]:
         .order_by("sequence")
         .values_list("payload", flat=True)
     )
-
-
-def category_units_a_year_before(category_id: str, starts: list[dt.date]) -> list[int | None]:
-    """The category's units sold in the 52 weeks (364 days) before each week that starts on
-    `starts` (consecutive weeks): last year's same weeks, with the same weekdays. None for a
-    week the history does not cover whole."""
-    if not starts:
-        return []
-    first = starts[0] - dt.timedelta(days=364)
-    end = first + dt.timedelta(days=7 * len(starts))
-    rows = HistoricalSale.objects.filter(category_id=category_id)
-    covered = rows.aggregate(first=Min("date"), last=Max("date"))
-    if covered["first"] is None:
-        return [None] * len(starts)
-    units: list[int | None] = [0] * len(starts)
-    by_date = (
-        rows.filter(date__gte=first, date__lt=end)
-        .values("date")
-        .annotate(units=Sum("quantity_sold"))
-    )
-    for row in by_date:
-        index = (row["date"] - first).days // 7
-        units[index] = (units[index] or 0) + int(row["units"])
-    for index in range(len(starts)):
-        week_first = first + dt.timedelta(days=7 * index)
-        if week_first < covered["first"] or week_first + dt.timedelta(days=6) > covered["last"]:
-            units[index] = None
-    return units

@@ -1,12 +1,54 @@
-"""Reads of the shared app: a category's economics as the season uses them."""
+"""Reads of the shared app: the categories with their history's dates, a category's units a
+year before, and a category's economics as the season uses them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
 
 from shared.conflicts import Conflict
 from shared.economics import Economics, economics_with_defaults
-from shared.models import Category
+from shared.models import Category, HistoricalSale
+
+
+def category_list() -> QuerySet[Category]:
+    """Categories with the first and last date of their history: two index seeks on
+    (category, date) per category, not a scan of every history row."""
+    dates = HistoricalSale.objects.filter(category=OuterRef("pk")).values("date")
+    return Category.objects.annotate(
+        history_start=Subquery(dates.order_by("date")[:1]),
+        history_end=Subquery(dates.order_by("-date")[:1]),
+    ).order_by("name")
+
+
+def category_units_a_year_before(category_id: str, starts: list[dt.date]) -> list[int | None]:
+    """The category's units sold in the 52 weeks (364 days) before each week that starts on
+    `starts` (consecutive weeks): last year's same weeks, with the same weekdays. None for a
+    week the history does not cover whole."""
+    if not starts:
+        return []
+    first = starts[0] - dt.timedelta(days=364)
+    end = first + dt.timedelta(days=7 * len(starts))
+    rows = HistoricalSale.objects.filter(category_id=category_id)
+    covered = rows.aggregate(first=Min("date"), last=Max("date"))
+    if covered["first"] is None:
+        return [None] * len(starts)
+    units: list[int | None] = [0] * len(starts)
+    by_date = (
+        rows.filter(date__gte=first, date__lt=end)
+        .values("date")
+        .annotate(units=Sum("quantity_sold"))
+    )
+    for row in by_date:
+        index = (row["date"] - first).days // 7
+        units[index] = (units[index] or 0) + int(row["units"])
+    for index in range(len(starts)):
+        week_first = first + dt.timedelta(days=7 * index)
+        if week_first < covered["first"] or week_first + dt.timedelta(days=6) > covered["last"]:
+            units[index] = None
+    return units
 
 
 class EconomicsInvalid(Conflict, ValueError):

@@ -29,6 +29,7 @@ from planner.api.serializers import (
 from planner.capacity import LARGE_UPLOADS, Busy
 from planner.filters import StoreFilter
 from season_agents.services import llm_status
+from shared import selectors as shared_selectors
 from shared import services
 from shared.answers import described
 from shared.imports import reject_if_too_large
@@ -82,7 +83,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.category_list()
+        return shared_selectors.category_list()
 
     @extend_schema(request=CategoryEconomicsSerializer, responses={200: CategorySerializer})
     @action(detail=True, methods=["put"], permission_classes=[RolePermission])

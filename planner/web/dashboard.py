@@ -26,7 +26,6 @@ from forecasting.models import Forecast, ForecastWeek
 from markdowns import selectors as markdown_selectors
 from markdowns.choices import MarkdownStatus
 from markdowns.models import MarkdownDecision
-from planner import selectors
 from planner.engine.money import MarginRange
 from planner.engine.report import SeasonReport
 from planner.engine.season import WeekOutcome
@@ -514,7 +513,7 @@ def _fill(view: SeasonView, workflow: Workflow) -> None:
             weeks if current.pk == original.pk else list(current.weeks.order_by("week_number"))
         )
         starts = [w.week_start_date for w in weeks]
-        last_year = selectors.category_units_a_year_before(workflow.category_id, starts)
+        last_year = shared_selectors.category_units_a_year_before(workflow.category_id, starts)
         decided = [
             (m.week_number, m.applied_pct)
             for m in view.markdowns

@@ -114,7 +114,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "planner/home.html",
         {
-            "categories": selectors.category_list(),
+            "categories": shared_selectors.category_list(),
             "store_count": Store.objects.count(),
             "seasons": Workflow.objects.select_related("category", "parameters")[:50],
             "queue": work_queue(today=timezone.localdate()),
@@ -189,7 +189,7 @@ def season_new(request: HttpRequest) -> HttpResponse:
             else [],
             "upload_form": DataUploadForm(),
             "upload_problems": request.session.pop("upload_problems", []),
-            "categories": selectors.category_list(),
+            "categories": shared_selectors.category_list(),
             "store_count": Store.objects.count(),
         },
     )

@@ -1,5 +1,6 @@
 """Each category's economics with defaults and where each value came from."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from django.test import override_settings
 
 from shared import services
 from shared.models import Category
-from shared.selectors import category_economics
+from shared.selectors import category_economics, category_units_a_year_before
 from shared.tests.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,17 @@ def test_values_set_on_the_category_win() -> None:
     assert (economics.price, economics.unit_cost, economics.salvage_value) == (60.0, 20.0, 5.0)
     assert economics.shipment_cost == 2.0
     assert set(economics.sources.values()) == {"set for the category"}
+
+
+def test_units_a_year_before_sum_last_years_same_weekdays_and_leave_uncovered_weeks_empty() -> None:
+    # Three whole weeks of history, Monday 2024-01-01 to Sunday 2024-01-21: one unit a day,
+    # five on 2024-01-08.
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(21)]
+    rows = "".join(f"{day},S001,Dresses,{5 if day == dt.date(2024, 1, 8) else 1}\n" for day in days)
+    _import(rows, header="date,store_id,category,quantity_sold\n")
+    # 364 days after each week of history, with one week either side.
+    starts = [dt.date(2024, 12, 23) + dt.timedelta(weeks=n) for n in range(5)]
+
+    assert category_units_a_year_before("dresses", starts) == [None, 7, 11, 7, None]
+    assert category_units_a_year_before("dresses", []) == []
+    assert category_units_a_year_before("no-such-category", starts[:2]) == [None, None]

@@ -263,7 +263,7 @@ def test_unhandled_error_is_json_500_with_the_request_id(
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("planner.api.views.selectors.category_list", broken)
+    monkeypatch.setattr("planner.api.views.shared_selectors.category_list", broken)
     client = APIClient(raise_request_exception=False)
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_client.token}")
 

@@ -395,7 +395,7 @@ def _season_page(workflow_id: int) -> dict[str, Any]:
     if context.get("awaiting_action") == "approve_manufacturing_order":
         category = workflow.category
         try:
-            economics, economics_problem = shared_selectors.category_economics(category.pk), ""
+            economics, economics_problem = shared_selectors.economics_of(category), ""
         except shared_selectors.EconomicsInvalid as problem:
             economics, economics_problem = None, str(problem)
         context.update(

@@ -159,10 +159,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # channels_redis waits for messages with a 5 s BZPOPMIN; redis-py 8 reads with a
-            # 5 s socket timeout by default, so an idle stream would time out and close its
-            # consumer. The read must outlast the blocking pop.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            # No socket timeout on the layer's connections (redis-py 8 sets 5 s by default).
+            # channels_redis waits for messages with a 5 s BZPOPMIN, which a 5 s read timeout
+            # cut short, closing an idle stream's consumer. And with any socket timeout
+            # redis-py sends each command through asyncio.wait_for, which on Python 3.11
+            # swallows a cancellation that lands as the send completes: a closed stream's
+            # pending receive then ran on, and its web process could not stop. Connecting
+            # still times out (redis-py's socket_connect_timeout).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
     }
 else:

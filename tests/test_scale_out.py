@@ -51,14 +51,29 @@ def celery_worker(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([*command, *options], env=env, cwd=ROOT)
 
 
-def stop(*processes: subprocess.Popen) -> None:
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        return [int(child) for child in listing.read().split()]
+
+
+def stop(*processes: subprocess.Popen) -> list[str]:
+    """Asks each process to stop (SIGTERM) as a deployment would and gives them 30 s; one still
+    running is then killed with its children (a uvicorn or Celery parent's workers), so none
+    is left behind. Returns the commands that had to be killed."""
     for process in processes:
         process.terminate()
+    deadline = time.monotonic() + 30
+    killed = []
     for process in processes:
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
+            for child in _children(process.pid):
+                os.kill(child, signal.SIGKILL)
             process.kill()
+            process.wait()
+            killed.append(" ".join(map(str, process.args[:3])))
+    return killed
 
 
 @pytest.fixture
@@ -84,7 +99,9 @@ def cluster(season_data) -> Iterator[dict]:
             wait_for_port(port, web)
         yield {"ports": ports}
     finally:
-        stop(*webs, worker)
+        killed = stop(*webs, worker)
+    # Every stream has closed: each process stops by itself, none waits on a closed stream.
+    assert killed == [], f"still running 30 s after SIGTERM: {killed}"
 
 
 def _post(port: int, path: str, token: str, body: dict) -> dict:
@@ -97,15 +114,21 @@ def _post(port: int, path: str, token: str, body: dict) -> dict:
         return json.loads(response.read())
 
 
-def _receive_until(client: websocket.WebSocket, kind: str) -> list[dict]:
-    messages = []
-    while True:
+def _receive_until(client: websocket.WebSocket, kind: str, seconds: float = 300) -> list[dict]:
+    """The stream's messages up to the first of `kind`. Heartbeats keep an idle stream open,
+    so the wait has a deadline of its own; an error message ends it at once."""
+    messages: list[dict] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         message = json.loads(client.recv())
         if message["type"] == "heartbeat":
             continue
         messages.append(message)
         if message["type"] == kind:
             return messages
+        if message["type"] == "error":
+            raise AssertionError(f"the stream said {message} while waiting for {kind}")
+    raise AssertionError(f"no {kind} within {seconds:.0f} s; the stream said {messages}")
 
 
 def test_workers_and_web_processes_share_workflows_and_streams(cluster: dict) -> None:
@@ -153,11 +176,6 @@ def test_workers_and_web_processes_share_workflows_and_streams(cluster: dict) ->
     assert (after[0][-1]["type"], after[0][-1]["agent"]) == ("agent_progress", "orchestrator")
 
 
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as listing:
-        return [int(child) for child in listing.read().split()]
-
-
 def test_a_worker_process_killed_mid_step_is_replaced_and_the_step_reruns(season_data) -> None:
     workflow = WorkflowFactory(category=Category.objects.get(slug="womens-dresses"))
     worker = celery_worker(process_env(WORKFLOW_EXECUTION="celery"))
@@ -182,8 +200,9 @@ def test_a_worker_process_killed_mid_step_is_replaced_and_the_step_reruns(season
             time.sleep(0.2)
             workflow.refresh_from_db()
     finally:
-        stop(worker)
+        killed = stop(worker)
 
+    assert killed == [], "the worker did not stop within 30 s of SIGTERM"
     assert Forecast.objects.filter(workflow=workflow).count() == 1
     assert demand.count() == 2  # started, killed, started again
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "Redis. The rest (pure engines, real servers on their own SQLite, the browser) do not "
         "depend on the configured services and ran in the first pass.",
     )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The test process ends right after its tests. If what it waits for at exit (a workflow
+    step's thread, a connection pool) still runs two minutes later, every thread's stack is
+    printed and the process ends with a failure: a hang at exit shows where it is."""
+    faulthandler.dump_traceback_later(120, exit=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

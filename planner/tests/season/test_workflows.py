@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -26,9 +27,14 @@ from shared.models import Category
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def receive_until(communicator: WebsocketCommunicator, kind: str) -> list[dict]:
-    messages = []
-    while True:
+async def receive_until(
+    communicator: WebsocketCommunicator, kind: str, seconds: float = 300
+) -> list[dict]:
+    """The stream's messages up to the first of `kind`. Heartbeats keep an idle stream open,
+    so the wait has a deadline of its own; an error message ends it at once."""
+    messages: list[dict] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         message = await communicator.receive_json_from(timeout=60)
         if message["type"] == "heartbeat":
             continue
@@ -36,6 +42,9 @@ async def receive_until(communicator: WebsocketCommunicator, kind: str) -> list[
         messages.append(message)
         if message["type"] == kind:
             return messages
+        if message["type"] == "error":
+            raise AssertionError(f"the stream said {message} while waiting for {kind}")
+    raise AssertionError(f"no {kind} within {seconds:.0f} s; the stream said {messages}")
 
 
 def test_preseason_streams_every_agent_pauses_for_approval_and_completes(

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -33,6 +33,10 @@ from shared import services
 from shared.choices import WorkflowStatus
 from shared.imports import STORE_COLUMNS, STORE_OPTIONAL_EXTRAS
 from shared.models import Category, HistoricalSale, WeeklySale
+
+# Waiting for the workers stops after this long without a category finishing its plan (one
+# takes seconds; a 10,000-store category well under a minute).
+STALL_SECONDS = 600.0
 
 
 class Command(BaseCommand):
@@ -140,8 +144,8 @@ class Command(BaseCommand):
             extraction_reasoning="benchmark_chain: fixed parameters",
         )
         if workers:
-            with celery_workers(workers, self.stdout.write):
-                planning = self._plan_on_workers(parameters)
+            with celery_workers(workers, self.stdout.write) as processes:
+                planning = self._plan_on_workers(parameters, processes)
         else:
             started = time.perf_counter()
             with override_settings(WORKFLOW_EXECUTION="inline"):
@@ -178,22 +182,57 @@ class Command(BaseCommand):
             + (f", {size / count:,.0f} bytes a row" if count else "")
         )
 
-    def _plan_on_workers(self, parameters: SeasonParameterSet) -> float:
+    def _plan_on_workers(
+        self, parameters: SeasonParameterSet, workers: Sequence[subprocess.Popen]
+    ) -> float:
         """Starts every category's season as Celery tasks and waits until none is planning;
         returns the seconds from the first start to the last plan."""
         started = time.perf_counter()
         with override_settings(WORKFLOW_EXECUTION="celery"):
             for category in Category.objects.order_by("slug"):
                 workflow_start_forecast(category=category, parameters=parameters)
-        running = [WorkflowStatus.PENDING, WorkflowStatus.PLANNING]
-        last_report = 0.0
-        while (left := Workflow.objects.filter(status__in=running).count()) > 0:
-            if time.perf_counter() - last_report >= 10:
-                last_report = time.perf_counter()
-                self.stdout.write(f"  planning: {left} categories left")
-                self.stdout.flush()
-            time.sleep(0.2)
+        wait_until_planned(workers, say=self._progress)
         return time.perf_counter() - started
+
+    def _progress(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+
+def wait_until_planned(
+    workers: Sequence[subprocess.Popen],
+    *,
+    say: Callable[[str], object],
+    stall_seconds: float = STALL_SECONDS,
+) -> None:
+    """Waits until no season is pending or planning, saying how many are left every 10 s.
+    Stops with an error when a worker exits, or when no category finished planning for
+    `stall_seconds` (naming the workflows still planning), instead of waiting forever."""
+    running = Workflow.objects.filter(status__in=[WorkflowStatus.PENDING, WorkflowStatus.PLANNING])
+    left = running.count()
+    last_progress = last_report = time.monotonic()
+    while left > 0:
+        for worker in workers:
+            if worker.poll() is not None:
+                raise CommandError(
+                    f"a Celery worker exited with code {worker.returncode}; "
+                    f"{left} {'category' if left == 1 else 'categories'} still planning"
+                )
+        now = time.monotonic()
+        if now - last_progress > stall_seconds:
+            ids = ", ".join(str(pk) for pk in running.values_list("pk", flat=True)[:20])
+            raise CommandError(
+                f"no category finished planning in {stall_seconds:g} s; "
+                f"still planning: workflows {ids}"
+            )
+        if now - last_report >= 10:
+            last_report = now
+            say(f"  planning: {left} categories left")
+        time.sleep(0.2)
+        still = running.count()
+        if still < left:
+            last_progress = time.monotonic()
+        left = still
 
 
 def _database_url() -> str:
@@ -214,7 +253,7 @@ QUEUE = "chain_benchmark"
 
 
 @contextmanager
-def celery_workers(count: int, say: Callable[[str], object]) -> Iterator[None]:
+def celery_workers(count: int, say: Callable[[str], object]) -> Iterator[list[subprocess.Popen]]:
     """`count` Celery worker processes (one task at a time each) on the throwaway database and
     a queue of their own, so tasks already on a shared broker are neither run nor taken. They
     start and warm up before the clock starts, and stop after."""
@@ -254,7 +293,7 @@ def celery_workers(count: int, say: Callable[[str], object]) -> Iterator[None]:
             if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
                 raise CommandError(f"the {count} Celery workers did not start; see their log above")
         say(f"{count} Celery worker{'s' * (count > 1)} ready on queue {QUEUE}")
-        yield
+        yield processes
     finally:
         celery_app.conf.task_default_queue = default_queue
         for process in processes:

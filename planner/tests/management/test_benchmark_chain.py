@@ -12,6 +12,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from planner.management.commands.benchmark_chain import wait_until_planned
+from planner.tests.factories import WorkflowFactory
+from shared.choices import WorkflowStatus
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.services
@@ -59,3 +62,27 @@ def test_workers_need_a_broker_and_postgresql(settings) -> None:
         settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/1"
         with pytest.raises(CommandError, match="--workers needs PostgreSQL"):
             call_command("benchmark_chain", "--workers", "2")
+
+
+@pytest.mark.django_db
+def test_waiting_for_the_workers_stops_when_one_exits() -> None:
+    WorkflowFactory(status=WorkflowStatus.PLANNING)
+    exited = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    exited.wait()
+
+    with pytest.raises(CommandError, match="a Celery worker exited with code 3; 1 categor"):
+        wait_until_planned([exited], say=print)
+
+
+@pytest.mark.django_db
+def test_waiting_for_the_workers_stops_when_no_season_finishes_planning() -> None:
+    stuck = WorkflowFactory(status=WorkflowStatus.PLANNING)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with pytest.raises(
+            CommandError, match=rf"no category finished planning in 1 s.*{stuck.pk}"
+        ):
+            wait_until_planned([alive], say=print, stall_seconds=1)
+    finally:
+        alive.kill()
+        alive.wait()

@@ -30,6 +30,7 @@ from planner.season.tasks import advance_workflow
 from planner.tests.factories import WorkflowFactory
 from planner.tests.processes import process_env
 from planner.tests.seasons import PARAMETERS
+from planner.tests.streams import collect_until, never_came
 from shared.models import Category
 from tests.servers import BIN, ROOT, free_port, wait_for_port
 
@@ -120,15 +121,9 @@ def _receive_until(client: websocket.WebSocket, kind: str, seconds: float = 300)
     messages: list[dict] = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        message = json.loads(client.recv())
-        if message["type"] == "heartbeat":
-            continue
-        messages.append(message)
-        if message["type"] == kind:
+        if collect_until(messages, json.loads(client.recv()), kind):
             return messages
-        if message["type"] == "error":
-            raise AssertionError(f"the stream said {message} while waiting for {kind}")
-    raise AssertionError(f"no {kind} within {seconds:.0f} s; the stream said {messages}")
+    raise never_came(kind, seconds, messages)
 
 
 def test_workers_and_web_processes_share_workflows_and_streams(cluster: dict) -> None:

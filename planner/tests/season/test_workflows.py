@@ -21,7 +21,7 @@ from planner.season.steps import workflow_advance
 from planner.season.workflows import season_cancel
 from planner.tests.factories import WorkflowFactory
 from planner.tests.seasons import PARAMETERS, start
-from planner.tests.streams import stream_client
+from planner.tests.streams import collect_until, never_came, stream_client
 from shared.models import Category
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,15 +36,11 @@ async def receive_until(
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         message = await communicator.receive_json_from(timeout=60)
-        if message["type"] == "heartbeat":
-            continue
-        validate_message(message)
-        messages.append(message)
-        if message["type"] == kind:
+        if message["type"] != "heartbeat":
+            validate_message(message)
+        if collect_until(messages, message, kind):
             return messages
-        if message["type"] == "error":
-            raise AssertionError(f"the stream said {message} while waiting for {kind}")
-    raise AssertionError(f"no {kind} within {seconds:.0f} s; the stream said {messages}")
+    raise never_came(kind, seconds, messages)
 
 
 def test_preseason_streams_every_agent_pauses_for_approval_and_completes(
